@@ -1,0 +1,159 @@
+"""The ``hourcircle`` command line: parse, call the API, print. No analysis lives here.
+
+Exit status: 0 on success, 2 on bad input or usage (one line per problem on stderr, no
+traceback, nothing written), 1 only for a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+
+from hourcircle import datasets
+from hourcircle.errors import HourcircleError, NoRouteError
+from hourcircle.io import load_scenario
+from hourcircle.output import write_atomic
+from hourcircle.settings import PROFILES, ProfileName
+from hourcircle.traveltimes import TravelTimes
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MODE = click.Choice(PROFILES)
+FORMAT = click.Choice(["table", "csv", "json"])
+
+
+def scenario_option(command: F) -> F:
+    """``--scenario PATH`` on every command; the bundled dataset when absent."""
+    return click.option("--scenario", "scenario_path", type=click.Path(path_type=Path), default=None,
+                        help="Scenario folder (default: the bundled Yangtze River Delta dataset).")(command)
+
+
+def _times(path: Path | None) -> TravelTimes:
+    return TravelTimes.for_scenario(path or datasets.bundled())
+
+
+def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(frame.reset_index().to_json(orient="records", force_ascii=False, indent=1))
+    elif fmt == "csv":
+        click.echo(frame.to_csv(float_format="%.1f"), nl=False)
+    else:
+        with pd.option_context("display.max_rows", None, "display.width", 200):
+            click.echo(frame.to_string(float_format=lambda x: f"{x:.0f}"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="hourcircle")
+def cli() -> None:
+    """Find the N-hour industry circles of a supply network."""
+
+
+@cli.command()
+@click.argument("scenario", required=False, type=click.Path(path_type=Path))
+@scenario_option
+def validate(scenario: Path | None, scenario_path: Path | None) -> None:
+    """Check a scenario's files and list every problem at once."""
+    loaded = load_scenario(scenario or scenario_path or datasets.bundled())
+    click.echo(loaded.summary())
+    click.echo("ok: no problems found")
+
+
+@cli.command()
+@click.argument("origin", metavar="FROM")
+@click.argument("destination", metavar="TO")
+@click.option("--mode", type=MODE, default="truck", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@scenario_option
+def travel(origin: str, destination: str, mode: ProfileName, fmt: str, scenario_path: Path | None) -> None:
+    """Minutes, km and route between two places or sites."""
+    times = _times(scenario_path)
+    try:
+        route = times.route(origin, destination, mode)
+    except NoRouteError as error:
+        if fmt != "json":
+            click.echo(str(error))
+            return
+        source, target = times.resolve(origin), times.resolve(destination)
+        click.echo(json.dumps({"from": source, "to": target, "mode": mode, "minutes": None, "km": None,
+                               "route": None, "links": None}))
+        return
+    if fmt == "json":
+        click.echo(json.dumps(route.as_dict(), ensure_ascii=False, indent=1))
+        return
+    h, m = divmod(round(route.minutes), 60)
+    click.echo(f"{route.origin} -> {route.destination} by {mode}: {route.minutes:.0f} min "
+               f"({h} h {m:02d}), {route.km:.0f} km")
+    for node, link in zip(route.nodes[1:], route.links, strict=True):
+        click.echo(f"  -> {node}  via {link}")
+
+
+@cli.command()
+@click.option("--mode", type=MODE, default="truck", show_default=True)
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write CSV here instead.")
+@scenario_option
+def matrix(mode: ProfileName, fmt: str, out: Path | None, scenario_path: Path | None) -> None:
+    """Minutes between every pair of places."""
+    table = _times(scenario_path).matrix(mode)
+    if out is not None:
+        write_atomic(out, table.to_csv(float_format="%.1f"))
+        click.echo(f"wrote {len(table)}x{len(table.columns)} {mode} minutes to {out}")
+        return
+    _print_frame(table, fmt)
+
+
+@cli.command()
+@click.argument("origin", metavar="FROM")
+@click.option("--hours", type=click.FloatRange(min=0, min_open=True, max=72), default=None,
+              help="Travel budget in hours (default: the scenario's budget_hours).")
+@click.option("--mode", type=MODE, default="truck", show_default=True)
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@scenario_option
+def reach(origin: str, hours: float | None, mode: ProfileName, fmt: str, scenario_path: Path | None) -> None:
+    """Sites FROM reaches within the budget, grouped by category."""
+    times = _times(scenario_path)
+    table = times.reach(origin, hours, mode)
+    budget = hours if hours is not None else times.network.scenario.budget_hours
+    if fmt != "table":
+        _print_frame(table, fmt)
+        return
+    source = times.resolve(origin)
+    click.echo(f"from {source} within {budget:g} h by {mode}: {len(table)} sites")
+    for category in times.network.scenario.product.all_categories:
+        part = table[table["category"] == category]
+        click.echo(f"\n{category}: {len(part)}")
+        for site_id, row in part.iterrows():
+            click.echo(f"  {row['minutes']:5.0f} min  {site_id}  ({row['company']}, {row['place_id']})")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="hourcircle",
+                 standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.UsageError as error:
+        click.echo(f"hourcircle: error: {error.format_message()}", err=True)
+        return 2
+    except click.ClickException as error:
+        click.echo(f"hourcircle: error: {error.format_message()}", err=True)
+        return 2
+    except click.Abort:
+        click.echo("hourcircle: aborted", err=True)
+        return 1
+    except HourcircleError as error:
+        for line in error.lines:
+            click.echo(f"hourcircle: error: {line}", err=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Shortest travel minutes in compiled code (``scipy.sparse.csgraph``).
+
+An :class:`Engine` is built from edge arrays (tails, heads, minutes), so networks of
+millions of edges never pass through Python objects; :meth:`Engine.from_graph` builds one
+from a networkx graph. Unreachable nodes get ``inf``.
+
+Examples
+--------
+>>> import numpy as np
+>>> e = Engine(np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([10.0, 10.0, 30.0]), 3)
+>>> e.minutes_from(0).tolist()
+[0.0, 10.0, 20.0]
+>>> e.minutes_from(0, cutoff=15).tolist()
+[0.0, 10.0, inf]
+>>> e.route(0, 2)
+[0, 1, 2]
+>>> minutes, nearest = e.nearest([2])
+>>> minutes.tolist(), nearest.tolist()
+([20.0, 10.0, 0.0], [2, 2, 2])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+from scipy.sparse.csgraph import dijkstra
+
+Indices = ArrayLike
+
+
+def _csr(tails: NDArray[np.int64], heads: NDArray[np.int64], minutes: NDArray[np.float64],
+         n_nodes: int) -> sp.csr_array:
+    """CSR adjacency keeping the fastest of parallel edges (explicit zeros stay edges)."""
+    key = tails * n_nodes + heads
+    order = np.argsort(key, kind="stable")
+    key, minutes = key[order], minutes[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    fastest = np.minimum.reduceat(minutes, starts) if len(key) else minutes
+    unique = key[starts]
+    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(unique // n_nodes, minlength=n_nodes), out=indptr[1:])
+    return sp.csr_array((fastest, (unique % n_nodes).astype(np.int32), indptr), shape=(n_nodes, n_nodes))
+
+
+class Engine:
+    """Shortest-time queries over ``n_nodes`` nodes numbered ``0 .. n_nodes - 1``.
+
+    With ``directed=False`` every edge runs both ways (stored as a symmetric matrix, which
+    ``csgraph`` searches fastest).
+    """
+
+    def __init__(self, tails: ArrayLike, heads: ArrayLike, minutes: ArrayLike, n_nodes: int,
+                 *, directed: bool = False) -> None:
+        t = np.asarray(tails, dtype=np.int64)
+        h = np.asarray(heads, dtype=np.int64)
+        w = np.asarray(minutes, dtype=np.float64)
+        if not (t.shape == h.shape == w.shape and t.ndim == 1):
+            raise ValueError("tails, heads and minutes must be 1-d arrays of one length")
+        if len(w) and (not np.all(np.isfinite(w)) or w.min() < 0):
+            raise ValueError("edge minutes must be finite and not negative")
+        if len(t) and (min(t.min(), h.min()) < 0 or max(t.max(), h.max()) >= n_nodes):
+            raise ValueError("an edge names a node outside 0 .. n_nodes - 1")
+        if not directed:
+            t, h, w = np.concatenate([t, h]), np.concatenate([h, t]), np.concatenate([w, w])
+        self.n_nodes = int(n_nodes)
+        self.directed = directed
+        self.matrix = _csr(t, h, w, self.n_nodes)
+        self._reverse: sp.csr_array | None = None if directed else self.matrix
+
+    @classmethod
+    def from_graph(cls, graph: nx.Graph, weight: str = "minutes",
+                   nodes: Sequence[object] | None = None) -> Engine:
+        """An engine over ``graph``'s edges that carry ``weight``; node ``i`` is ``nodes[i]``."""
+        order = list(graph.nodes) if nodes is None else list(nodes)
+        position = {node: i for i, node in enumerate(order)}
+        rows = [(position[u], position[v], w) for u, v, w in graph.edges(data=weight) if w is not None]
+        t, h, w = (np.array(c) for c in zip(*rows, strict=True)) if rows else ([], [], [])
+        return cls(t, h, w, len(order), directed=graph.is_directed())
+
+    @property
+    def reverse(self) -> sp.csr_array:
+        """The transposed matrix (travel *toward* nodes), built once when first needed."""
+        if self._reverse is None:
+            self._reverse = self.matrix.T.tocsr()
+        return self._reverse
+
+    def minutes_from(self, origin: int, cutoff: float | None = None) -> NDArray[np.float64]:
+        """Minutes from ``origin`` to every node; ``inf`` beyond ``cutoff`` or unreachable."""
+        limit = np.inf if cutoff is None else float(cutoff)
+        return np.asarray(dijkstra(self.matrix, directed=True, indices=int(origin), limit=limit))
+
+    def route(self, origin: int, destination: int) -> list[int] | None:
+        """The nodes of a fastest route, origin first; ``None`` if there is none."""
+        dist, pred = dijkstra(self.matrix, directed=True, indices=int(origin), return_predecessors=True)
+        if not np.isfinite(dist[destination]):
+            return None
+        path = [int(destination)]
+        while path[-1] != origin:
+            path.append(int(pred[path[-1]]))
+        return path[::-1]
+
+    def nearest(self, sources: Indices, cutoff: float | None = None
+                ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """For every node, minutes to the nearest of ``sources`` and which one (-1: none).
+
+        One multi-source sweep, whatever the number of sources.
+        """
+        src = np.asarray(sources, dtype=np.int64)
+        if src.size == 0:
+            return np.full(self.n_nodes, np.inf), np.full(self.n_nodes, -1, dtype=np.int64)
+        limit = np.inf if cutoff is None else float(cutoff)
+        dist, _, nearest = dijkstra(self.reverse, directed=True, indices=src, min_only=True,
+                                    limit=limit, return_predecessors=True)
+        return np.asarray(dist), np.asarray(nearest, dtype=np.int64)
+
+    def matrix_minutes(self, origins: Indices, destinations: Indices | None = None,
+                       cutoff: float | None = None, batch: int = 512) -> NDArray[np.float64]:
+        """Minutes from each origin (rows) to each destination (columns), in origin batches."""
+        org = np.asarray(origins, dtype=np.int64)
+        dst = None if destinations is None else np.asarray(destinations, dtype=np.int64)
+        limit = np.inf if cutoff is None else float(cutoff)
+        width = self.n_nodes if dst is None else len(dst)
+        out = np.empty((len(org), width))
+        for start in range(0, len(org), batch):
+            part = np.atleast_2d(dijkstra(self.matrix, directed=True, indices=org[start:start + batch],
+                                          limit=limit))
+            out[start:start + batch] = part if dst is None else part[:, dst]
+        return out

@@ -1,0 +1,300 @@
+"""Load a scenario folder (``scenario.toml`` + CSV files) into a validated :class:`Scenario`.
+
+Every problem in every file is collected and raised together as one
+:class:`~hourcircle.errors.InputError`; nothing is returned half-checked.
+
+Examples
+--------
+>>> from hourcircle.datasets import bundled
+>>> s = load_scenario(bundled())
+>>> s.places.loc["hefei", "name_zh"]
+'合肥市'
+>>> s.product.plant_category
+'assembly'
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from hourcircle.errors import InputError, Problem
+from hourcircle.geo import haversine_km
+from hourcircle.io.csvfile import read_csv
+from hourcircle.io.tables import LINKS, PLACES, SITES, TableSpec, parse_table
+from hourcircle.settings import PROFILES, RailProfile, RoadProfile, TravelSettings
+
+SCENARIO_FILE = "scenario.toml"
+MAX_SITE_KM_FROM_PLACE = 300.0
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ScenarioSection(_Section):
+    name: str = Field(min_length=1)
+    budget_hours: float = Field(gt=0, le=72, allow_inf_nan=False)
+    places: str = "places.csv"
+    sites: str = "sites.csv"
+    links: str | None = None
+
+
+class ProductSection(_Section):
+    name: str = Field(min_length=1)
+    plant_category: str = Field(min_length=1)
+    categories: list[str] = Field(min_length=1)
+
+
+class TravelSection(_Section):
+    truck: dict[str, Any] = Field(default_factory=dict)
+    car: dict[str, Any] = Field(default_factory=dict)
+    rail: dict[str, Any] = Field(default_factory=dict)
+
+
+class ScenarioDocument(_Section):
+    scenario: ScenarioSection
+    product: ProductSection
+    travel: TravelSection = Field(default_factory=TravelSection)
+
+
+@dataclass(frozen=True)
+class Product:
+    """What a complete plant needs within the budget."""
+
+    name: str
+    plant_category: str
+    categories: tuple[str, ...]
+
+    @property
+    def all_categories(self) -> tuple[str, ...]:
+        """The plant's own category, then the components."""
+        return (self.plant_category, *(c for c in self.categories if c != self.plant_category))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: places, sites and links as DataFrames indexed by id.
+
+    ``links`` is ``None`` when the scenario gives no links file (links are then inferred).
+    """
+
+    name: str
+    folder: Path
+    budget_hours: float
+    product: Product
+    travel: TravelSettings
+    places: pd.DataFrame
+    sites: pd.DataFrame
+    links: pd.DataFrame | None
+    files: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """A few lines: counts of places, sites per category and links per mode."""
+        per_category = self.sites["category"].value_counts()
+        cats = ", ".join(f"{c} {per_category.get(c, 0)}" for c in self.product.all_categories)
+        lines = [
+            f"{self.name}: {len(self.places)} places, {len(self.sites)} sites, "
+            f"budget {self.budget_hours:g} h",
+            f"sites per category: {cats}",
+        ]
+        if self.links is None:
+            lines.append("links: none given (road links are inferred from the places)")
+        else:
+            modes = self.links["mode"].value_counts()
+            lines.append("links: " + ", ".join(f"{m} {n}" for m, n in modes.items()))
+        if "precision" in self.sites:
+            exact = int((self.sites["precision"] == "site").sum())
+            lines.append(f"site coordinates: {exact} of {len(self.sites)} at the plant itself, "
+                         "the rest at the city or district centre")
+        return "\n".join(lines)
+
+
+def _document_problems(error: ValidationError, label: str, model: type[BaseModel],
+                       prefix: str = "") -> list[Problem]:
+    problems = []
+    for e in error.errors():
+        key = prefix + ".".join(str(part) for part in e["loc"])
+        if e["type"] == "extra_forbidden":
+            allowed = _allowed_keys(model, tuple(str(p) for p in e["loc"][:-1]))
+            close = difflib.get_close_matches(str(e["loc"][-1]), allowed, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"allowed: {', '.join(allowed)}"
+            message = f"unknown key ({hint})"
+        elif e["type"] == "missing":
+            message = "is missing"
+        else:
+            message = f"{e['msg']} (got {e['input']!r})"
+        problems.append(Problem(label, message, key=key))
+    return problems
+
+
+def _allowed_keys(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
+    for part in path:
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+def _read_document(path: Path, label: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError([Problem(label, "file not found (a scenario folder needs one)")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(label, "is not UTF-8 text")]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError([Problem(label, f"TOML syntax error: {error}")]) from None
+
+
+def _travel(section: TravelSection, label: str) -> tuple[TravelSettings, list[Problem]]:
+    """The scenario's profiles, or the defaults and a problem for every bad key."""
+    problems = []
+    for profile in PROFILES:
+        keys = getattr(section, profile)
+        try:
+            TravelSettings.from_mapping({profile: keys})
+        except ValidationError as error:
+            model = RailProfile if profile == "rail" else RoadProfile
+            problems += _document_problems(error, label, model, prefix=f"travel.{profile}.")
+    if problems:
+        return TravelSettings.from_mapping(), problems
+    return TravelSettings.from_mapping(section.model_dump()), []
+
+
+def _duplicates(frame: pd.DataFrame, column: str, label: str) -> list[Problem]:
+    repeated = frame[frame[column].duplicated(keep="first")]
+    first_row = frame.drop_duplicates(column).set_index(column)["row"]
+    return [
+        Problem(label, f"duplicate id {value!r} (first used in row {first_row[value]})", row=int(row),
+                column=column)
+        for row, value in zip(repeated["row"], repeated[column], strict=True)
+    ]
+
+
+def _unknown_refs(frame: pd.DataFrame, column: str, known: Iterable[str], label: str,
+                  what: str) -> list[Problem]:
+    known_list = list(known)
+    known_set = set(known_list)
+    problems = []
+    for row, value in zip(frame["row"], frame[column], strict=True):
+        if value not in known_set:
+            close = difflib.get_close_matches(value, known_list, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(Problem(label, f"unknown {what} {value!r}{hint}", row=int(row), column=column))
+    return problems
+
+
+def _read_table(folder: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+    try:
+        table = read_csv(folder / name, name)
+    except InputError as error:
+        return pd.DataFrame(columns=["row", *spec.columns]), list(error.problems)
+    return parse_table(table, spec)
+
+
+def _cross_checks(places: pd.DataFrame, sites: pd.DataFrame, links: pd.DataFrame | None,
+                  product: Product | None, files: dict[str, str]) -> list[Problem]:
+    problems = _duplicates(places, "place_id", files["places"])
+    problems += _duplicates(sites, "site_id", files["sites"])
+    place_ids = list(dict.fromkeys(places["place_id"]))
+    problems += _unknown_refs(sites, "place_id", place_ids, files["sites"], "place")
+    clash = sites[sites["site_id"].isin(set(place_ids))]
+    problems += [
+        Problem(files["sites"], f"site id {sid!r} is also a place id; ids must be unique across both",
+                row=int(row), column="site_id")
+        for row, sid in zip(clash["row"], clash["site_id"], strict=True)
+    ]
+    if product is not None:
+        declared = list(product.all_categories)
+        problems += _unknown_refs(sites, "category", declared, files["sites"],
+                                  "category (not declared in [product] of scenario.toml)")
+    located = sites.merge(places.drop_duplicates("place_id"), on="place_id", suffixes=("", "_place"))
+    if len(located):
+        km = haversine_km(located["lat"], located["lon"], located["lat_place"], located["lon_place"])
+        far = located[km > MAX_SITE_KM_FROM_PLACE]
+        problems += [
+            Problem(files["sites"], f"is {d:.0f} km from its place {pid!r}; check lat, lon and place_id",
+                    row=int(row), column="lat")
+            for row, pid, d in zip(far["row"], far["place_id"], km[km > MAX_SITE_KM_FROM_PLACE],
+                                   strict=True)
+        ]
+    if links is not None and "links" in files:
+        for column in ("from_place", "to_place"):
+            problems += _unknown_refs(links, column, place_ids, files["links"], "place")
+        loops = links[links["from_place"] == links["to_place"]]
+        problems += [
+            Problem(files["links"], "a link must join two different places", row=int(row), column="to_place")
+            for row in loops["row"]
+        ]
+    return problems
+
+
+def load_scenario(folder: str | Path) -> Scenario:
+    """Read and validate the scenario in ``folder``; raise :class:`InputError` listing every problem."""
+    folder = Path(folder)
+    if folder.is_file() and folder.name.endswith(".toml"):
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), "scenario folder not found")])
+    label = SCENARIO_FILE
+    raw = _read_document(folder / SCENARIO_FILE, label)
+    problems: list[Problem] = []
+    try:
+        document: ScenarioDocument | None = ScenarioDocument.model_validate(raw)
+    except ValidationError as error:
+        document = None
+        problems += _document_problems(error, label, ScenarioDocument)
+    section = raw.get("scenario") if isinstance(raw.get("scenario"), dict) else {}
+    files = {
+        key: str(section.get(key, default)) if section.get(key, default) is not None else None
+        for key, default in (("places", "places.csv"), ("sites", "sites.csv"), ("links", None))
+    }
+    product = None
+    travel = TravelSettings.from_mapping()
+    if document is not None:
+        product = Product(document.product.name, document.product.plant_category,
+                          tuple(dict.fromkeys(document.product.categories)))
+        travel, travel_problems = _travel(document.travel, label)
+        problems += travel_problems
+
+    places, more = _read_table(folder, str(files["places"]), PLACES)
+    problems += more
+    sites, more = _read_table(folder, str(files["sites"]), SITES)
+    problems += more
+    links = None
+    if files["links"] is not None:
+        links, more = _read_table(folder, files["links"], LINKS)
+        problems += more
+    named_files = {k: v for k, v in files.items() if v is not None}
+    problems += _cross_checks(places, sites, links, product, named_files)
+    if problems or document is None or product is None:
+        raise InputError(problems)
+
+    return Scenario(
+        name=document.scenario.name,
+        folder=folder,
+        budget_hours=float(document.scenario.budget_hours),
+        product=product,
+        travel=travel,
+        places=_indexed(places, "place_id"),
+        sites=_indexed(sites, "site_id"),
+        links=None if links is None else links.drop(columns="row").reset_index(drop=True),
+        files=named_files,
+    )
+
+
+def _indexed(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    out = frame.drop(columns="row").set_index(column)
+    for name in ("lat", "lon"):
+        out[name] = out[name].astype(np.float64)
+    return out

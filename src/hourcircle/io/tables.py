@@ -1,0 +1,186 @@
+"""The three scenario tables: their columns, row rules, and conversion to DataFrames.
+
+Each row is checked by a pydantic model; every problem is reported with its file, row and
+column. Cross-table rules (unknown places, duplicate ids) live in :mod:`hourcircle.io.scenario`.
+
+Examples
+--------
+>>> spec = PLACES
+>>> spec.required, spec.optional
+(('place_id', 'name', 'name_zh', 'province', 'lat', 'lon'), ('population',))
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from hourcircle.errors import Problem
+from hourcircle.io.csvfile import CsvTable
+
+ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+
+
+def _empty_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _number(value: Any) -> Any:
+    if value is None:
+        raise ValueError("is empty; a number is needed")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+def _identifier(value: str) -> str:
+    if not value:
+        raise ValueError("is empty; an id is needed")
+    if not set(value) <= ID_CHARS:
+        raise ValueError(f"{value!r} is not an ASCII id (letters, digits, '_', '-', '.')")
+    return value
+
+
+def _text(value: str) -> str:
+    if not value:
+        raise ValueError("is empty")
+    return value
+
+
+def _latitude(value: float) -> float:
+    if not -90 <= value <= 90:
+        hint = " (are lat and lon swapped?)" if -180 <= value <= 180 else ""
+        raise ValueError(f"latitude {value:g} is outside -90..90{hint}")
+    return value
+
+
+def _longitude(value: float) -> float:
+    if not -180 <= value <= 180:
+        raise ValueError(f"longitude {value:g} is outside -180..180")
+    return value
+
+
+def _positive(value: float | None) -> float | None:
+    if value is not None and value <= 0:
+        raise ValueError(f"{value:g} must be greater than 0")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+OptionalNumber = Annotated[float | None, BeforeValidator(lambda v: None if v is None else _number(v))]
+Id = Annotated[str, AfterValidator(_identifier)]
+Text = Annotated[str, AfterValidator(_text)]
+Latitude = Annotated[Number, AfterValidator(_latitude)]
+Longitude = Annotated[Number, AfterValidator(_longitude)]
+PositiveOrEmpty = Annotated[OptionalNumber, AfterValidator(_positive)]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlaceRow(_Row):
+    place_id: Id
+    name: Text
+    name_zh: str
+    province: Text
+    lat: Latitude
+    lon: Longitude
+    population: PositiveOrEmpty = None
+
+
+class SiteRow(_Row):
+    site_id: Id
+    name: Text
+    company: Text
+    category: Id
+    place_id: Id
+    lat: Latitude
+    lon: Longitude
+    precision: Literal["site", "city"] | None = None
+    source: str | None = None
+
+
+class LinkRow(_Row):
+    from_place: Id
+    to_place: Id
+    mode: Literal["road", "rail"]
+    km: PositiveOrEmpty
+    minutes: PositiveOrEmpty = None
+    name: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table's row model and the columns it requires and allows."""
+
+    model: type[_Row]
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+def _spec(model: type[_Row], required: tuple[str, ...]) -> TableSpec:
+    names = tuple(model.model_fields)
+    return TableSpec(model, required, tuple(c for c in names if c not in required))
+
+
+PLACES = _spec(PlaceRow, ("place_id", "name", "name_zh", "province", "lat", "lon"))
+SITES = _spec(SiteRow, ("site_id", "name", "company", "category", "place_id", "lat", "lon"))
+LINKS = _spec(LinkRow, ("from_place", "to_place", "mode", "km"))
+
+_MESSAGES = {
+    "literal_error": lambda e: f"{e['input']!r} is not one of {e['ctx']['expected']}",
+    "missing": lambda e: "is missing",
+}
+
+
+def _message(error: Any) -> str:
+    if error.get("input", "") is None:
+        return "is empty"
+    make = _MESSAGES.get(error["type"])
+    if make is not None:
+        return str(make(error))
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def parse_table(table: CsvTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check the header and every row of ``table``; return the good rows and all problems."""
+    problems = [
+        Problem(table.label, f"missing column (required: {', '.join(spec.required)})", row=1, column=c)
+        for c in spec.required if c not in table.header
+    ] + [
+        Problem(table.label, f"unknown column (allowed: {', '.join(spec.columns)})", row=1, column=c)
+        for c in table.header if c not in spec.columns
+    ]
+    if problems:
+        return pd.DataFrame(columns=["row", *spec.columns]), problems
+    if not table.rows:
+        problems.append(Problem(table.label, "has a header but no data rows"))
+    records: list[dict[str, Any]] = []
+    for number, cells in table.rows:
+        values = {k: _empty_to_none(v) for k, v in cells.items()}
+        try:
+            row = spec.model.model_validate(values)
+        except ValidationError as error:
+            problems += [
+                Problem(table.label, _message(e), row=number, column=str(e["loc"][0]) if e["loc"] else None)
+                for e in error.errors()
+            ]
+            continue
+        records.append({"row": number, **row.model_dump()})
+    frame = pd.DataFrame.from_records(records, columns=["row", *spec.columns])
+    return frame, problems

@@ -1,0 +1,85 @@
+"""Turn what a user types into a place or site id.
+
+A place answers to its id, its English name in any case (spaces, hyphens and apostrophes
+ignored) and its Chinese name with or without the administrative suffix; a site to its id
+and its name. A name two places share is an error listing both.
+
+Examples
+--------
+>>> import pandas as pd
+>>> places = pd.DataFrame({"name": ["Suzhou", "Suzhou", "Hefei"],
+...                        "name_zh": ["苏州市", "宿州市", "合肥市"],
+...                        "province": ["Jiangsu", "Anhui", "Anhui"]},
+...                       index=["suzhou_js", "suzhou_ah", "hefei"])
+>>> index = NameIndex(places)
+>>> [index.resolve(t) for t in ("hefei", "Hefei", "合肥", "合肥市", "宿州")]
+['hefei', 'hefei', 'hefei', 'hefei', 'suzhou_ah']
+>>> index.resolve("Suzhou")
+Traceback (most recent call last):
+...
+hourcircle.errors.NameLookupError: 'Suzhou' is ambiguous: suzhou_js (Suzhou 苏州市, Jiangsu), suzhou_ah (Suzhou 宿州市, Anhui); use an id
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+
+import pandas as pd
+
+from hourcircle.errors import NameLookupError
+
+_ZH_SUFFIXES = ("特别行政区", "自治州", "地区", "市", "盟", "县", "区", "省")
+_IGNORED = re.compile(r"[\s'’`\-_.]+")
+
+
+def normalise(text: str) -> str:
+    """A lookup key: case-folded, without spaces or punctuation, without a Chinese suffix."""
+    key = _IGNORED.sub("", text.strip().casefold())
+    for suffix in _ZH_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            return key[: -len(suffix)]
+    return key
+
+
+class NameIndex:
+    """Look up places (and optionally sites) by id or name."""
+
+    def __init__(self, places: pd.DataFrame, sites: pd.DataFrame | None = None) -> None:
+        self._ids: dict[str, str] = {}
+        self._names: dict[str, list[str]] = defaultdict(list)
+        self._labels: dict[str, str] = {}
+        for pid, row in places.iterrows():
+            self._add(str(pid), [str(row["name"]), str(row.get("name_zh") or "")],
+                      f"{row['name']} {row.get('name_zh') or ''}".strip() + f", {row['province']}")
+        if sites is not None:
+            for sid, row in sites.iterrows():
+                self._add(str(sid), [str(row["name"])], f"site {row['name']}, {row['place_id']}")
+
+    def _add(self, node_id: str, names: list[str], label: str) -> None:
+        self._ids[node_id.casefold()] = node_id
+        self._labels[node_id] = label
+        for name in names:
+            key = normalise(name)
+            if key and node_id not in self._names[key]:
+                self._names[key].append(node_id)
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._labels
+
+    def resolve(self, text: str) -> str:
+        """The id ``text`` names; :class:`NameLookupError` if none or several do."""
+        if text.strip().casefold() in self._ids:
+            return self._ids[text.strip().casefold()]
+        found = self._names.get(normalise(text), [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            options = ", ".join(f"{i} ({self._labels[i]})" for i in found)
+            raise NameLookupError(f"{text!r} is ambiguous: {options}; use an id")
+        close = difflib.get_close_matches(normalise(text), list(self._names), n=3)
+        hint = ""
+        if close:
+            hint = " (did you mean " + ", ".join(self._names[c][0] for c in close) + "?)"
+        raise NameLookupError(f"no place or site is called {text!r}{hint}")

@@ -1,0 +1,95 @@
+"""Travel profiles and their calibrated defaults.
+
+A *profile* says how fast one moves on the network: ``truck`` (freight by road, the default
+of every analysis), ``car`` (people by road, what published drive times describe) and
+``rail`` (people by high-speed rail). Every key is optional in ``scenario.toml``; what a
+scenario leaves out comes from the defaults here, which ``benchmarks/calibrate.py``
+reproduces from the published figures in ``data/calibration/``.
+
+The truck is derived from the car: its cruising speed is the car's scaled by the ratio of
+the expressway speed limits, 100 km/h for goods vehicles against 120 km/h for small
+passenger cars (Regulations for the Implementation of the Road Traffic Safety Law of the
+PRC, art. 78).
+
+Examples
+--------
+>>> s = TravelSettings.from_mapping({"car": {"speed_kmh": 90}})
+>>> s.car.speed_kmh, round(s.truck.speed_kmh, 1)
+(90.0, 75.0)
+>>> s.profile("rail").station_minutes == RAIL_DEFAULT.station_minutes
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ProfileName = Literal["truck", "car", "rail"]
+PROFILES: tuple[ProfileName, ...] = ("truck", "car", "rail")
+
+CAR_LIMIT_KMH = 120.0
+TRUCK_LIMIT_KMH = 100.0
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class RoadProfile(_Strict):
+    """Moving by road: ``minutes = km / speed_kmh * 60`` on a link, plus per-trip terminals."""
+
+    speed_kmh: float = Field(gt=0, le=200, description="mean speed on road links")
+    detour: float = Field(ge=1, le=3, description="road km per geodesic km where no km is given")
+    access_speed_kmh: float = Field(gt=0, le=200, description="speed on a site's access leg")
+    terminal_minutes: float = Field(ge=0, le=240, description="fixed minutes per trip (urban access)")
+
+
+class RailProfile(_Strict):
+    """Moving by train: timetable minutes per rail link, plus boarding and station time."""
+
+    station_minutes: float = Field(ge=0, le=240, description="fixed minutes per trip (to, from and in stations)")
+    transfer_minutes: float = Field(ge=0, le=240, description="added to every rail link: a change of train")
+    speed_kmh: float = Field(gt=0, le=400, description="mean speed on rail links given only km")
+
+
+# Calibrated on data/calibration/road_pairs.csv (see benchmarks/calibrate.py).
+CAR_DEFAULT = RoadProfile(speed_kmh=90.0, detour=1.25, access_speed_kmh=35.0, terminal_minutes=10.0)
+# Assumption, not a measurement: stations are reached, passed and left in 30 minutes a trip.
+RAIL_DEFAULT = RailProfile(station_minutes=30.0, transfer_minutes=10.0, speed_kmh=200.0)
+
+
+def truck_from_car(car: RoadProfile) -> RoadProfile:
+    """The freight profile implied by a car profile (speed scaled by the speed-limit ratio)."""
+    return car.model_copy(update={"speed_kmh": car.speed_kmh * TRUCK_LIMIT_KMH / CAR_LIMIT_KMH})
+
+
+class TravelSettings(_Strict):
+    """The three profiles of a scenario."""
+
+    truck: RoadProfile
+    car: RoadProfile
+    rail: RailProfile
+
+    @classmethod
+    def from_mapping(cls, travel: Mapping[str, Mapping[str, Any]] | None = None) -> TravelSettings:
+        """Defaults overlaid with a scenario's ``[travel.*]`` tables (validated by pydantic)."""
+        travel = travel or {}
+        car = RoadProfile.model_validate(CAR_DEFAULT.model_dump() | dict(travel.get("car", {})))
+        truck = RoadProfile.model_validate(truck_from_car(car).model_dump() | dict(travel.get("truck", {})))
+        rail = RailProfile.model_validate(RAIL_DEFAULT.model_dump() | dict(travel.get("rail", {})))
+        return cls(truck=truck, car=car, rail=rail)
+
+    def profile(self, name: ProfileName) -> RoadProfile | RailProfile:
+        profile: RoadProfile | RailProfile = getattr(self, name)
+        return profile
+
+    def road(self, name: ProfileName) -> RoadProfile:
+        """The road profile used by ``name`` (rail passengers reach stations by car)."""
+        return self.truck if name == "truck" else self.car
+
+    def terminal_minutes(self, name: ProfileName) -> float:
+        """The fixed minutes one trip of ``name`` pays (urban access, or stations)."""
+        return self.rail.station_minutes if name == "rail" else self.road(name).terminal_minutes

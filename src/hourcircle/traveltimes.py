@@ -1,0 +1,169 @@
+"""Travel-time questions on a scenario's network, answered by the compiled :class:`Engine`.
+
+Every trip between two different nodes pays its profile's fixed minutes once (urban access
+by road, stations by rail); the rest is the fastest path over the network.
+
+Examples
+--------
+>>> from hourcircle.datasets import bundled
+>>> times = TravelTimes.for_scenario(bundled())
+>>> r = times.route("shanghai", "hefei", "car")
+>>> r.nodes[0], r.nodes[-1], 300 < r.minutes < 420
+('shanghai', 'hefei', True)
+>>> times.reach("hefei", hours=1.0)["minutes"].max() <= 60
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hourcircle.engine import Engine
+from hourcircle.errors import ArgumentError, NoRouteError
+from hourcircle.io import Scenario, load_scenario
+from hourcircle.names import NameIndex
+from hourcircle.network import TravelNetwork, build_network
+from hourcircle.settings import PROFILES, ProfileName
+
+
+@dataclass(frozen=True)
+class Route:
+    """A fastest route: total minutes and km, the nodes passed and the links taken."""
+
+    origin: str
+    destination: str
+    mode: ProfileName
+    minutes: float
+    km: float
+    nodes: list[str]
+    links: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"from": self.origin, "to": self.destination, "mode": self.mode,
+                "minutes": round(self.minutes, 1), "km": round(self.km, 1),
+                "route": self.nodes, "links": self.links}
+
+
+@dataclass
+class TravelTimes:
+    """Shortest-time queries on a :class:`TravelNetwork`, one engine per profile (built lazily)."""
+
+    network: TravelNetwork
+    _engines: dict[str, Engine] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario | str | Path) -> TravelTimes:
+        """Load (if a path), build the network and wrap it."""
+        loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        return cls(build_network(loaded))
+
+    @cached_property
+    def names(self) -> NameIndex:
+        return NameIndex(self.network.scenario.places, self.network.scenario.sites)
+
+    @cached_property
+    def node_ids(self) -> pd.Index:
+        return self.network.nodes.index
+
+    def resolve(self, text: str) -> str:
+        """The node id a user's text names (see :mod:`hourcircle.names`)."""
+        return self.names.resolve(text)
+
+    def engine(self, mode: ProfileName) -> Engine:
+        """The engine of one profile's edges."""
+        if mode not in PROFILES:
+            raise ArgumentError(f"unknown mode {mode!r}; use one of {', '.join(PROFILES)}")
+        if not self.network.has_mode(mode):
+            raise ArgumentError(f"mode {mode}: this scenario has no {mode} links")
+        if mode not in self._engines:
+            edges = self.network.edges.dropna(subset=[f"minutes_{mode}"])
+            self._engines[mode] = Engine(self.node_ids.get_indexer(edges["u"]),
+                                         self.node_ids.get_indexer(edges["v"]),
+                                         edges[f"minutes_{mode}"].to_numpy(), len(self.node_ids))
+        return self._engines[mode]
+
+    def terminal_minutes(self, mode: ProfileName) -> float:
+        """The fixed minutes every trip of ``mode`` pays once."""
+        return self.network.scenario.travel.terminal_minutes(mode)
+
+    def _position(self, text: str) -> tuple[str, int]:
+        node = self.resolve(text)
+        return node, int(self.node_ids.get_loc(node))
+
+    def minutes_from(self, origin: str, mode: ProfileName = "truck",
+                     cutoff: float | None = None) -> pd.Series:
+        """Minutes from ``origin`` to every node it reaches (within ``cutoff`` minutes)."""
+        _, position = self._position(origin)
+        fixed = self.terminal_minutes(mode)
+        limit = None if cutoff is None else cutoff - fixed
+        minutes = self.engine(mode).minutes_from(position, limit if limit is None or limit >= 0 else -1)
+        minutes = np.where(np.arange(len(minutes)) == position, 0.0, minutes + fixed)
+        series = pd.Series(minutes, index=self.node_ids, name="minutes")
+        return series[np.isfinite(series)].sort_values()
+
+    def reach(self, origin: str, hours: float | None = None, mode: ProfileName = "truck") -> pd.DataFrame:
+        """Sites reachable from ``origin`` within ``hours`` (default: the scenario's budget)."""
+        budget = self.network.scenario.budget_hours if hours is None else hours
+        if not budget > 0:
+            raise ArgumentError(f"--hours must be a positive number of hours, not {budget!r}")
+        minutes = self.minutes_from(origin, mode, cutoff=budget * 60)
+        sites = self.network.scenario.sites
+        hits = minutes[minutes.index.isin(sites.index)]
+        table = sites.loc[hits.index, ["name", "company", "category", "place_id"]].assign(minutes=hits)
+        order = {c: i for i, c in enumerate(self.network.scenario.product.all_categories)}
+        table = table.assign(_order=table["category"].map(order)).sort_values(["_order", "minutes"])
+        table.index.name = "site_id"
+        return table.drop(columns="_order")
+
+    def route(self, origin: str, destination: str, mode: ProfileName = "truck") -> Route:
+        """The fastest route; :class:`NoRouteError` if the two are not connected by ``mode``."""
+        source, i = self._position(origin)
+        target, j = self._position(destination)
+        path = self.engine(mode).route(i, j)
+        if path is None:
+            raise NoRouteError(f"no {mode} route from {source} to {target}")
+        ids = [str(self.node_ids[k]) for k in path]
+        edges = self.network.edges
+        column = f"minutes_{mode}"
+        km_total, names = 0.0, []
+        for u, v in zip(ids[:-1], ids[1:], strict=True):
+            pair = edges[((edges["u"] == u) & (edges["v"] == v)) | ((edges["u"] == v) & (edges["v"] == u))]
+            best = pair.loc[pair[column].idxmin()]
+            detour = 1.0 if mode == "rail" else self.network.scenario.travel.road(mode).detour
+            km_total += float(best["km"]) if pd.notna(best["km"]) else float(best["geodesic_km"]) * detour
+            names.append(str(best["name"]))
+        network_minutes = float(self.engine(mode).minutes_from(i)[j])
+        minutes = network_minutes + (self.terminal_minutes(mode) if i != j else 0.0)
+        return Route(source, target, mode, minutes, km_total, ids, names)
+
+    def matrix(self, mode: ProfileName = "truck", nodes: list[str] | None = None) -> pd.DataFrame:
+        """Minutes between every pair of ``nodes`` (default: all places); NaN where no route."""
+        ids = list(self.network.scenario.places.index) if nodes is None else [self.resolve(n) for n in nodes]
+        positions = self.node_ids.get_indexer(ids)
+        minutes = self.engine(mode).matrix_minutes(positions, positions) + self.terminal_minutes(mode)
+        np.fill_diagonal(minutes, 0.0)
+        minutes[~np.isfinite(minutes)] = np.nan
+        return pd.DataFrame(minutes, index=pd.Index(ids, name="from"), columns=pd.Index(ids, name="to"))
+
+    def nearest_by_category(self, mode: ProfileName = "truck",
+                            cutoff: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """For every node and category: minutes to the nearest site, and that site's id.
+
+        One multi-source sweep per category; NaN/None where none is within ``cutoff``.
+        """
+        fixed = self.terminal_minutes(mode)
+        limit = None if cutoff is None else max(cutoff - fixed, 0.0)
+        sites = self.network.scenario.sites
+        minutes, nearest = {}, {}
+        for category in self.network.scenario.product.all_categories:
+            members = self.node_ids.get_indexer(sites.index[sites["category"] == category])
+            dist, which = self.engine(mode).nearest(members, limit)
+            dist = np.where(which == np.arange(len(dist)), dist, dist + fixed)
+            minutes[category] = np.where(np.isfinite(dist), dist, np.nan)
+            nearest[category] = np.where(which >= 0, self.node_ids.to_numpy()[np.maximum(which, 0)], None)
+        return (pd.DataFrame(minutes, index=self.node_ids), pd.DataFrame(nearest, index=self.node_ids))
