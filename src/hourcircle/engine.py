@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -38,7 +39,7 @@ def _csr(tails: NDArray[np.int64], heads: NDArray[np.int64], minutes: NDArray[np
     key = tails * n_nodes + heads
     order = np.argsort(key, kind="stable")
     key, minutes = key[order], minutes[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
     fastest = np.minimum.reduceat(minutes, starts) if len(key) else minutes
     unique = key[starts]
     indptr = np.zeros(n_nodes + 1, dtype=np.int64)
@@ -72,14 +73,16 @@ class Engine:
         self._reverse: sp.csr_array | None = None if directed else self.matrix
 
     @classmethod
-    def from_graph(cls, graph: nx.Graph, weight: str = "minutes",
+    def from_graph(cls, graph: nx.Graph[Any], weight: str = "minutes",
                    nodes: Sequence[object] | None = None) -> Engine:
         """An engine over ``graph``'s edges that carry ``weight``; node ``i`` is ``nodes[i]``."""
         order = list(graph.nodes) if nodes is None else list(nodes)
         position = {node: i for i, node in enumerate(order)}
-        rows = [(position[u], position[v], w) for u, v, w in graph.edges(data=weight) if w is not None]
-        t, h, w = (np.array(c) for c in zip(*rows, strict=True)) if rows else ([], [], [])
-        return cls(t, h, w, len(order), directed=graph.is_directed())
+        edges = [(position[u], position[v], float(data[weight]))
+                 for u, v, data in graph.edges(data=True) if data.get(weight) is not None]
+        table = np.array(edges, dtype=np.float64).reshape(-1, 3)
+        return cls(table[:, 0].astype(np.int64), table[:, 1].astype(np.int64), table[:, 2], len(order),
+                   directed=graph.is_directed())
 
     @property
     def reverse(self) -> sp.csr_array:
@@ -91,11 +94,12 @@ class Engine:
     def minutes_from(self, origin: int, cutoff: float | None = None) -> NDArray[np.float64]:
         """Minutes from ``origin`` to every node; ``inf`` beyond ``cutoff`` or unreachable."""
         limit = np.inf if cutoff is None else float(cutoff)
-        return np.asarray(dijkstra(self.matrix, directed=True, indices=int(origin), limit=limit))
+        return np.asarray(dijkstra(self.matrix, directed=True, indices=[int(origin)], limit=limit)[0])
 
     def route(self, origin: int, destination: int) -> list[int] | None:
         """The nodes of a fastest route, origin first; ``None`` if there is none."""
-        dist, pred = dijkstra(self.matrix, directed=True, indices=int(origin), return_predecessors=True)
+        found = dijkstra(self.matrix, directed=True, indices=[int(origin)], return_predecessors=True)
+        dist, pred = found[0][0], found[1][0]
         if not np.isfinite(dist[destination]):
             return None
         path = [int(destination)]
@@ -115,7 +119,8 @@ class Engine:
         limit = np.inf if cutoff is None else float(cutoff)
         dist, _, nearest = dijkstra(self.reverse, directed=True, indices=src, min_only=True,
                                     limit=limit, return_predecessors=True)
-        return np.asarray(dist), np.asarray(nearest, dtype=np.int64)
+        nearest = np.asarray(nearest, dtype=np.int64)
+        return np.asarray(dist), np.where(nearest < 0, -1, nearest)
 
     def matrix_minutes(self, origins: Indices, destinations: Indices | None = None,
                        cutoff: float | None = None, batch: int = 512) -> NDArray[np.float64]:

@@ -17,7 +17,7 @@ Examples
 >>> index.resolve("Suzhou")
 Traceback (most recent call last):
 ...
-hourcircle.errors.NameLookupError: 'Suzhou' is ambiguous: suzhou_js (Suzhou 苏州市, Jiangsu), suzhou_ah (Suzhou 宿州市, Anhui); use an id
+hourcircle.errors.NameLookupError: 'Suzhou' is ambiguous: suzhou_js (Suzhou 苏州市, Jiangsu), suzhou_ah ...
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def normalise(text: str) -> str:
     """A lookup key: case-folded, without spaces or punctuation, without a Chinese suffix."""
     key = _IGNORED.sub("", text.strip().casefold())
     for suffix in _ZH_SUFFIXES:
-        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+        if key.endswith(suffix) and len(key) > len(suffix):
             return key[: -len(suffix)]
     return key
 

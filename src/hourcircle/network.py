@@ -30,9 +30,9 @@ from hourcircle.geo import haversine_km, project_km
 from hourcircle.io import Scenario
 from hourcircle.settings import PROFILES, ProfileName, TravelSettings
 
+FEEDERS = 2
 ROAD_KINDS = ("road", "access")
-RAIL_KINDS = ("rail", "rail_estimate", "rail_feeder", "access")
-CORRIDOR_KM = 20.0
+RAIL_KINDS = ("rail", "rail_feeder", "access")
 EDGE_COLUMNS = ["u", "v", "kind", "name", "km", "geodesic_km", "minutes", "estimated"]
 
 
@@ -47,7 +47,7 @@ class TravelNetwork:
     scenario: Scenario
     nodes: pd.DataFrame
     edges: pd.DataFrame
-    graph: nx.MultiGraph
+    graph: nx.MultiGraph[str]
 
     def has_mode(self, mode: ProfileName) -> bool:
         """Whether any link serves ``mode`` (rail needs rail links)."""
@@ -84,7 +84,7 @@ def gabriel_links(lat: NDArray[np.float64], lon: NDArray[np.float64]) -> NDArray
     middle = (xy[pairs[:, 0]] + xy[pairs[:, 1]]) / 2
     radius = np.linalg.norm(xy[pairs[:, 0]] - xy[pairs[:, 1]], axis=1) / 2
     nearest, _ = cKDTree(xy).query(middle, k=1)
-    return pairs[nearest >= radius * (1 - 1e-9)].astype(np.int64)
+    return np.asarray(pairs[nearest >= radius * (1 - 1e-9)], dtype=np.int64)
 
 
 def _inferred_road_links(places: pd.DataFrame) -> pd.DataFrame:
@@ -107,45 +107,27 @@ def _given_links(scenario: Scenario) -> pd.DataFrame:
     return given
 
 
-def _rail_connectors(scenario: Scenario, rail: pd.DataFrame,
-                     travel: TravelSettings) -> pd.DataFrame:
-    """Rail edges for places no rail link serves.
+def _rail_feeders(scenario: Scenario, rail: pd.DataFrame, travel: TravelSettings) -> pd.DataFrame:
+    """A road leg from every place no rail link serves to the nearest place one does.
 
-    A place within ``CORRIDOR_KM`` of a rail link's straight line (and between its ends) is
-    put on that line, its minutes interpolated by distance (``rail_estimate``); any other
-    joins the nearest served place by road at the car's speed (``rail_feeder``).
+    The leg runs at the car's speed over geodesic km times the car's detour; it is marked
+    ``rail_feeder`` (an estimate) so that reports can say so.
     """
     places = scenario.places
     served = pd.Index(pd.unique(rail[["u", "v"]].to_numpy().ravel()))
     unserved = places.index.difference(served)
     if rail.empty or unserved.empty:
         return pd.DataFrame(columns=EDGE_COLUMNS)
-    xy = pd.DataFrame(project_km(places["lat"], places["lon"]), index=places.index, columns=["x", "y"])
-    a = xy.loc[rail["u"]].to_numpy()
-    b = xy.loc[rail["v"]].to_numpy()
-    span = b - a
-    length2 = np.maximum((span**2).sum(axis=1), 1e-9)
-    minutes = rail["minutes"].to_numpy()
-    rows = []
-    for place in unserved:
-        p = xy.loc[place].to_numpy()
-        t = ((p - a) * span).sum(axis=1) / length2
-        off = np.linalg.norm(a + t[:, None] * span - p, axis=1)
-        fits = (t > 0.05) & (t < 0.95) & (off <= CORRIDOR_KM) & np.isfinite(minutes)
-        if fits.any():
-            best = np.flatnonzero(fits)[np.argmin(np.sqrt(length2[fits]))]
-            name = f"estimated on the {rail['u'].iloc[best]}-{rail['v'].iloc[best]} line"
-            for end, share in ((rail["u"].iloc[best], t[best]), (rail["v"].iloc[best], 1 - t[best])):
-                rows.append((place, end, "rail_estimate", name, np.nan, minutes[best] * share))
-            continue
-        km = haversine_km(places.loc[place, "lat"], places.loc[place, "lon"],
-                          places.loc[served, "lat"], places.loc[served, "lon"])
-        nearest = served[int(np.argmin(km))]
-        road_km = float(km.min()) * travel.car.detour
-        rows.append((place, nearest, "rail_feeder", f"road to the station at {nearest}", road_km,
-                     road_km / travel.car.speed_kmh * 60))
-    out = pd.DataFrame(rows, columns=["u", "v", "kind", "name", "km", "minutes"])
-    return out.assign(estimated=True)
+    lat, lon = places["lat"].to_numpy(), places["lon"].to_numpy()
+    i, j = places.index.get_indexer(unserved), places.index.get_indexer(served)
+    km = haversine_km(lat[i][:, None], lon[i][:, None], lat[j][None, :], lon[j][None, :])
+    k = min(FEEDERS, len(served))
+    closest = np.argsort(km, axis=1)[:, :k]
+    nearest = served[closest.ravel()]
+    road_km = np.take_along_axis(km, closest, axis=1).ravel() * travel.car.detour
+    return pd.DataFrame({"u": np.repeat(unserved, k), "v": nearest, "kind": "rail_feeder",
+                         "name": [f"road to the station at {n}" for n in nearest], "km": road_km,
+                         "minutes": road_km / travel.car.speed_kmh * 60, "estimated": True})
 
 
 def _access_legs(scenario: Scenario) -> pd.DataFrame:
@@ -157,20 +139,22 @@ def _access_legs(scenario: Scenario) -> pd.DataFrame:
 def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFrame:
     """Add ``minutes_<profile>`` columns (NaN where a profile does not use the edge)."""
     out = edges.copy()
+    kind = out["kind"].to_numpy()
+    given_km = out["km"].to_numpy(dtype=np.float64)
+    given_minutes = out["minutes"].to_numpy(dtype=np.float64)
+    geodesic = out["geodesic_km"].to_numpy(dtype=np.float64)
     for name in PROFILES:
-        kinds = RAIL_KINDS if name == "rail" else ROAD_KINDS
-        usable = out["kind"].isin(kinds)
         road = travel.road(name)
-        km = out["km"].fillna(out["geodesic_km"] * road.detour)
+        km = np.where(np.isnan(given_km), geodesic * road.detour, given_km)
         access = km / road.access_speed_kmh * 60
         if name == "rail":
-            along = out["km"].fillna(out["geodesic_km"]) / travel.rail.speed_kmh * 60
-            rail = out["minutes"].fillna(along) + travel.rail.transfer_minutes
-            minutes = np.where(out["kind"] == "access", access,
-                               np.where(out["kind"] == "rail_feeder", out["minutes"], rail))
+            along = np.where(np.isnan(given_km), geodesic, given_km) / travel.rail.speed_kmh * 60
+            by_train = np.where(np.isnan(given_minutes), along, given_minutes) + travel.rail.boarding_minutes
+            moving = np.where(kind == "rail_feeder", given_minutes, by_train)
         else:
-            minutes = np.where(out["kind"] == "access", access,
-                               out["minutes"].fillna(km / road.speed_kmh * 60))
+            moving = np.where(np.isnan(given_minutes), km / road.speed_kmh * 60, given_minutes)
+        minutes = np.where(kind == "access", access, moving)
+        usable = np.isin(kind, RAIL_KINDS if name == "rail" else ROAD_KINDS)
         out[f"minutes_{name}"] = np.where(usable, minutes, np.nan)
     return out
 
@@ -180,14 +164,15 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     nodes = _node_table(scenario)
     links = _given_links(scenario)
     rail = links[links["kind"] == "rail"]
-    parts = [links, _rail_connectors(scenario, rail, scenario.travel), _access_legs(scenario)]
+    parts = [links, _rail_feeders(scenario, rail, scenario.travel), _access_legs(scenario)]
     edges = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     edges["geodesic_km"] = haversine_km(nodes.loc[edges["u"], "lat"], nodes.loc[edges["u"], "lon"],
                                         nodes.loc[edges["v"], "lat"], nodes.loc[edges["v"], "lon"])
     edges = _profile_minutes(edges, scenario.travel)
-    graph = nx.MultiGraph(name=scenario.name)
-    graph.add_nodes_from((node, attrs) for node, attrs in zip(nodes.index, nodes.to_dict("records"),
-                                                              strict=True))
-    graph.add_edges_from((row.pop("u"), row.pop("v"), key, row)
-                         for key, row in enumerate(edges.to_dict("records")))
+    graph: nx.MultiGraph[str] = nx.MultiGraph(name=scenario.name)
+    graph.add_nodes_from((str(node), {str(k): v for k, v in attrs.items()})
+                         for node, attrs in zip(nodes.index, nodes.to_dict("records"), strict=True))
+    for row in edges.to_dict("records"):
+        attrs = {str(k): v for k, v in row.items() if k not in ("u", "v")}
+        graph.add_edge(str(row["u"]), str(row["v"]), **attrs)
     return TravelNetwork(scenario, nodes, edges, graph)

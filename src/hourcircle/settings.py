@@ -16,6 +16,8 @@ Examples
 >>> s = TravelSettings.from_mapping({"car": {"speed_kmh": 90}})
 >>> s.car.speed_kmh, round(s.truck.speed_kmh, 1)
 (90.0, 75.0)
+>>> TravelSettings.from_mapping().truck.speed_kmh
+100.0
 >>> s.profile("rail").station_minutes == RAIL_DEFAULT.station_minutes
 True
 """
@@ -51,14 +53,20 @@ class RailProfile(_Strict):
     """Moving by train: timetable minutes per rail link, plus boarding and station time."""
 
     station_minutes: float = Field(ge=0, le=240, description="fixed minutes per trip (to, from and in stations)")
-    transfer_minutes: float = Field(ge=0, le=240, description="added to every rail link: a change of train")
+    boarding_minutes: float = Field(
+        ge=0, le=240, description="added to every train taken (platform wait); a change pays it again")
     speed_kmh: float = Field(gt=0, le=400, description="mean speed on rail links given only km")
 
 
-# Calibrated on data/calibration/road_pairs.csv (see benchmarks/calibrate.py).
-CAR_DEFAULT = RoadProfile(speed_kmh=90.0, detour=1.25, access_speed_kmh=35.0, terminal_minutes=10.0)
-# Assumption, not a measurement: stations are reached, passed and left in 30 minutes a trip.
-RAIL_DEFAULT = RailProfile(station_minutes=30.0, transfer_minutes=10.0, speed_kmh=200.0)
+# detour, speed_kmh and terminal_minutes are fitted to data/calibration/road_pairs.csv by
+# benchmarks/calibrate.py (the speed at the grid's top, the cars' legal limit: expressway
+# cruising, with 38 minutes a trip for leaving and entering city centres). access_speed_kmh
+# is an assumption (urban and industrial-zone roads), not a measurement.
+CAR_DEFAULT = RoadProfile(speed_kmh=120.0, detour=1.18, access_speed_kmh=35.0, terminal_minutes=38.0)
+# boarding_minutes is fitted to data/calibration/rail_pairs.csv (at its grid's top, 20);
+# station_minutes (to, through and from stations) and speed_kmh (only for rail links given
+# by km alone) are assumptions, not measurements.
+RAIL_DEFAULT = RailProfile(station_minutes=30.0, boarding_minutes=20.0, speed_kmh=200.0)
 
 
 def truck_from_car(car: RoadProfile) -> RoadProfile:

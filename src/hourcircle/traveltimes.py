@@ -10,12 +10,13 @@ Examples
 >>> r = times.route("shanghai", "hefei", "car")
 >>> r.nodes[0], r.nodes[-1], 300 < r.minutes < 420
 ('shanghai', 'hefei', True)
->>> times.reach("hefei", hours=1.0)["minutes"].max() <= 60
+>>> bool(times.reach("hefei", hours=1.0)["minutes"].max() <= 60)
 True
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,7 +34,8 @@ from hourcircle.settings import PROFILES, ProfileName
 
 @dataclass(frozen=True)
 class Route:
-    """A fastest route: total minutes and km, the nodes passed and the links taken."""
+    """A fastest route: total minutes and km, the nodes passed, the links taken and their kinds
+    (``road``, ``rail``, ``rail_feeder`` for an estimated road leg to a station, ``access``)."""
 
     origin: str
     destination: str
@@ -42,11 +44,17 @@ class Route:
     km: float
     nodes: list[str]
     links: list[str]
+    kinds: list[str]
+
+    @property
+    def rides(self) -> int:
+        """How many trains the route takes (each pays the rail profile's boarding minutes)."""
+        return sum(kind == "rail" for kind in self.kinds)
 
     def as_dict(self) -> dict[str, object]:
         return {"from": self.origin, "to": self.destination, "mode": self.mode,
                 "minutes": round(self.minutes, 1), "km": round(self.km, 1),
-                "route": self.nodes, "links": self.links}
+                "route": self.nodes, "links": self.links, "kinds": self.kinds}
 
 
 @dataclass
@@ -82,8 +90,8 @@ class TravelTimes:
             raise ArgumentError(f"mode {mode}: this scenario has no {mode} links")
         if mode not in self._engines:
             edges = self.network.edges.dropna(subset=[f"minutes_{mode}"])
-            self._engines[mode] = Engine(self.node_ids.get_indexer(edges["u"]),
-                                         self.node_ids.get_indexer(edges["v"]),
+            self._engines[mode] = Engine(self.node_ids.get_indexer(pd.Index(edges["u"])),
+                                         self.node_ids.get_indexer(pd.Index(edges["v"])),
                                          edges[f"minutes_{mode}"].to_numpy(), len(self.node_ids))
         return self._engines[mode]
 
@@ -93,7 +101,7 @@ class TravelTimes:
 
     def _position(self, text: str) -> tuple[str, int]:
         node = self.resolve(text)
-        return node, int(self.node_ids.get_loc(node))
+        return node, int(self.node_ids.get_indexer(pd.Index([node]))[0])
 
     def minutes_from(self, origin: str, mode: ProfileName = "truck",
                      cutoff: float | None = None) -> pd.Series:
@@ -130,21 +138,22 @@ class TravelTimes:
         ids = [str(self.node_ids[k]) for k in path]
         edges = self.network.edges
         column = f"minutes_{mode}"
-        km_total, names = 0.0, []
-        for u, v in zip(ids[:-1], ids[1:], strict=True):
+        km_total, names, kinds = 0.0, [], []
+        for u, v in itertools.pairwise(ids):
             pair = edges[((edges["u"] == u) & (edges["v"] == v)) | ((edges["u"] == v) & (edges["v"] == u))]
-            best = pair.loc[pair[column].idxmin()]
+            best = pair.iloc[int(np.nanargmin(pair[column].to_numpy(dtype=np.float64)))]
             detour = 1.0 if mode == "rail" else self.network.scenario.travel.road(mode).detour
             km_total += float(best["km"]) if pd.notna(best["km"]) else float(best["geodesic_km"]) * detour
             names.append(str(best["name"]))
+            kinds.append(str(best["kind"]))
         network_minutes = float(self.engine(mode).minutes_from(i)[j])
         minutes = network_minutes + (self.terminal_minutes(mode) if i != j else 0.0)
-        return Route(source, target, mode, minutes, km_total, ids, names)
+        return Route(source, target, mode, minutes, km_total, ids, names, kinds)
 
     def matrix(self, mode: ProfileName = "truck", nodes: list[str] | None = None) -> pd.DataFrame:
         """Minutes between every pair of ``nodes`` (default: all places); NaN where no route."""
         ids = list(self.network.scenario.places.index) if nodes is None else [self.resolve(n) for n in nodes]
-        positions = self.node_ids.get_indexer(ids)
+        positions = self.node_ids.get_indexer(pd.Index(ids))
         minutes = self.engine(mode).matrix_minutes(positions, positions) + self.terminal_minutes(mode)
         np.fill_diagonal(minutes, 0.0)
         minutes[~np.isfinite(minutes)] = np.nan
@@ -165,5 +174,5 @@ class TravelTimes:
             dist, which = self.engine(mode).nearest(members, limit)
             dist = np.where(which == np.arange(len(dist)), dist, dist + fixed)
             minutes[category] = np.where(np.isfinite(dist), dist, np.nan)
-            nearest[category] = np.where(which >= 0, self.node_ids.to_numpy()[np.maximum(which, 0)], None)
+            nearest[category] = pd.Series(self.node_ids.to_numpy()[np.maximum(which, 0)]).where(which >= 0).to_numpy()
         return (pd.DataFrame(minutes, index=self.node_ids), pd.DataFrame(nearest, index=self.node_ids))

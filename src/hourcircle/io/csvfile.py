@@ -60,10 +60,10 @@ def read_csv(path: Path, label: str) -> CsvTable:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
         raise InputError([Problem(label, f"is not valid CSV: {error}")]) from None
-    records = [(n, r) for n, r in enumerate(records, start=1) if any(c.strip() for c in r)]
-    if not records:
+    numbered = [(n, r) for n, r in enumerate(records, start=1) if any(c.strip() for c in r)]
+    if not numbered:
         raise InputError([Problem(label, "is empty: it needs a header row and data rows")])
-    header_row, header = records[0][0], [c.strip() for c in records[0][1]]
+    header_row, header = numbered[0][0], [c.strip() for c in numbered[0][1]]
     problems = [
         Problem(label, "the header repeats this column", row=header_row, column=name)
         for i, name in enumerate(header) if name and name in header[:i]
@@ -73,7 +73,7 @@ def read_csv(path: Path, label: str) -> CsvTable:
         for i, name in enumerate(header) if not name
     ]
     rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in records[1:]:
+    for number, cells in numbered[1:]:
         if len(cells) > len(header):
             problems.append(Problem(
                 label, f"has {len(cells)} cells but the header has {len(header)} columns", row=number

@@ -203,11 +203,13 @@ def _read_table(folder: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame,
 
 
 def _cross_checks(places: pd.DataFrame, sites: pd.DataFrame, links: pd.DataFrame | None,
-                  product: Product | None, files: dict[str, str]) -> list[Problem]:
+                  product: Product | None, files: dict[str, str], places_ok: bool) -> list[Problem]:
+    """Rules between rows and tables; references are checked only against a sound places table."""
     problems = _duplicates(places, "place_id", files["places"])
     problems += _duplicates(sites, "site_id", files["sites"])
     place_ids = list(dict.fromkeys(places["place_id"]))
-    problems += _unknown_refs(sites, "place_id", place_ids, files["sites"], "place")
+    if places_ok:
+        problems += _unknown_refs(sites, "place_id", place_ids, files["sites"], "place")
     clash = sites[sites["site_id"].isin(set(place_ids))]
     problems += [
         Problem(files["sites"], f"site id {sid!r} is also a place id; ids must be unique across both",
@@ -230,13 +232,23 @@ def _cross_checks(places: pd.DataFrame, sites: pd.DataFrame, links: pd.DataFrame
         ]
     if links is not None and "links" in files:
         for column in ("from_place", "to_place"):
-            problems += _unknown_refs(links, column, place_ids, files["links"], "place")
+            if places_ok:
+                problems += _unknown_refs(links, column, place_ids, files["links"], "place")
         loops = links[links["from_place"] == links["to_place"]]
         problems += [
             Problem(files["links"], "a link must join two different places", row=int(row), column="to_place")
             for row in loops["row"]
         ]
     return problems
+
+
+def _product(section: object) -> Product | None:
+    """The product, when its own section is sound (so sites can be checked against it)."""
+    try:
+        checked = ProductSection.model_validate(section)
+    except ValidationError:
+        return None
+    return Product(checked.name, checked.plant_category, tuple(dict.fromkeys(checked.categories)))
 
 
 def load_scenario(folder: str | Path) -> Scenario:
@@ -254,20 +266,18 @@ def load_scenario(folder: str | Path) -> Scenario:
     except ValidationError as error:
         document = None
         problems += _document_problems(error, label, ScenarioDocument)
-    section = raw.get("scenario") if isinstance(raw.get("scenario"), dict) else {}
-    files = {
-        key: str(section.get(key, default)) if section.get(key, default) is not None else None
-        for key, default in (("places", "places.csv"), ("sites", "sites.csv"), ("links", None))
-    }
-    product = None
+    given = raw.get("scenario")
+    section: dict[str, Any] = given if isinstance(given, dict) else {}
+    files: dict[str, str | None] = {"places": "places.csv", "sites": "sites.csv", "links": None}
+    files |= {key: str(section[key]) for key in files if isinstance(section.get(key), str)}
+    product = _product(raw.get("product"))
     travel = TravelSettings.from_mapping()
     if document is not None:
-        product = Product(document.product.name, document.product.plant_category,
-                          tuple(dict.fromkeys(document.product.categories)))
         travel, travel_problems = _travel(document.travel, label)
         problems += travel_problems
 
     places, more = _read_table(folder, str(files["places"]), PLACES)
+    places_ok = not more
     problems += more
     sites, more = _read_table(folder, str(files["sites"]), SITES)
     problems += more
@@ -276,7 +286,7 @@ def load_scenario(folder: str | Path) -> Scenario:
         links, more = _read_table(folder, files["links"], LINKS)
         problems += more
     named_files = {k: v for k, v in files.items() if v is not None}
-    problems += _cross_checks(places, sites, links, product, named_files)
+    problems += _cross_checks(places, sites, links, product, named_files, places_ok)
     if problems or document is None or product is None:
         raise InputError(problems)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -141,7 +142,7 @@ PLACES = _spec(PlaceRow, ("place_id", "name", "name_zh", "province", "lat", "lon
 SITES = _spec(SiteRow, ("site_id", "name", "company", "category", "place_id", "lat", "lon"))
 LINKS = _spec(LinkRow, ("from_place", "to_place", "mode", "km"))
 
-_MESSAGES = {
+_MESSAGES: dict[str, Callable[[Any], str]] = {
     "literal_error": lambda e: f"{e['input']!r} is not one of {e['ctx']['expected']}",
     "missing": lambda e: "is missing",
 }

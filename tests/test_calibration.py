@@ -1,0 +1,41 @@
+"""Calibration recovers known parameters, and the shipped defaults are what the data gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hourcircle import datasets, load_scenario
+from hourcircle.calibration import fit_rail, fit_road, mdape
+from hourcircle.settings import CAR_DEFAULT, RAIL_DEFAULT
+
+
+def test_mdape() -> None:
+    assert mdape([110, 90, 100], [100, 100, 100]) == 10.0
+
+
+def test_road_fit_recovers_speed_and_terminal(four: Path) -> None:
+    route_km = {("a", "b"): 100, ("a", "c"): 150, ("a", "d"): 210, ("b", "d"): 110, ("b", "c"): 50}
+    pairs = pd.DataFrame([
+        {"from_place": a, "to_place": b, "role": "holdout" if (a, b) == ("b", "c") else "fit",
+         "km": km, "drive_minutes": km / 90 * 60 + 15}
+        for (a, b), km in route_km.items()
+    ])
+    fit = fit_road(load_scenario(four), pairs)
+    assert fit.parameters["speed_kmh"] == 90.0
+    assert fit.parameters["terminal_minutes"] == 15.0
+    assert fit.error_fit == pytest.approx(0.0, abs=1e-9)
+    assert fit.error_holdout == pytest.approx(0.0, abs=1e-9)
+
+
+def test_shipped_defaults_are_the_fit_of_the_shipped_data() -> None:
+    scenario = load_scenario(datasets.bundled())
+    folder = datasets.data_root() / "calibration"
+    road = fit_road(scenario, pd.read_csv(folder / "road_pairs.csv"))
+    rail = fit_rail(scenario, pd.read_csv(folder / "rail_pairs.csv"))
+    assert road.parameters == {"detour": CAR_DEFAULT.detour, "speed_kmh": CAR_DEFAULT.speed_kmh,
+                               "terminal_minutes": CAR_DEFAULT.terminal_minutes}
+    assert rail.parameters == {"boarding_minutes": RAIL_DEFAULT.boarding_minutes}
+    assert len(road.table) >= 15 and len(rail.table) >= 10

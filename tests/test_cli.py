@@ -1,0 +1,85 @@
+"""The command line on the 4-city scenario: output, formats and bad arguments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import LINKS, ScenarioMaker, run
+
+
+def test_travel_prints_minutes_km_and_route(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(["travel", "a", "Delta", "--scenario", str(four)], capsys)
+    assert (status, err) == (0, "")
+    assert out.splitlines()[0] == "a -> d by truck: 210 min (3 h 30), 210 km"
+    assert "via R2" in out
+
+
+def test_travel_json(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["travel", "甲", "c", "--mode", "car", "--format", "json", "--scenario", str(four)], capsys)
+    answer = json.loads(out)
+    assert status == 0
+    assert answer["minutes"] == 75.0 and answer["route"] == ["a", "b", "c"] and answer["links"] == ["R1", "R2"]
+
+
+def test_no_route_is_said_plainly(make_scenario: ScenarioMaker, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = make_scenario({"links.csv": LINKS.replace("c,d,road,60,,R4,test\n", "")})
+    status, out, _ = run(["travel", "a", "d", "--scenario", str(folder)], capsys)
+    assert status == 0 and out.strip() == "no truck route from a to d"
+    status, out, _ = run(["travel", "a", "d", "--format", "json", "--scenario", str(folder)], capsys)
+    assert status == 0 and json.loads(out)["minutes"] is None
+
+
+def test_reach_groups_by_category(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["reach", "a", "--hours", "2", "--scenario", str(four)], capsys)
+    assert status == 0
+    assert out.splitlines()[0] == "from a within 2 h by truck: 2 sites"
+    assert "battery: 1" in out and "chips: 0" in out and "100 min  cells_b" in out
+
+
+def test_reach_json_and_csv(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(["reach", "a", "--hours", "3", "--format", "json", "--scenario", str(four)], capsys)
+    assert [r["site_id"] for r in json.loads(out)] == ["plant_a", "cells_b", "fab_c"]
+    _, out, _ = run(["reach", "a", "--hours", "3", "--format", "csv", "--scenario", str(four)], capsys)
+    assert out.splitlines()[0] == "site_id,name,company,category,place_id,minutes"
+
+
+def test_matrix_to_a_file(four: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "deep" / "m.csv"
+    status, out, _ = run(["matrix", "--mode", "car", "--out", str(target), "--scenario", str(four)], capsys)
+    assert status == 0 and "wrote 4x4 car minutes" in out
+    matrix = pd.read_csv(target, index_col=0)
+    assert matrix.loc["a", "d"] == 105.0
+    assert [p.name for p in target.parent.iterdir()] == ["m.csv"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["reach", "a", "--hours", "-1"], "Invalid value for '--hours': -1.0 is not in the range 0<x<=72"),
+    (["reach", "a", "--hours", "four"], "Invalid value for '--hours': 'four' is not a valid float"),
+    (["reach", "a", "--hours", "0"], "is not in the range 0<x<=72"),
+    (["travel", "a", "b", "--mode", "boat"], "Invalid value for '--mode': 'boat' is not one of"),
+    (["travel", "a", "Omega"], "no place or site is called 'Omega'"),
+    (["travel", "a"], "Missing argument 'TO'"),
+    (["reach", "nowhere"], "no place or site is called 'nowhere'"),
+    (["frobnicate"], "No such command 'frobnicate'"),
+])
+def test_bad_arguments_exit_2_with_one_line(four: Path, capsys: pytest.CaptureFixture[str],
+                                            args: list[str], message: str) -> None:
+    status, _, err = run([*args, "--scenario", str(four)], capsys)
+    assert status == 2
+    assert err.count("\n") == 1 and err.startswith("hourcircle: error: ") and message in err, err
+
+
+def test_ambiguous_names_list_the_candidates(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(["travel", "Suzhou", "Taizhou"], capsys)
+    assert status == 2
+    assert err.strip() == ("hourcircle: error: 'Suzhou' is ambiguous: suzhou_js (Suzhou 苏州市, Jiangsu), "
+                           "suzhou_ah (Suzhou 宿州市, Anhui); use an id")
+
+
+def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--help"], capsys)[0] == 0
+    status, out, _ = run(["--version"], capsys)
+    assert status == 0 and "0.1.0" in out

@@ -1,0 +1,134 @@
+"""Travel times on the 4-city scenario, checked on paper (see conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import LINKS, ScenarioMaker
+
+from hourcircle import TravelTimes, build_network, load_scenario
+from hourcircle.errors import ArgumentError, NameLookupError, NoRouteError
+from hourcircle.geo import haversine_km
+from hourcircle.network import gabriel_links
+
+C_TO_D_KM = float(haversine_km(30.0, 121.0, 30.0, 121.5))  # the network's bulk distance
+
+
+@pytest.fixture
+def times(four: Path) -> TravelTimes:
+    return TravelTimes.for_scenario(four)
+
+
+def test_truck_takes_the_faster_of_two_roads(times: TravelTimes) -> None:
+    route = times.route("a", "c", "truck")
+    assert route.minutes == pytest.approx(150.0)
+    assert route.km == pytest.approx(150.0)
+    assert route.nodes == ["a", "b", "c"] and route.links == ["R1", "R2"]
+    assert times.route("a", "d").minutes == pytest.approx(210.0)
+
+
+def test_car_is_twice_as_fast_here(times: TravelTimes) -> None:
+    assert times.route("Alpha", "丁市", "car").minutes == pytest.approx(105.0)
+
+
+def test_rail_uses_the_timetable_and_road_feeders_to_the_nearest_station(times: TravelTimes) -> None:
+    assert times.route("a", "c", "rail").minutes == pytest.approx(45.0)
+    # b and d have no train: a road leg to the nearest served place, at the car's 120 km/h
+    a_to_b = times.route("a", "b", "rail")
+    assert a_to_b.minutes == pytest.approx(float(haversine_km(30.0, 120.0, 30.0, 120.4)) / 2)
+    assert (a_to_b.links, a_to_b.kinds, a_to_b.rides) == (["road to the station at a"], ["rail_feeder"], 0)
+    a_to_d = times.route("a", "d", "rail")
+    assert a_to_d.minutes == pytest.approx(45.0 + C_TO_D_KM / 2)
+    assert a_to_d.kinds == ["rail", "rail_feeder"] and a_to_d.rides == 1
+
+
+def test_terminal_and_station_minutes_are_paid_once_a_trip(make_scenario: ScenarioMaker) -> None:
+    from conftest import TOML
+    toml = TOML.replace("terminal_minutes = 0", "terminal_minutes = 15", 1).replace(
+        "station_minutes = 0", "station_minutes = 30")
+    times = TravelTimes.for_scenario(make_scenario({"scenario.toml": toml}))
+    assert times.route("a", "d", "truck").minutes == pytest.approx(225.0)
+    assert times.route("a", "a", "truck").minutes == 0.0
+    assert times.route("a", "c", "rail").minutes == pytest.approx(75.0)
+    assert times.minutes_from("a", "truck")["d"] == pytest.approx(225.0)
+
+
+def test_reach_lists_sites_by_category_within_the_budget(times: TravelTimes) -> None:
+    two_hours = times.reach("a", hours=2)
+    assert two_hours.index.tolist() == ["plant_a", "cells_b"]
+    assert two_hours["minutes"].tolist() == [0.0, 100.0]
+    assert set(times.reach("a", hours=2.5).index) == {"plant_a", "cells_b", "fab_c"}
+    assert len(times.reach("a")) == 4  # the scenario's budget: 4 h
+
+
+def test_nearest_site_of_each_category_from_every_node(times: TravelTimes) -> None:
+    minutes, nearest = times.nearest_by_category("truck")
+    assert minutes.loc["a"].to_dict() == {"assembly": 0.0, "battery": 100.0, "chips": 150.0, "software": 210.0}
+    assert nearest.loc["d", "battery"] == "cells_b"
+    capped, which = times.nearest_by_category("truck", cutoff=120)
+    assert np.isnan(capped.loc["a", "chips"]) and pd.isna(which.loc["a", "chips"])
+
+
+def test_matrix_is_symmetric_with_a_zero_diagonal(times: TravelTimes) -> None:
+    matrix = times.matrix("truck")
+    assert matrix.loc["a", "d"] == pytest.approx(210.0)
+    assert np.allclose(matrix.to_numpy(), matrix.to_numpy().T)
+    assert np.all(np.diag(matrix.to_numpy()) == 0)
+
+
+def test_sites_join_their_place_by_an_access_leg(make_scenario: ScenarioMaker) -> None:
+    from conftest import SITES
+    sites = SITES.replace("cells_b,Cells B,CellCo,battery,b,30.0,120.4", "cells_b,Cells B,CellCo,battery,b,30.1,120.4")
+    times = TravelTimes.for_scenario(make_scenario({"sites.csv": sites}))
+    access = float(haversine_km(30.0, 120.4, 30.1, 120.4))  # detour 1, 60 km/h: a km a minute
+    assert times.route("a", "cells_b").minutes == pytest.approx(100.0 + access, rel=1e-3)
+
+
+def test_a_disconnected_place_has_no_route(make_scenario: ScenarioMaker) -> None:
+    times = TravelTimes.for_scenario(make_scenario({"links.csv": LINKS.replace("c,d,road,60,,R4,test\n", "")}))
+    with pytest.raises(NoRouteError, match="no truck route from a to d"):
+        times.route("a", "d")
+    assert "d" not in times.minutes_from("a").index
+
+
+def test_unknown_and_ambiguous_names_and_modes(times: TravelTimes) -> None:
+    with pytest.raises(NameLookupError, match="no place or site is called 'Omega'"):
+        times.route("Omega", "a")
+    with pytest.raises(ArgumentError, match="unknown mode 'boat'"):
+        times.engine("boat")  # type: ignore[arg-type]
+
+
+def test_the_networkx_graph_holds_every_edge_with_its_minutes(times: TravelTimes) -> None:
+    graph = times.network.graph
+    assert isinstance(graph, nx.MultiGraph)
+    assert graph.number_of_nodes() == 8
+    road = [d for _, _, d in graph.edges(data=True) if d["kind"] == "road"]
+    assert sorted(d["minutes_truck"] for d in road) == [50.0, 60.0, 100.0, 200.0]
+
+
+def test_links_are_inferred_when_none_are_given(make_scenario: ScenarioMaker) -> None:
+    from conftest import TOML
+    folder = make_scenario({"scenario.toml": TOML.replace('links = "links.csv"\n', ""), "links.csv": None})
+    network = build_network(load_scenario(folder))
+    road = network.edges[network.edges["kind"] == "road"]
+    assert sorted(zip(road["u"], road["v"], strict=True)) == [("a", "b"), ("b", "c"), ("c", "d")]
+    assert not network.has_mode("rail")
+    times = TravelTimes(network)
+    with pytest.raises(ArgumentError, match="no rail links"):
+        times.route("a", "b", "rail")
+    assert times.route("a", "d").minutes == pytest.approx(3 * C_TO_D_KM)  # detour 1, 1 km/min
+
+
+def test_gabriel_links_drop_long_hull_edges_and_stay_connected() -> None:
+    rng = np.random.default_rng(7)
+    lat, lon = 30 + rng.random(300), 120 + rng.random(300)
+    pairs = gabriel_links(lat, lon)
+    graph = nx.Graph(pairs.tolist())
+    assert nx.is_connected(graph) and graph.number_of_nodes() == 300
+    assert graph.number_of_edges() < 3 * 300  # planar, sparser than the triangulation
+    assert gabriel_links(np.array([30.0]), np.array([120.0])).shape == (0, 2)
+    assert gabriel_links(np.array([30.0, 30.0]), np.array([120.0, 121.0])).tolist() == [[0, 1]]
