@@ -23,7 +23,7 @@ install-dev: $(BIN)/python
 run: install
 	$(BIN)/hourcircle validate
 	$(BIN)/hourcircle reach hefei --hours 4
-	@echo "Results: printed above (hourcircle run, which writes a report folder, comes later)."
+	@echo "Above: the bundled dataset checked, and what Hefei reaches in 4 h by truck. hourcircle --help lists every command."
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

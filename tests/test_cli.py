@@ -83,3 +83,12 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--help"], capsys)[0] == 0
     status, out, _ = run(["--version"], capsys)
     assert status == 0 and "0.1.0" in out
+
+
+def test_out_that_is_a_directory_is_refused_cleanly(four: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "taken"
+    target.mkdir()
+    status, _, err = run(["matrix", "--out", str(target), "--scenario", str(four)], capsys)
+    assert status == 2 and err.startswith(f"hourcircle: error: --out {target}: cannot write there")
+    assert list(target.iterdir()) == [] and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -221,3 +221,9 @@ def test_non_ascii_id(make_scenario: ScenarioMaker, capsys: pytest.CaptureFixtur
 def test_problems_name_the_file_as_the_scenario_calls_it(make_scenario: ScenarioMaker) -> None:
     folder = make_scenario({"scenario.toml": TOML.replace('places = "places.csv"', 'places = "cities.csv"')})
     assert problems_of(folder) == ["cities.csv: file not found"]
+
+
+def test_scenario_toml_that_is_a_folder(make_scenario: ScenarioMaker, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = make_scenario({"scenario.toml": None})
+    (folder / "scenario.toml").mkdir()
+    assert_cli_rejects(folder, capsys, "scenario.toml: cannot be read")

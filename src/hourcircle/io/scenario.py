@@ -154,6 +154,8 @@ def _read_document(path: Path, label: str) -> dict[str, Any]:
         raise InputError([Problem(label, "is not UTF-8 text")]) from None
     except tomllib.TOMLDecodeError as error:
         raise InputError([Problem(label, f"TOML syntax error: {error}")]) from None
+    except OSError as error:
+        raise InputError([Problem(label, f"cannot be read: {error.strerror}")]) from None
 
 
 def _travel(section: TravelSection, label: str) -> tuple[TravelSettings, list[Problem]]:
