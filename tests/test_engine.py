@@ -21,7 +21,7 @@ def test_hand_checked_minutes_and_route() -> None:
     assert engine.minutes_from(0).tolist() == [0.0, 10.0, 14.0, 20.0, np.inf]
     assert engine.minutes_from(3).tolist() == [20.0, 10.0, 6.0, 0.0, np.inf]
     assert engine.minutes_from(0, cutoff=15).tolist() == [0.0, 10.0, 14.0, np.inf, np.inf]
-    assert engine.route(0, 3) == [0, 1, 2, 3]
+    assert engine.route(0, 3) == (20.0, [0, 1, 2, 3])
     assert engine.route(0, 4) is None
 
 

@@ -13,7 +13,7 @@ Examples
 >>> e.minutes_from(0, cutoff=15).tolist()
 [0.0, 10.0, inf]
 >>> e.route(0, 2)
-[0, 1, 2]
+(20.0, [0, 1, 2])
 >>> minutes, nearest = e.nearest([2])
 >>> minutes.tolist(), nearest.tolist()
 ([20.0, 10.0, 0.0], [2, 2, 2])
@@ -96,8 +96,8 @@ class Engine:
         limit = np.inf if cutoff is None else float(cutoff)
         return np.asarray(dijkstra(self.matrix, directed=True, indices=[int(origin)], limit=limit)[0])
 
-    def route(self, origin: int, destination: int) -> list[int] | None:
-        """The nodes of a fastest route, origin first; ``None`` if there is none."""
+    def route(self, origin: int, destination: int) -> tuple[float, list[int]] | None:
+        """Minutes and nodes (origin first) of a fastest route; ``None`` if there is none."""
         found = dijkstra(self.matrix, directed=True, indices=[int(origin)], return_predecessors=True)
         dist, pred = found[0][0], found[1][0]
         if not np.isfinite(dist[destination]):
@@ -105,7 +105,7 @@ class Engine:
         path = [int(destination)]
         while path[-1] != origin:
             path.append(int(pred[path[-1]]))
-        return path[::-1]
+        return float(dist[destination]), path[::-1]
 
     def nearest(self, sources: Indices, cutoff: float | None = None
                 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:

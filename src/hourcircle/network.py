@@ -33,7 +33,7 @@ from hourcircle.settings import PROFILES, ProfileName, TravelSettings
 FEEDERS = 2
 ROAD_KINDS = ("road", "access")
 RAIL_KINDS = ("rail", "rail_feeder", "access")
-EDGE_COLUMNS = ["u", "v", "kind", "name", "km", "geodesic_km", "minutes", "estimated"]
+LINK_COLUMNS = ["u", "v", "kind", "name", "km", "minutes", "estimated"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,7 @@ class TravelNetwork:
 
     def has_mode(self, mode: ProfileName) -> bool:
         """Whether any link serves ``mode`` (rail needs rail links)."""
-        kinds = set(self.edges["kind"])
-        return "rail" in kinds if mode == "rail" else bool(kinds & {"road"})
+        return bool((self.edges["kind"] == ("rail" if mode == "rail" else "road")).any())
 
 
 def _node_table(scenario: Scenario) -> pd.DataFrame:
@@ -96,11 +95,10 @@ def _inferred_road_links(places: pd.DataFrame) -> pd.DataFrame:
 
 def _given_links(scenario: Scenario) -> pd.DataFrame:
     """The scenario's links; road links are inferred when it gives none."""
-    columns = ["u", "v", "kind", "name", "km", "minutes", "estimated"]
-    given = pd.DataFrame(columns=columns)
+    given = pd.DataFrame(columns=LINK_COLUMNS)
     if scenario.links is not None and not scenario.links.empty:
         given = scenario.links.rename(columns={"from_place": "u", "to_place": "v", "mode": "kind"})
-        given = given.assign(estimated=given["km"].isna() & given["minutes"].isna())[columns]
+        given = given.assign(estimated=given["km"].isna() & given["minutes"].isna())[LINK_COLUMNS]
     if not (given["kind"] == "road").any():
         inferred = _inferred_road_links(scenario.places)
         given = inferred if given.empty else pd.concat([given, inferred], ignore_index=True)
@@ -117,7 +115,7 @@ def _rail_feeders(scenario: Scenario, rail: pd.DataFrame, travel: TravelSettings
     served = pd.Index(pd.unique(rail[["u", "v"]].to_numpy().ravel()))
     unserved = places.index.difference(served)
     if rail.empty or unserved.empty:
-        return pd.DataFrame(columns=EDGE_COLUMNS)
+        return pd.DataFrame(columns=LINK_COLUMNS)
     lat, lon = places["lat"].to_numpy(), places["lon"].to_numpy()
     i, j = places.index.get_indexer(unserved), places.index.get_indexer(served)
     km = haversine_km(lat[i][:, None], lon[i][:, None], lat[j][None, :], lon[j][None, :])
@@ -137,7 +135,8 @@ def _access_legs(scenario: Scenario) -> pd.DataFrame:
 
 
 def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFrame:
-    """Add ``minutes_<profile>`` columns (NaN where a profile does not use the edge)."""
+    """Add ``minutes_<profile>`` and ``km_<profile>`` columns (NaN where a profile does not use
+    the edge); km not given are geodesic km times the detour (straight for rail links)."""
     out = edges.copy()
     kind = out["kind"].to_numpy()
     given_km = out["km"].to_numpy(dtype=np.float64)
@@ -148,7 +147,8 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFram
         km = np.where(np.isnan(given_km), geodesic * road.detour, given_km)
         access = km / road.access_speed_kmh * 60
         if name == "rail":
-            along = np.where(np.isnan(given_km), geodesic, given_km) / travel.rail.speed_kmh * 60
+            km = np.where(kind == "rail", np.where(np.isnan(given_km), geodesic, given_km), km)
+            along = km / travel.rail.speed_kmh * 60
             by_train = np.where(np.isnan(given_minutes), along, given_minutes) + travel.rail.boarding_minutes
             moving = np.where(kind == "rail_feeder", given_minutes, by_train)
         else:
@@ -156,6 +156,7 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFram
         minutes = np.where(kind == "access", access, moving)
         usable = np.isin(kind, RAIL_KINDS if name == "rail" else ROAD_KINDS)
         out[f"minutes_{name}"] = np.where(usable, minutes, np.nan)
+        out[f"km_{name}"] = np.where(usable, km, np.nan)
     return out
 
 

@@ -132,9 +132,10 @@ class TravelTimes:
         """The fastest route; :class:`NoRouteError` if the two are not connected by ``mode``."""
         source, i = self._position(origin)
         target, j = self._position(destination)
-        path = self.engine(mode).route(i, j)
-        if path is None:
+        found = self.engine(mode).route(i, j)
+        if found is None:
             raise NoRouteError(f"no {mode} route from {source} to {target}")
+        network_minutes, path = found
         ids = [str(self.node_ids[k]) for k in path]
         edges = self.network.edges
         column = f"minutes_{mode}"
@@ -142,11 +143,9 @@ class TravelTimes:
         for u, v in itertools.pairwise(ids):
             pair = edges[((edges["u"] == u) & (edges["v"] == v)) | ((edges["u"] == v) & (edges["v"] == u))]
             best = pair.iloc[int(np.nanargmin(pair[column].to_numpy(dtype=np.float64)))]
-            detour = 1.0 if mode == "rail" else self.network.scenario.travel.road(mode).detour
-            km_total += float(best["km"]) if pd.notna(best["km"]) else float(best["geodesic_km"]) * detour
+            km_total += float(best[f"km_{mode}"])
             names.append(str(best["name"]))
             kinds.append(str(best["kind"]))
-        network_minutes = float(self.engine(mode).minutes_from(i)[j])
         minutes = network_minutes + (self.terminal_minutes(mode) if i != j else 0.0)
         return Route(source, target, mode, minutes, km_total, ids, names, kinds)
 
