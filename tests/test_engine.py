@@ -130,3 +130,24 @@ def test_nearest_equals_the_minimum_over_sources(net: tuple[int, list[int], list
     assert np.allclose(nearest, full.min(axis=0))
     found = which >= 0
     assert np.allclose(full[[sources.index(s) for s in which[found]], np.flatnonzero(found)], nearest[found])
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks(), st.booleans())
+def test_internal_reordering_changes_no_answer(net: tuple[int, list[int], list[int], list[float]],
+                                               directed: bool) -> None:
+    n, tails, heads, minutes = net
+    plain = Engine(tails, heads, minutes, n, directed=directed, reorder=False)
+    ordered = Engine(tails, heads, minutes, n, directed=directed)
+    assert np.array_equal(plain.matrix_minutes(range(n)), ordered.matrix_minutes(range(n)))
+    sources = list(range(0, n, 2))
+    assert np.array_equal(plain.nearest(sources)[0], ordered.nearest(sources)[0])
+    minutes_to, which = ordered.nearest(sources)  # toward the nearest source
+    for node in np.flatnonzero(which >= 0):
+        assert ordered.minutes_from(int(node))[which[node]] == pytest.approx(minutes_to[node])
+    found = ordered.route(0, n - 1)
+    expected = plain.route(0, n - 1)
+    assert (found is None) == (expected is None)
+    if found is not None and expected is not None:
+        assert found[0] == pytest.approx(expected[0])
+        assert found[1][0] == 0 and found[1][-1] == n - 1
