@@ -21,8 +21,10 @@ RAIL_SOURCE = ("RailwayVIS timetable data (Apache-2.0), fastest direct train abo
 def road_links() -> pd.DataFrame:
     road = pd.read_csv(DATA / "sources" / "road_links.csv", dtype=str, keep_default_na=False)
     name = road["name"].where(road["crossing"] == "", road["name"] + " / " + road["crossing"])
+    km_note = road["km"].map(lambda km: "km published" if km else "km not published: estimated as geodesic x detour")
     return pd.DataFrame({"from_place": road["from_place"], "to_place": road["to_place"], "mode": "road",
-                         "km": road["km"], "minutes": "", "name": name, "source": road["source"]})
+                         "km": road["km"], "minutes": "", "name": name,
+                         "source": km_note + "; " + road["source"]})
 
 
 def rail_links() -> pd.DataFrame:

@@ -91,3 +91,10 @@ def test_the_installed_package_carries_its_data() -> None:
 def test_china_prefectures(scenario: hourcircle.Scenario) -> None:
     table = pd.read_csv(datasets.china_prefectures())
     assert len(table) == 338 and table["adcode"].is_unique
+
+
+def test_bundled_road_times_are_symmetric_and_obey_the_triangle_inequality() -> None:
+    times = hourcircle.TravelTimes.for_scenario(datasets.bundled())
+    minutes = times.matrix("truck").to_numpy()
+    assert abs(minutes - minutes.T).max() < 1e-9
+    assert (minutes[:, None, :] <= minutes[:, :, None] + minutes[None, :, :] + 1e-9).all()

@@ -36,15 +36,17 @@ Indices = ArrayLike
 def _csr(tails: NDArray[np.int64], heads: NDArray[np.int64], minutes: NDArray[np.float64],
          n_nodes: int) -> sp.csr_array:
     """CSR adjacency keeping the fastest of parallel edges (explicit zeros stay edges)."""
+    shape = (n_nodes, n_nodes)
+    if sp.coo_array((np.ones(len(tails)), (tails, heads)), shape=shape).tocsr().nnz == len(tails):
+        return sp.coo_array((minutes, (tails, heads)), shape=shape).tocsr()  # no parallel edges
     key = tails * n_nodes + heads
     order = np.argsort(key, kind="stable")
     key, minutes = key[order], minutes[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
-    fastest = np.minimum.reduceat(minutes, starts) if len(key) else minutes
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     unique = key[starts]
     indptr = np.zeros(n_nodes + 1, dtype=np.int64)
     np.cumsum(np.bincount(unique // n_nodes, minlength=n_nodes), out=indptr[1:])
-    return sp.csr_array((fastest, (unique % n_nodes).astype(np.int32), indptr), shape=(n_nodes, n_nodes))
+    return sp.csr_array((np.minimum.reduceat(minutes, starts), unique % n_nodes, indptr), shape=shape)
 
 
 class Engine:

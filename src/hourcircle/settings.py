@@ -61,8 +61,9 @@ class RailProfile(_Strict):
 # detour, speed_kmh and terminal_minutes are fitted to data/calibration/road_pairs.csv by
 # benchmarks/calibrate.py (the speed at the grid's top, the cars' legal limit: expressway
 # cruising, with 38 minutes a trip for leaving and entering city centres). access_speed_kmh
-# is an assumption (urban and industrial-zone roads), not a measurement.
-CAR_DEFAULT = RoadProfile(speed_kmh=120.0, detour=1.18, access_speed_kmh=35.0, terminal_minutes=38.0)
+# is an assumption (arterial roads and ring expressways between a city centre and its
+# industrial districts), not a measurement.
+CAR_DEFAULT = RoadProfile(speed_kmh=120.0, detour=1.18, access_speed_kmh=50.0, terminal_minutes=38.0)
 # boarding_minutes is fitted to data/calibration/rail_pairs.csv (at its grid's top, 20);
 # station_minutes (to, through and from stations) and speed_kmh (only for rail links given
 # by km alone) are assumptions, not measurements.
