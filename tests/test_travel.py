@@ -132,3 +132,16 @@ def test_gabriel_links_drop_long_hull_edges_and_stay_connected() -> None:
     assert graph.number_of_edges() < 3 * 300  # planar, sparser than the triangulation
     assert gabriel_links(np.array([30.0]), np.array([120.0])).shape == (0, 2)
     assert gabriel_links(np.array([30.0, 30.0]), np.array([120.0, 121.0])).tolist() == [[0, 1]]
+
+
+def test_a_budget_below_the_terminal_minutes_reaches_only_the_origin(make_scenario: ScenarioMaker) -> None:
+    from conftest import TOML
+    toml = TOML.replace("terminal_minutes = 0", "terminal_minutes = 15", 1)
+    times = TravelTimes.for_scenario(make_scenario({"scenario.toml": toml}))
+    # even the plant in the same city is a trip, and every trip pays its 15 terminal minutes
+    assert times.minutes_from("a", cutoff=10).to_dict() == {"a": 0.0}
+    assert times.reach("a", hours=0.1).empty
+    assert times.reach("a", hours=0.25).index.tolist() == ["plant_a"]
+    minutes, nearest = times.nearest_by_category(cutoff=10)
+    assert np.isnan(minutes.loc["a", "assembly"]) and pd.isna(nearest.loc["a", "assembly"])
+    assert minutes.loc["plant_a", "assembly"] == 0.0 and nearest.loc["plant_a", "assembly"] == "plant_a"

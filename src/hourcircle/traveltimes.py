@@ -108,11 +108,11 @@ class TravelTimes:
         """Minutes from ``origin`` to every node it reaches (within ``cutoff`` minutes)."""
         _, position = self._position(origin)
         fixed = self.terminal_minutes(mode)
-        limit = None if cutoff is None else cutoff - fixed
-        minutes = self.engine(mode).minutes_from(position, limit if limit is None or limit >= 0 else -1)
+        limit = None if cutoff is None else max(cutoff - fixed, 0.0)
+        minutes = self.engine(mode).minutes_from(position, limit)
         minutes = np.where(np.arange(len(minutes)) == position, 0.0, minutes + fixed)
-        series = pd.Series(minutes, index=self.node_ids, name="minutes")
-        return series[np.isfinite(series)].sort_values()
+        keep = np.isfinite(minutes) & (minutes <= (np.inf if cutoff is None else cutoff))
+        return pd.Series(minutes[keep], index=self.node_ids[keep], name="minutes").sort_values()
 
     def reach(self, origin: str, hours: float | None = None, mode: ProfileName = "truck") -> pd.DataFrame:
         """Sites reachable from ``origin`` within ``hours`` (default: the scenario's budget)."""
@@ -172,6 +172,9 @@ class TravelTimes:
             members = self.node_ids.get_indexer(sites.index[sites["category"] == category])
             dist, which = self.engine(mode).nearest(members, limit)
             dist = np.where(which == np.arange(len(dist)), dist, dist + fixed)
+            if cutoff is not None:
+                which = np.where(dist <= cutoff, which, -1)
+                dist = np.where(dist <= cutoff, dist, np.inf)
             minutes[category] = np.where(np.isfinite(dist), dist, np.nan)
             nearest[category] = pd.Series(self.node_ids.to_numpy()[np.maximum(which, 0)]).where(which >= 0).to_numpy()
         return (pd.DataFrame(minutes, index=self.node_ids), pd.DataFrame(nearest, index=self.node_ids))
