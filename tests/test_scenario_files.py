@@ -177,13 +177,15 @@ def test_bad_precision(make_scenario: ScenarioMaker, capsys: pytest.CaptureFixtu
 def test_every_problem_is_listed_at_once(make_scenario: ScenarioMaker,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     folder = make_scenario({
-        "scenario.toml": TOML.replace("budget_hours = 4.0", "budget_hours = -1"),
+        "scenario.toml": TOML.replace("budget_hours = 4.0", "budget_hours = -1")
+                             .replace("speed_kmh = 120", "speed_kmh = 0"),
         "places.csv": PLACES.replace("30.0,120.4", "x,120.4"),
         "sites.csv": SITES.replace("CellCo,battery", "CellCo,batery"),
         "links.csv": LINKS.replace("b,c,road", "b,c,boat"),
     })
-    lines = assert_cli_rejects(folder, capsys, "scenario.toml", "places.csv", "sites.csv", "links.csv")
-    assert len(lines) == 4
+    lines = assert_cli_rejects(folder, capsys, "key scenario.budget_hours", "key travel.car.speed_kmh",
+                               "places.csv", "sites.csv", "links.csv")
+    assert len(lines) == 5
 
 
 def test_excel_utf8_bom_and_crlf_load(make_scenario: ScenarioMaker) -> None:

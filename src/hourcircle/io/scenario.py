@@ -158,8 +158,14 @@ def _read_document(path: Path, label: str) -> dict[str, Any]:
         raise InputError([Problem(label, f"cannot be read: {error.strerror}")]) from None
 
 
-def _travel(section: TravelSection, label: str) -> tuple[TravelSettings, list[Problem]]:
-    """The scenario's profiles, or the defaults and a problem for every bad key."""
+def _travel(raw: object, label: str) -> tuple[TravelSettings, list[Problem]]:
+    """The scenario's profiles, or the defaults and a problem for every bad key.
+
+    A malformed ``[travel]`` table itself is reported with the rest of the document."""
+    try:
+        section = TravelSection.model_validate(raw if raw is not None else {})
+    except ValidationError:
+        return TravelSettings.from_mapping(), []
     problems = []
     for profile in PROFILES:
         keys = getattr(section, profile)
@@ -273,10 +279,8 @@ def load_scenario(folder: str | Path) -> Scenario:
     files: dict[str, str | None] = {"places": "places.csv", "sites": "sites.csv", "links": None}
     files |= {key: str(section[key]) for key in files if isinstance(section.get(key), str)}
     product = _product(raw.get("product"))
-    travel = TravelSettings.from_mapping()
-    if document is not None:
-        travel, travel_problems = _travel(document.travel, label)
-        problems += travel_problems
+    travel, travel_problems = _travel(raw.get("travel"), label)
+    problems += travel_problems
 
     places, more = _read_table(folder, str(files["places"]), PLACES)
     places_ok = not more
