@@ -35,14 +35,16 @@ def test_car_is_twice_as_fast_here(times: TravelTimes) -> None:
     assert times.route("Alpha", "丁市", "car").minutes == pytest.approx(105.0)
 
 
-def test_rail_uses_the_timetable_and_road_feeders_to_the_nearest_station(times: TravelTimes) -> None:
+def test_rail_uses_the_timetable_corridor_stops_and_road_feeders(times: TravelTimes) -> None:
     assert times.route("a", "c", "rail").minutes == pytest.approx(45.0)
-    # b and d have no train: a road leg to the nearest served place, at the car's 120 km/h
+    # b has no train but lies on the road route of the fast a-c line (150 road km in 45 min):
+    # a stop 100/150 of the way along
     a_to_b = times.route("a", "b", "rail")
-    assert a_to_b.minutes == pytest.approx(float(haversine_km(30.0, 120.0, 30.0, 120.4)) / 2)
-    assert (a_to_b.links, a_to_b.kinds, a_to_b.rides) == (["road to the station at a"], ["rail_feeder"], 0)
+    assert a_to_b.minutes == pytest.approx(30.0)
+    assert (a_to_b.links, a_to_b.kinds, a_to_b.rides) == (["estimated stop on the a-c line"], ["rail_estimate"], 0)
+    # d is on no line: a road feeder over the 60 road km to c, at the car's 120 km/h
     a_to_d = times.route("a", "d", "rail")
-    assert a_to_d.minutes == pytest.approx(45.0 + C_TO_D_KM / 2)
+    assert a_to_d.minutes == pytest.approx(45.0 + 30.0)
     assert a_to_d.kinds == ["rail", "rail_feeder"] and a_to_d.rides == 1
 
 

@@ -26,13 +26,13 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
+from hourcircle import rail_gaps
 from hourcircle.geo import haversine_km, project_km
 from hourcircle.io import Scenario
 from hourcircle.settings import PROFILES, ProfileName, TravelSettings
 
-FEEDERS = 2
 ROAD_KINDS = ("road", "access")
-RAIL_KINDS = ("rail", "rail_feeder", "access")
+RAIL_KINDS = ("rail", "rail_estimate", "rail_feeder", "access")
 LINK_COLUMNS = ["u", "v", "kind", "name", "km", "minutes", "estimated"]
 
 
@@ -105,29 +105,6 @@ def _given_links(scenario: Scenario) -> pd.DataFrame:
     return given
 
 
-def _rail_feeders(scenario: Scenario, rail: pd.DataFrame, travel: TravelSettings) -> pd.DataFrame:
-    """A road leg from every place no rail link serves to the nearest place one does.
-
-    The leg runs at the car's speed over geodesic km times the car's detour; it is marked
-    ``rail_feeder`` (an estimate) so that reports can say so.
-    """
-    places = scenario.places
-    served = pd.Index(pd.unique(rail[["u", "v"]].to_numpy().ravel()))
-    unserved = places.index.difference(served)
-    if rail.empty or unserved.empty:
-        return pd.DataFrame(columns=LINK_COLUMNS)
-    lat, lon = places["lat"].to_numpy(), places["lon"].to_numpy()
-    i, j = places.index.get_indexer(unserved), places.index.get_indexer(served)
-    km = haversine_km(lat[i][:, None], lon[i][:, None], lat[j][None, :], lon[j][None, :])
-    k = min(FEEDERS, len(served))
-    closest = np.argsort(km, axis=1)[:, :k]
-    nearest = served[closest.ravel()]
-    road_km = np.take_along_axis(km, closest, axis=1).ravel() * travel.car.detour
-    return pd.DataFrame({"u": np.repeat(unserved, k), "v": nearest, "kind": "rail_feeder",
-                         "name": [f"road to the station at {n}" for n in nearest], "km": road_km,
-                         "minutes": road_km / travel.car.speed_kmh * 60, "estimated": True})
-
-
 def _access_legs(scenario: Scenario) -> pd.DataFrame:
     sites = scenario.sites
     return pd.DataFrame({"u": sites.index, "v": sites["place_id"].to_numpy(), "kind": "access",
@@ -149,7 +126,9 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFram
         if name == "rail":
             km = np.where(kind == "rail", np.where(np.isnan(given_km), geodesic, given_km), km)
             along = km / travel.rail.speed_kmh * 60
-            by_train = np.where(np.isnan(given_minutes), along, given_minutes) + travel.rail.boarding_minutes
+            # a timetable ride pays its boarding; an estimated stop is part of a ride on its line
+            boarding = np.where(kind == "rail", travel.rail.boarding_minutes, 0.0)
+            by_train = np.where(np.isnan(given_minutes), along, given_minutes) + boarding
             moving = np.where(kind == "rail_feeder", given_minutes, by_train)
         else:
             moving = np.where(np.isnan(given_minutes), km / road.speed_kmh * 60, given_minutes)
@@ -160,15 +139,21 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFram
     return out
 
 
+def _with_geodesic(edges: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
+    ends = [nodes.loc[edges[end], ["lat", "lon"]].to_numpy() for end in ("u", "v")]
+    return edges.assign(geodesic_km=haversine_km(ends[0][:, 0], ends[0][:, 1], ends[1][:, 0], ends[1][:, 1]))
+
+
 def build_network(scenario: Scenario) -> TravelNetwork:
     """The travel network of ``scenario`` (links as given, or inferred when there are none)."""
     nodes = _node_table(scenario)
-    links = _given_links(scenario)
+    links = _with_geodesic(_given_links(scenario), nodes)
     rail = links[links["kind"] == "rail"]
-    parts = [links, _rail_feeders(scenario, rail, scenario.travel), _access_legs(scenario)]
-    edges = pd.concat([p for p in parts if not p.empty], ignore_index=True)
-    edges["geodesic_km"] = haversine_km(nodes.loc[edges["u"], "lat"], nodes.loc[edges["u"], "lon"],
-                                        nodes.loc[edges["v"], "lat"], nodes.loc[edges["v"], "lon"])
+    road = links[links["kind"] == "road"]
+    road = road.assign(km=road["km"].fillna(road["geodesic_km"] * scenario.travel.car.detour))
+    stops = rail_gaps.corridor_stops(scenario.places, road, rail)
+    added = [stops, rail_gaps.feeders(scenario.places, road, rail, scenario.travel.car, stops), _access_legs(scenario)]
+    edges = pd.concat([links, *(_with_geodesic(p, nodes) for p in added if not p.empty)], ignore_index=True)
     edges = _profile_minutes(edges, scenario.travel)
     graph: nx.MultiGraph[str] = nx.MultiGraph(name=scenario.name)
     graph.add_nodes_from((str(node), {str(k): v for k, v in attrs.items()})

@@ -64,10 +64,10 @@ class RailProfile(_Strict):
 # is an assumption (arterial roads and ring expressways between a city centre and its
 # industrial districts), not a measurement.
 CAR_DEFAULT = RoadProfile(speed_kmh=120.0, detour=1.18, access_speed_kmh=50.0, terminal_minutes=38.0)
-# boarding_minutes is fitted to data/calibration/rail_pairs.csv (at its grid's top, 20);
+# boarding_minutes is fitted to data/calibration/rail_pairs.csv;
 # station_minutes (to, through and from stations) and speed_kmh (only for rail links given
 # by km alone) are assumptions, not measurements.
-RAIL_DEFAULT = RailProfile(station_minutes=30.0, boarding_minutes=20.0, speed_kmh=200.0)
+RAIL_DEFAULT = RailProfile(station_minutes=30.0, boarding_minutes=13.0, speed_kmh=200.0)
 
 
 def truck_from_car(car: RoadProfile) -> RoadProfile:

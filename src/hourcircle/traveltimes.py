@@ -35,7 +35,8 @@ from hourcircle.settings import PROFILES, ProfileName
 @dataclass(frozen=True)
 class Route:
     """A fastest route: total minutes and km, the nodes passed, the links taken and their kinds
-    (``road``, ``rail``, ``rail_feeder`` for an estimated road leg to a station, ``access``)."""
+    (``road``, ``rail``, ``access``, and the estimates ``rail_estimate`` for a stop a timetable
+    lacks and ``rail_feeder`` for a road leg to a station; see :mod:`hourcircle.rail_gaps`)."""
 
     origin: str
     destination: str
