@@ -29,7 +29,9 @@ def test_no_route_is_said_plainly(make_scenario: ScenarioMaker, capsys: pytest.C
     status, out, _ = run(["travel", "a", "d", "--scenario", str(folder)], capsys)
     assert status == 0 and out.strip() == "no truck route from a to d"
     status, out, _ = run(["travel", "a", "d", "--format", "json", "--scenario", str(folder)], capsys)
-    assert status == 0 and json.loads(out)["minutes"] is None
+    answer = json.loads(out)
+    assert status == 0 and answer["minutes"] is None
+    assert set(answer) == {"from", "to", "mode", "minutes", "km", "route", "links", "kinds"}
 
 
 def test_reach_groups_by_category(four: Path, capsys: pytest.CaptureFixture[str]) -> None:

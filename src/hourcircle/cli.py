@@ -81,7 +81,7 @@ def travel(origin: str, destination: str, mode: ProfileName, fmt: str, scenario_
             return
         source, target = times.resolve(origin), times.resolve(destination)
         click.echo(json.dumps({"from": source, "to": target, "mode": mode, "minutes": None, "km": None,
-                               "route": None, "links": None}))
+                               "route": None, "links": None, "kinds": None}))
         return
     if fmt == "json":
         click.echo(json.dumps(route.as_dict(), ensure_ascii=False, indent=1))
