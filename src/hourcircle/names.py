@@ -14,10 +14,11 @@ Examples
 >>> index = NameIndex(places)
 >>> [index.resolve(t) for t in ("hefei", "Hefei", "合肥", "合肥市", "宿州")]
 ['hefei', 'hefei', 'hefei', 'hefei', 'suzhou_ah']
->>> index.resolve("Suzhou")
-Traceback (most recent call last):
-...
-hourcircle.errors.NameLookupError: 'Suzhou' is ambiguous: suzhou_js (Suzhou 苏州市, Jiangsu), suzhou_ah ...
+>>> try:
+...     index.resolve("Suzhou")
+... except NameLookupError as error:
+...     print(str(error).split(": ", 1)[1])
+suzhou_js (Suzhou 苏州市, Jiangsu), suzhou_ah (Suzhou 宿州市, Anhui); use an id
 """
 
 from __future__ import annotations
