@@ -128,6 +128,7 @@ def test_nearest_equals_the_minimum_over_sources(net: tuple[int, list[int], list
     nearest, which = engine.nearest(sources)
     full = engine.matrix_minutes(sources)
     assert np.allclose(nearest, full.min(axis=0))
+    assert np.array_equal(engine.nearest_minutes(sources), nearest)
     found = which >= 0
     assert np.allclose(full[[sources.index(s) for s in which[found]], np.flatnonzero(found)], nearest[found])
 

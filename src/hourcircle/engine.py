@@ -124,6 +124,18 @@ class Engine:
             path.append(int(pred[path[-1]]))
         return float(dist[end]), [int(self._order[k]) for k in reversed(path)]
 
+    def nearest_minutes(self, sources: Indices, cutoff: float | None = None) -> NDArray[np.float64]:
+        """For every node, minutes to the nearest of ``sources`` (``inf``: none within ``cutoff``).
+
+        Like :meth:`nearest` without saying which source: one sweep, less bookkeeping.
+        """
+        src = np.asarray(sources, dtype=np.int64)
+        if src.size == 0:
+            return np.full(self.n_nodes, np.inf)
+        limit = np.inf if cutoff is None else float(cutoff)
+        dist = dijkstra(self.reverse, directed=True, indices=self._inside(src), min_only=True, limit=limit)
+        return np.asarray(dist)[self._rank]
+
     def nearest(self, sources: Indices, cutoff: float | None = None
                 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
         """For every node, minutes to the nearest of ``sources`` and which one (-1: none).
