@@ -49,6 +49,10 @@ def _csr(tails: NDArray[np.int64], heads: NDArray[np.int64], minutes: NDArray[np
     return sp.csr_array((np.minimum.reduceat(minutes, starts), unique % n_nodes, indptr), shape=shape)
 
 
+def _limit(cutoff: float | None) -> float:
+    return np.inf if cutoff is None else float(cutoff)
+
+
 class Engine:
     """Shortest-time queries over ``n_nodes`` nodes numbered ``0 .. n_nodes - 1``.
 
@@ -108,8 +112,7 @@ class Engine:
 
     def minutes_from(self, origin: int, cutoff: float | None = None) -> NDArray[np.float64]:
         """Minutes from ``origin`` to every node; ``inf`` beyond ``cutoff`` or unreachable."""
-        limit = np.inf if cutoff is None else float(cutoff)
-        found = dijkstra(self.matrix, directed=True, indices=self._inside([origin]), limit=limit)
+        found = dijkstra(self.matrix, directed=True, indices=self._inside([origin]), limit=_limit(cutoff))
         return np.asarray(found[0][self._rank])
 
     def route(self, origin: int, destination: int) -> tuple[float, list[int]] | None:
@@ -132,8 +135,7 @@ class Engine:
         src = np.asarray(sources, dtype=np.int64)
         if src.size == 0:
             return np.full(self.n_nodes, np.inf)
-        limit = np.inf if cutoff is None else float(cutoff)
-        dist = dijkstra(self.reverse, directed=True, indices=self._inside(src), min_only=True, limit=limit)
+        dist = dijkstra(self.reverse, directed=True, indices=self._inside(src), min_only=True, limit=_limit(cutoff))
         return np.asarray(dist)[self._rank]
 
     def nearest(self, sources: Indices, cutoff: float | None = None
@@ -145,9 +147,8 @@ class Engine:
         src = np.asarray(sources, dtype=np.int64)
         if src.size == 0:
             return np.full(self.n_nodes, np.inf), np.full(self.n_nodes, -1, dtype=np.int64)
-        limit = np.inf if cutoff is None else float(cutoff)
         dist, _, nearest = dijkstra(self.reverse, directed=True, indices=self._inside(src), min_only=True,
-                                    limit=limit, return_predecessors=True)
+                                    limit=_limit(cutoff), return_predecessors=True)
         inner = np.asarray(nearest, dtype=np.int64)[self._rank]
         return np.asarray(dist)[self._rank], np.where(inner < 0, -1, self._order[np.maximum(inner, 0)])
 
@@ -156,10 +157,9 @@ class Engine:
         """Minutes from each origin (rows) to each destination (columns), in origin batches."""
         org = self._inside(origins)
         columns = self._rank if destinations is None else self._inside(destinations)
-        limit = np.inf if cutoff is None else float(cutoff)
         out = np.empty((len(org), len(columns)))
         for start in range(0, len(org), batch):
             part = np.atleast_2d(dijkstra(self.matrix, directed=True, indices=org[start:start + batch],
-                                          limit=limit))
+                                          limit=_limit(cutoff)))
             out[start:start + batch] = part[:, columns]
         return out

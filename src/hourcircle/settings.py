@@ -18,7 +18,7 @@ Examples
 (90.0, 75.0)
 >>> TravelSettings.from_mapping().truck.speed_kmh
 100.0
->>> s.profile("rail").station_minutes == RAIL_DEFAULT.station_minutes
+>>> s.terminal_minutes("rail") == RAIL_DEFAULT.station_minutes
 True
 """
 
@@ -90,10 +90,6 @@ class TravelSettings(_Strict):
         truck = RoadProfile.model_validate(truck_from_car(car).model_dump() | dict(travel.get("truck", {})))
         rail = RailProfile.model_validate(RAIL_DEFAULT.model_dump() | dict(travel.get("rail", {})))
         return cls(truck=truck, car=car, rail=rail)
-
-    def profile(self, name: ProfileName) -> RoadProfile | RailProfile:
-        profile: RoadProfile | RailProfile = getattr(self, name)
-        return profile
 
     def road(self, name: ProfileName) -> RoadProfile:
         """The road profile used by ``name`` (rail passengers reach stations by car)."""

@@ -138,17 +138,19 @@ class TravelTimes:
             raise NoRouteError(f"no {mode} route from {source} to {target}")
         network_minutes, path = found
         ids = [str(self.node_ids[k]) for k in path]
-        edges = self.network.edges
-        column = f"minutes_{mode}"
-        km_total, names, kinds = 0.0, [], []
-        for u, v in itertools.pairwise(ids):
-            pair = edges[((edges["u"] == u) & (edges["v"] == v)) | ((edges["u"] == v) & (edges["v"] == u))]
-            best = pair.iloc[int(np.nanargmin(pair[column].to_numpy(dtype=np.float64)))]
-            km_total += float(best[f"km_{mode}"])
-            names.append(str(best["name"]))
-            kinds.append(str(best["kind"]))
+        taken = self._fastest_edges(ids, mode)
         minutes = network_minutes + (self.terminal_minutes(mode) if i != j else 0.0)
-        return Route(source, target, mode, minutes, km_total, ids, names, kinds)
+        return Route(source, target, mode, minutes, float(taken[f"km_{mode}"].sum()), ids,
+                     taken["name"].astype(str).tolist(), taken["kind"].astype(str).tolist())
+
+    def _fastest_edges(self, ids: list[str], mode: ProfileName) -> pd.DataFrame:
+        """For each hop of a path, the fastest ``mode`` edge between its two nodes (one join)."""
+        column = f"minutes_{mode}"
+        edges = self.network.edges.dropna(subset=[column])
+        ends = np.sort(edges[["u", "v"]].to_numpy(dtype=str), axis=1)
+        keyed = edges.assign(a=ends[:, 0], b=ends[:, 1]).sort_values(column).drop_duplicates(["a", "b"])
+        hops = np.sort(np.array(list(itertools.pairwise(ids)), dtype=str).reshape(-1, 2), axis=1)
+        return pd.DataFrame({"a": hops[:, 0], "b": hops[:, 1]}).merge(keyed, on=["a", "b"], how="left")
 
     def matrix(self, mode: ProfileName = "truck", nodes: list[str] | None = None) -> pd.DataFrame:
         """Minutes between every pair of ``nodes`` (default: all places); NaN where no route."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,6 @@ class Scenario:
     places: pd.DataFrame
     sites: pd.DataFrame
     links: pd.DataFrame | None
-    files: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         """A few lines: counts of places, sites per category and links per mode."""
@@ -305,7 +304,6 @@ def load_scenario(folder: str | Path) -> Scenario:
         places=_indexed(places, "place_id"),
         sites=_indexed(sites, "site_id"),
         links=None if links is None else links.drop(columns="row").reset_index(drop=True),
-        files=named_files,
     )
 
 
