@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import copy
+
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
@@ -83,6 +85,7 @@ class Engine:
         if reorder and self.n_nodes > 1:
             self._order = reverse_cuthill_mckee(matrix, symmetric_mode=not directed).astype(np.int64)
             matrix = matrix[self._order][:, self._order]
+        matrix.sort_indices()  # with_minutes finds entries by binary search
         self._rank = np.empty_like(self._order)
         self._rank[self._order] = np.arange(self.n_nodes)
         self.matrix: sp.csr_array = matrix
@@ -106,6 +109,40 @@ class Engine:
         if self._reverse is None:
             self._reverse = self.matrix.T.tocsr()
         return self._reverse
+
+    def with_minutes(self, tails: Indices, heads: Indices, minutes: ArrayLike) -> Engine:
+        """A copy in which existing edges take new minutes (``inf`` removes an edge).
+
+        Only the weights array is copied, so trying one change after another is cheap.
+
+        >>> e = Engine(np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([10.0, 10.0, 30.0]), 3)
+        >>> e.with_minutes([1], [2], [np.inf]).minutes_from(0).tolist()
+        [0.0, 10.0, 30.0]
+        """
+        rows, cols = self._inside(tails), self._inside(heads)
+        values = np.broadcast_to(np.asarray(minutes, dtype=np.float64), rows.shape)
+        if not self.directed:
+            rows, cols, values = np.r_[rows, cols], np.r_[cols, rows], np.r_[values, values]
+        n = self.n_nodes
+        keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.matrix.indptr)) * n + self.matrix.indices
+        wanted = rows * n + cols
+        where = np.searchsorted(keys, wanted)
+        if np.any(where >= len(keys)) or np.any(keys[np.minimum(where, len(keys) - 1)] != wanted):
+            raise ValueError("with_minutes can only change edges the engine has")
+        data = self.matrix.data.copy()
+        data[where] = values
+        changed = copy.copy(self)
+        changed.matrix = sp.csr_array((data, self.matrix.indices, self.matrix.indptr), shape=self.matrix.shape)
+        changed._reverse = None if self.directed else changed.matrix
+        return changed
+
+    def minutes_from_many(self, origins: Indices, cutoff: float | None = None) -> NDArray[np.float64]:
+        """Minutes from each origin (rows) to every node (columns), in one call."""
+        org = self._inside(origins)
+        if org.size == 0:
+            return np.empty((0, self.n_nodes))
+        found = np.atleast_2d(dijkstra(self.matrix, directed=True, indices=org, limit=_limit(cutoff)))
+        return np.asarray(found[:, self._rank])
 
     def _inside(self, nodes: Indices) -> NDArray[np.int64]:
         return self._rank[np.asarray(nodes, dtype=np.int64)]

@@ -28,6 +28,16 @@ def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return float(geodesic((lat1, lon1), (lat2, lon2)).km)
 
 
+def geodesic_km_many(lat: float, lon: float, lats: ArrayLike, lons: ArrayLike) -> NDArray[np.float64]:
+    """Geodesic km from one point to each of many (geopy; about 15k pairs a second).
+
+    >>> geodesic_km_many(31.2323, 121.4691, [31.8226], [117.2217]).round().tolist()
+    [409.0]
+    """
+    pairs = zip(np.asarray(lats, dtype=np.float64), np.asarray(lons, dtype=np.float64), strict=True)
+    return np.array([geodesic((lat, lon), (a, b)).km for a, b in pairs], dtype=np.float64)
+
+
 def haversine_km(
     lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
 ) -> NDArray[np.float64]:

@@ -144,6 +144,16 @@ def _with_geodesic(edges: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
     return edges.assign(geodesic_km=haversine_km(ends[0][:, 0], ends[0][:, 1], ends[1][:, 0], ends[1][:, 1]))
 
 
+def _with_link_ids(edges: pd.DataFrame) -> pd.DataFrame:
+    """Name every road and rail link ``mode:from-to`` (``#2`` on a repeat) so a user can remove it;
+    derived edges (estimated stops, feeders, access legs) get none."""
+    given = edges["kind"].isin(["road", "rail"])
+    ids = edges["kind"] + ":" + edges["u"].astype(str) + "-" + edges["v"].astype(str)
+    repeat = ids.groupby(ids).cumcount()
+    ids = ids.where(repeat == 0, ids + "#" + (repeat + 1).astype(str))
+    return edges.assign(link=ids.where(given, None))
+
+
 def build_network(scenario: Scenario) -> TravelNetwork:
     """The travel network of ``scenario`` (links as given, or inferred when there are none)."""
     nodes = _node_table(scenario)
@@ -154,7 +164,7 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     stops = rail_gaps.corridor_stops(scenario.places, road, rail)
     added = [stops, rail_gaps.feeders(scenario.places, road, rail, scenario.travel.car, stops), _access_legs(scenario)]
     edges = pd.concat([links, *(_with_geodesic(p, nodes) for p in added if not p.empty)], ignore_index=True)
-    edges = _profile_minutes(edges, scenario.travel)
+    edges = _profile_minutes(_with_link_ids(edges), scenario.travel)
     graph: nx.MultiGraph[str] = nx.MultiGraph(name=scenario.name)
     graph.add_nodes_from((str(node), {str(k): v for k, v in attrs.items()})
                          for node, attrs in zip(nodes.index, nodes.to_dict("records"), strict=True))

@@ -52,6 +52,7 @@ class ProductSection(_Section):
     name: str = Field(min_length=1)
     plant_category: str = Field(min_length=1)
     categories: list[str] = Field(min_length=1)
+    weights: dict[str, Any] = Field(default_factory=dict)  # checked by _weight_problems
 
 
 class TravelSection(_Section):
@@ -73,6 +74,11 @@ class Product:
     name: str
     plant_category: str
     categories: tuple[str, ...]
+    weights: tuple[float, ...] = ()
+
+    def weight(self, category: str) -> float:
+        """The category's weight in a circle's share (1 unless the scenario says otherwise)."""
+        return dict(zip(self.categories, self.weights, strict=False)).get(category, 1.0)
 
     @property
     def all_categories(self) -> tuple[str, ...]:
@@ -255,7 +261,26 @@ def _product(section: object) -> Product | None:
         checked = ProductSection.model_validate(section)
     except ValidationError:
         return None
-    return Product(checked.name, checked.plant_category, tuple(dict.fromkeys(checked.categories)))
+    categories = tuple(dict.fromkeys(checked.categories))
+    if _weight_problems(section, ""):
+        return None
+    return Product(checked.name, checked.plant_category, categories,
+                   tuple(float(checked.weights.get(c, 1.0)) for c in categories))
+
+
+def _weight_problems(section: object, label: str) -> list[Problem]:
+    """Weights must name declared categories and be positive numbers."""
+    if not isinstance(section, dict) or not isinstance(section.get("weights"), dict):
+        return []
+    declared = section.get("categories") if isinstance(section.get("categories"), list) else []
+    problems = []
+    for category, weight in section["weights"].items():
+        key = f"product.weights.{category}"
+        if category not in declared:
+            problems.append(Problem(label, f"{category!r} is not one of the product's categories", key=key))
+        elif not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight < float("inf"):
+            problems.append(Problem(label, f"must be a positive number (got {weight!r})", key=key))
+    return problems
 
 
 def load_scenario(folder: str | Path) -> Scenario:
@@ -278,6 +303,7 @@ def load_scenario(folder: str | Path) -> Scenario:
     files: dict[str, str | None] = {"places": "places.csv", "sites": "sites.csv", "links": None}
     files |= {key: str(section[key]) for key in files if isinstance(section.get(key), str)}
     product = _product(raw.get("product"))
+    problems += _weight_problems(raw.get("product"), label)
     travel, travel_problems = _travel(raw.get("travel"), label)
     problems += travel_problems
 

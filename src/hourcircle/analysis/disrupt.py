@@ -1,0 +1,281 @@
+"""Disruption: what breaks when a place, a site or a link drops out.
+
+:func:`disrupt` compares every plant's circle before and after removing what the user
+names. :func:`sweep` removes each link, each place and each supplier in turn and ranks them
+by the plant-component pairs that fall outside the budget, then by minutes added. The sweep
+searches the network once per plant, then for each removal recomputes only the plants whose
+fastest routes it can change: a link matters to a plant only when it lies on one of the
+plant's shortest-path trees (its two ends differ by exactly its minutes).
+
+Examples
+--------
+>>> from hourcircle.datasets import bundled
+>>> from hourcircle.traveltimes import TravelTimes
+>>> times = TravelTimes.for_scenario(bundled())
+>>> removal = resolve_removals(times, ["Hangzhou Bay Bridge"])[0]
+>>> removal.kind, removal.links
+('link', ('road:jiaxing-ningbo', 'road:shanghai-ningbo'))
+>>> table = disrupt(times, ["Hangzhou Bay Bridge"])
+>>> {"plant", "category", "before_minutes", "after_minutes", "lost"} <= set(table.columns)
+True
+>>> ranking = sweep(times)
+>>> list(ranking.columns[:4])
+['kind', 'id', 'name', 'pairs_broken']
+>>> int(ranking.loc[ranking["id"] == "road:jiaxing-ningbo", "alternatives_lost"].iloc[0]) > 0
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from hourcircle.analysis.coverage import budget_minutes, pair_table, plants, suppliers
+from hourcircle.engine import Engine
+from hourcircle.errors import ArgumentError, NameLookupError
+from hourcircle.settings import ProfileName
+from hourcircle.traveltimes import TravelTimes
+
+Progress = Callable[[Iterable[Any]], Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What one ``--remove`` names: a place (with its sites), a site, or links (by id or name)."""
+
+    label: str
+    kind: str
+    places: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _link_removal(times: TravelTimes, text: str) -> Removal | None:
+    """The link whose id is ``text``, or every link whose name contains it (ignoring case, spaces
+    and punctuation): a bridge closes on every link that crosses it."""
+    edges = times.network.edges.dropna(subset=["link"])
+    if text in set(edges["link"]):
+        return Removal(text, "link", links=(text,))
+    wanted = _compact(text)
+    named = edges.dropna(subset=["name"])
+    hits = named[named["name"].astype(str).map(_compact).str.contains(wanted, regex=False)] if wanted else named[:0]
+    if hits.empty:
+        return None
+    return Removal(text, "link", links=tuple(sorted(hits["link"])))
+
+
+def resolve_removals(times: TravelTimes, texts: Sequence[str]) -> list[Removal]:
+    """Turn ``--remove`` arguments into removals: a place or site by id or name, else a link.
+
+    An unknown or ambiguous text raises :class:`ArgumentError` naming it.
+    """
+    scenario = times.network.scenario
+    removals = []
+    for text in texts:
+        try:
+            node = times.resolve(text)
+        except NameLookupError as error:
+            link = _link_removal(times, text)
+            if link is None:
+                raise ArgumentError(f"--remove {text!r}: no place, site or link of that id or name "
+                                    f"({error})") from None
+            removals.append(link)
+            continue
+        if node in scenario.places.index:
+            removals.append(Removal(node, "place", places=(node,),
+                                    sites=tuple(scenario.sites.index[scenario.sites["place_id"] == node])))
+        else:
+            removals.append(Removal(node, "site", sites=(node,)))
+    return removals
+
+
+def _mode_edges(times: TravelTimes, mode: ProfileName) -> pd.DataFrame:
+    return times.network.edges.dropna(subset=[f"minutes_{mode}"])
+
+
+def _blocked(edges: pd.DataFrame, removal: Removal) -> NDArray[np.bool_]:
+    """Edges a removal takes away: its links, and every edge touching its places and sites."""
+    gone = list(removal.places) + list(removal.sites)
+    return np.asarray(edges["link"].isin(removal.links) | edges["u"].isin(gone) | edges["v"].isin(gone))
+
+
+def _plant_rows(times: TravelTimes, engine: Engine, plant_ids: pd.Index) -> NDArray[np.float64]:
+    return engine.minutes_from_many(times.node_ids.get_indexer(plant_ids))
+
+
+def _pairs(times: TravelTimes, dist: NDArray[np.float64], plant_ids: pd.Index, sites: pd.DataFrame,
+           mode: ProfileName, budget: float) -> pd.DataFrame:
+    minutes = dist[:, times.node_ids.get_indexer(sites.index)] + times.terminal_minutes(mode)
+    frame = pd.DataFrame(minutes, index=pd.Index(plant_ids, name="origin"), columns=sites.index)
+    return pair_table(frame, sites, times.network.scenario, budget)
+
+
+def disrupt(times: TravelTimes, remove: Sequence[str], hours: float | None = None,
+            mode: ProfileName = "truck") -> pd.DataFrame:
+    """Every plant's circle before and after removing ``remove`` (places, sites, link ids or names).
+
+    One row per surviving plant and component: nearest supplier, minutes and alternatives
+    before and after, ``lost`` (within the budget before, not after) and ``minutes_added``.
+    Computed from scratch on the reduced network, so it also serves as the reference for
+    :func:`sweep`.
+    """
+    if not remove:
+        raise ArgumentError("--remove needs at least one place, site or link")
+    removals = resolve_removals(times, remove)
+    scenario = times.network.scenario
+    budget = budget_minutes(times, hours)
+    gone_sites = {s for r in removals for s in r.sites}
+    edges = _mode_edges(times, mode)
+    blocked = np.any([_blocked(edges, r) for r in removals], axis=0)
+    kept = edges[~blocked]
+    ids = times.node_ids
+    after_engine = Engine(ids.get_indexer(pd.Index(kept["u"])), ids.get_indexer(pd.Index(kept["v"])),
+                          kept[f"minutes_{mode}"].to_numpy(), len(ids))
+    plant_ids = plants(scenario).index.difference(pd.Index(sorted(gone_sites)), sort=False)
+    sites = suppliers(scenario)
+    before = _pairs(times, _plant_rows(times, times.engine(mode), plant_ids), plant_ids, sites, mode, budget)
+    after = _pairs(times, _plant_rows(times, after_engine, plant_ids), plant_ids,
+                   sites.drop(index=sites.index.intersection(list(gone_sites))), mode, budget)
+    keys = ["origin", "category"]
+    table = before[[*keys, "nearest_site", "minutes", "alternatives", "within"]].merge(
+        after[[*keys, "nearest_site", "minutes", "alternatives", "within"]], on=keys, suffixes=("_before", "_after"))
+    table = table.rename(columns=lambda c: re.sub(r"^(\w+)_(before|after)$", r"\2_\1", c))
+    table["lost"] = table["before_within"] & ~table["after_within"]
+    table["minutes_added"] = table["after_minutes"] - table["before_minutes"]
+    table["alternatives_lost"] = table["before_alternatives"] - table["after_alternatives"]
+    return table.rename(columns={"origin": "plant"})
+
+
+def impact(table: pd.DataFrame) -> tuple[int, float, int]:
+    """Pairs lost, minutes added (over pairs still reachable) and alternatives lost of a
+    :func:`disrupt` table."""
+    return (int(table["lost"].sum()), float(table["minutes_added"].sum(skipna=True)),
+            int(table["alternatives_lost"].sum()))
+
+
+class _Sweep:
+    """The baseline of a sweep: one search per plant, nearest suppliers, suppliers within the budget."""
+
+    def __init__(self, times: TravelTimes, hours: float | None, mode: ProfileName) -> None:
+        scenario = times.network.scenario
+        self.scenario = scenario
+        self.budget = budget_minutes(times, hours)
+        self.fixed = times.terminal_minutes(mode)
+        self.engine = times.engine(mode)
+        self.edges = _mode_edges(times, mode)
+        ids = times.node_ids
+        self.ends = (ids.get_indexer(pd.Index(self.edges["u"])), ids.get_indexer(pd.Index(self.edges["v"])))
+        self.minutes = self.edges[f"minutes_{mode}"].to_numpy()
+        self.site_ends = np.asarray(self.edges["u"].isin(scenario.sites.index) | self.edges["v"].isin(scenario.sites.index))
+        self.plant_ids = plants(scenario).index
+        self.plant_pos = ids.get_indexer(self.plant_ids)
+        self.sites = suppliers(scenario)
+        self.site_pos = ids.get_indexer(self.sites.index)
+        self.site_category = self.sites["category"].to_numpy()
+        self.categories = [c for c in scenario.product.categories if c != scenario.product.plant_category]
+        self.dist = self.engine.minutes_from_many(self.plant_pos)
+        self.nearest = self._nearest(self.dist, np.ones(len(self.sites), dtype=bool))
+        self.within = self.dist[:, self.site_pos] + self.fixed <= self.budget  # plants x suppliers
+
+    def _nearest(self, dist: NDArray[np.float64], kept: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """Plants x categories: minutes to the nearest kept supplier (``inf``: none)."""
+        trip = np.where(kept, dist[:, self.site_pos] + self.fixed, np.inf)
+        return np.column_stack([trip[:, self.site_category == c].min(axis=1, initial=np.inf)
+                                for c in self.categories])
+
+    def rerouted(self, blocked: NDArray[np.bool_]) -> NDArray[np.int64]:
+        """Plants with a blocked edge on a shortest-path tree (a site is a leaf: its access leg
+        only matters to the site itself, which the removal accounts for)."""
+        through = blocked & ~self.site_ends
+        u, v, w = self.ends[0][through], self.ends[1][through], self.minutes[through]
+        du, dv = self.dist[:, u], self.dist[:, v]
+        with np.errstate(invalid="ignore"):
+            tight = np.isfinite(du) & np.isfinite(dv) & (np.abs(du - dv) >= w - 1e-9 * np.maximum(w, 1.0))
+        return np.flatnonzero(tight.any(axis=1))
+
+    def damage(self, removal: Removal) -> tuple[int, float, int, int, int]:
+        """Pairs broken, minutes added, alternatives lost, plants removed, plants searched again."""
+        blocked = _blocked(self.edges, removal)
+        rerouted = self.rerouted(blocked)
+        dist = self.dist
+        if rerouted.size:
+            u, v = self.ends[0][blocked], self.ends[1][blocked]
+            changed = self.engine.with_minutes(u, v, _parallel_minutes(self.ends, self.minutes, blocked))
+            dist = dist.copy()
+            dist[rerouted] = changed.minutes_from_many(self.plant_pos[rerouted])
+        kept = ~self.sites.index.isin(list(removal.sites))
+        surviving = ~self.plant_ids.isin(list(removal.sites))
+        nearest = self.nearest.copy()
+        if not kept.all():
+            nearest = self._nearest(dist, kept)
+        elif rerouted.size:
+            nearest[rerouted] = self._nearest(dist[rerouted], kept)
+        within = self.within[:, kept]
+        if rerouted.size:
+            within = within.copy()
+            within[rerouted] = dist[rerouted][:, self.site_pos[kept]] + self.fixed <= self.budget
+        before, after = self.nearest[surviving], nearest[surviving]
+        both = np.isfinite(before) & np.isfinite(after)
+        return (int(((before <= self.budget) & ~(after <= self.budget)).sum()),
+                float((after - before)[both].sum()),
+                int(self.within[surviving].sum() - within[surviving].sum()),
+                int((~surviving).sum()), int(rerouted.size))
+
+    def candidates(self) -> list[tuple[str, str, str, Removal]]:
+        """(kind, id, name, removal) for every link of the mode, every place and every supplier."""
+        places, sites = self.scenario.places, self.scenario.sites
+        links = self.edges.dropna(subset=["link"])
+        found = [("link", str(link), str(name) if pd.notna(name) else "", Removal(str(link), "link", links=(link,)))
+                 for link, name in zip(links["link"], links["name"], strict=True)]
+        found += [("place", str(p), str(places.loc[p, "name"]),
+                   Removal(p, "place", places=(p,), sites=tuple(sites.index[sites["place_id"] == p])))
+                  for p in places.index]
+        found += [("supplier", str(s), f"{self.sites.loc[s, 'name']} ({self.sites.loc[s, 'company']})",
+                   Removal(s, "site", sites=(s,))) for s in self.sites.index]
+        return found
+
+
+SWEEP_COLUMNS = ["kind", "id", "name", "pairs_broken", "minutes_added", "alternatives_lost",
+                 "plants_removed", "plants_rerouted"]
+
+
+def sweep(times: TravelTimes, hours: float | None = None, mode: ProfileName = "truck",
+          progress: Progress | None = None) -> pd.DataFrame:
+    """Remove each link, place and supplier in turn; rank them by the damage done.
+
+    Columns: ``kind`` (link, place, supplier), ``id``, ``name``; ``pairs_broken`` (plant-component
+    pairs within the budget before and not after, among surviving plants), ``minutes_added``
+    (to the nearest supplier, summed over pairs still reachable), ``alternatives_lost``
+    (suppliers no longer within the budget, summed over plants and components);
+    ``plants_removed``; ``plants_rerouted`` (plants whose searches had to be redone).
+    Sorted by ``pairs_broken``, then ``minutes_added``, then ``alternatives_lost``, worst first.
+    """
+    state = _Sweep(times, hours, mode)
+    candidates = state.candidates()
+    rows = [(kind, ident, name, *state.damage(removal))
+            for kind, ident, name, removal in (progress or iter)(candidates)]
+    table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+    return (table.assign(_k=table["kind"].map({"link": 0, "place": 1, "supplier": 2}))
+            .sort_values(["pairs_broken", "minutes_added", "alternatives_lost", "_k", "id"],
+                         ascending=[False, False, False, True, True], kind="stable")
+            .drop(columns="_k").reset_index(drop=True))
+
+
+def _parallel_minutes(ends: tuple[NDArray[np.int64], NDArray[np.int64]], minutes: NDArray[np.float64],
+                      blocked: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """For each blocked edge, the fastest unblocked edge between its two ends (``inf`` if none)."""
+    u, v = ends
+    key = np.minimum(u, v).astype(np.int64) * (int(max(u.max(initial=0), v.max(initial=0))) + 1) + np.maximum(u, v)
+    left = ~blocked & np.isin(key, key[blocked])
+    best = pd.Series(minutes[left]).groupby(key[left]).min()
+    return np.asarray(pd.Series(key[blocked]).map(best).fillna(np.inf).to_numpy(dtype=np.float64))

@@ -1,0 +1,76 @@
+"""Chain gaps (补链): the components a place lacks within the budget, and the missing links
+that would complete the most circles.
+
+Examples
+--------
+>>> from hourcircle.datasets import bundled
+>>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.analysis.coverage import coverage
+>>> times = TravelTimes.for_scenario(bundled())
+>>> pairs = coverage(times)
+>>> chain_gaps(pairs).loc["bozhou", "missing"]
+'chips, software, e_motor'
+>>> links = missing_links(times, pairs)
+>>> list(links.columns[:4])
+['category', 'place_id', 'completes_plants', 'completes_places']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hourcircle.analysis.coverage import budget_minutes
+from hourcircle.settings import ProfileName
+from hourcircle.traveltimes import TravelTimes
+
+LINK_COLUMNS = ["category", "place_id", "completes_plants", "completes_places", "covers_plants", "covers_places"]
+
+
+def chain_gaps(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Places with at least one component outside the budget: which ones, and how many.
+
+    ``pairs`` is a :func:`~hourcircle.analysis.coverage.coverage` table.
+    """
+    places = pairs[pairs["kind"] == "place"]
+    missing = places[~places["within"]]
+    table = missing.groupby("origin", sort=False).agg(
+        missing=("category", ", ".join), count=("category", "size"))
+    table.index.name = "place_id"
+    return table.sort_values("count", ascending=False, kind="stable")
+
+
+def missing_links(times: TravelTimes, pairs: pd.DataFrame, hours: float | None = None,
+                  mode: ProfileName = "truck") -> pd.DataFrame:
+    """Rank each (category, place) by what a new supplier of that category there would do.
+
+    A new supplier sits at the place itself. ``completes_*`` counts the plants and places
+    whose circles it would make complete (their only missing component, within reach);
+    ``covers_*`` counts those for which it would bring the category within the budget.
+    Only pairs that change something are listed, best first.
+    """
+    budget = budget_minutes(times, hours)
+    places = times.network.scenario.places.index
+    origins = pd.Index(pairs["origin"].unique())
+    ids = times.node_ids
+    reach = times.engine(mode).matrix_minutes(ids.get_indexer(origins), ids.get_indexer(places))
+    within = reach + times.terminal_minutes(mode) <= budget  # origins x candidate places
+    outside = pairs[~pairs["within"]]
+    n_missing = outside.groupby("origin").size().reindex(origins, fill_value=0).to_numpy()
+    is_plant = (pairs.drop_duplicates("origin").set_index("origin")["kind"] == "plant").reindex(origins).to_numpy()
+    rows = []
+    for category, group in outside.groupby("category", sort=False):
+        lacks = origins.isin(group["origin"])
+        counts = {}
+        for label, mask in (("completes", lacks & (n_missing == 1)), ("covers", lacks)):
+            for kind, which in (("plants", is_plant), ("places", ~is_plant)):
+                counts[f"{label}_{kind}"] = within[mask & which].sum(axis=0)
+        rows.append(pd.DataFrame({"category": category, "place_id": places, **counts}))
+    if not rows:
+        return pd.DataFrame(columns=LINK_COLUMNS)
+    table = pd.concat(rows, ignore_index=True)
+    table = table[table["covers_plants"] + table["covers_places"] > 0]
+    order = ["completes_plants", "completes_places", "covers_plants", "covers_places"]
+    return table.sort_values([*order, "category", "place_id"], ascending=[False] * 4 + [True, True],
+                             kind="stable")[LINK_COLUMNS].reset_index(drop=True).astype(
+        {c: np.int64 for c in order})
