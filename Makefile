@@ -22,8 +22,8 @@ install-dev: $(BIN)/python
 
 run: install
 	$(BIN)/hourcircle validate
-	$(BIN)/hourcircle reach hefei --hours 4
-	@echo "Above: the bundled dataset checked, and what Hefei reaches in 4 h by truck. hourcircle --help lists every command."
+	$(BIN)/hourcircle run --out $(OUT)
+	@echo "Open $(OUT)/report.md (and $(OUT)/map.html in a browser). hourcircle --help lists every command."
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

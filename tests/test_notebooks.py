@@ -24,3 +24,10 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
 
 def test_there_is_a_notebook() -> None:
     assert NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(not cell.get("outputs") and cell.get("execution_count") is None for cell in code)

@@ -16,9 +16,16 @@ import click
 import pandas as pd
 
 from hourcircle import datasets
+from hourcircle.analysis.disrupt import disrupt as disrupt_table
+from hourcircle.analysis.disrupt import impact, resolve_removals, sweep
+from hourcircle.analysis.locate import locate as locate_table
+from hourcircle.analysis.locate import plant_set
+from hourcircle.analysis.reach import reach_bands
+from hourcircle.analysis.run import analyse
 from hourcircle.errors import HourcircleError, NoRouteError
 from hourcircle.io import load_scenario
-from hourcircle.output import write_atomic
+from hourcircle.output import write_atomic, write_folder
+from hourcircle.report import render
 from hourcircle.settings import PROFILES, ProfileName
 from hourcircle.traveltimes import TravelTimes
 
@@ -26,6 +33,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 MODE = click.Choice(PROFILES)
 FORMAT = click.Choice(["table", "csv", "json"])
+HOURS = click.FloatRange(min=0, min_open=True, max=72)
+COUNT = click.IntRange(min=1)
 
 
 def scenario_option(command: F) -> F:
@@ -110,7 +119,7 @@ def matrix(mode: ProfileName, fmt: str, out: Path | None, scenario_path: Path | 
 
 @cli.command()
 @click.argument("origin", metavar="FROM")
-@click.option("--hours", type=click.FloatRange(min=0, min_open=True, max=72), default=None,
+@click.option("--hours", type=HOURS, default=None,
               help="Travel budget in hours (default: the scenario's budget_hours).")
 @click.option("--mode", type=MODE, default="truck", show_default=True)
 @click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
@@ -125,11 +134,101 @@ def reach(origin: str, hours: float | None, mode: ProfileName, fmt: str, scenari
         return
     source = times.resolve(origin)
     click.echo(f"from {source} within {budget:g} h by {mode}: {len(table)} sites")
+    click.echo("\nsites reached per category, cumulative by hour:")
+    click.echo(reach_bands(times, origin, hours, mode).to_string())
     for category in times.network.scenario.product.all_categories:
         part = table[table["category"] == category]
         click.echo(f"\n{category}: {len(part)}")
         for site_id, row in part.iterrows():
             click.echo(f"  {row['minutes']:5.0f} min  {site_id}  ({row['company']}, {row['place_id']})")
+
+
+def _budget_options(command: F) -> F:
+    command = click.option("--mode", type=MODE, default="truck", show_default=True)(command)
+    return click.option("--hours", type=HOURS, default=None,
+                        help="Travel budget in hours (default: the scenario's budget_hours).")(command)
+
+
+@cli.command()
+@click.argument("scenario", required=False, type=click.Path(path_type=Path))
+@_budget_options
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder to write the report, tables and GeoJSON into.")
+@click.option("--plants", "plants_wanted", type=COUNT, default=3, show_default=True,
+              help="Size of the best set of new plant sites (p-center).")
+@scenario_option
+def run(scenario: Path | None, hours: float | None, mode: ProfileName, out: Path, plants_wanted: int,
+        scenario_path: Path | None) -> None:
+    """Everything: circles, gaps, siting, disruption sweep; report.md, CSV and GeoJSON in --out."""
+    if out.exists() and not out.is_dir():
+        raise click.BadParameter(f"{out} is a file; give a folder to write into", param_hint="--out")
+    times = _times(scenario or scenario_path)
+    results = analyse(times, hours, mode, plants_wanted=plants_wanted, progress=_progress("sweep"))
+    files = render(results)
+    write_folder(out, files)
+    findings = files["report.md"].split("## Findings", 1)[1].split("\n## ", 1)[0].strip()
+    click.echo(findings)
+    click.echo(f"\nwrote {len(files)} files to {out}/ (start with {out / 'report.md'})")
+
+
+def _progress(label: str) -> Callable[[Any], Any]:
+    """A progress bar on stderr for long loops (only on a terminal)."""
+    def wrap(items: Any) -> Any:
+        from tqdm import tqdm
+        return tqdm(items, desc=label, unit="removal", leave=False, disable=None, file=sys.stderr)
+    return wrap
+
+
+@cli.command()
+@_budget_options
+@click.option("--top", type=COUNT, default=10, show_default=True, help="How many places to list.")
+@click.option("--plants", "plants_wanted", type=COUNT, default=None,
+              help="Instead: the best set of K places that together reach every place (p-center).")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@scenario_option
+def locate(hours: float | None, mode: ProfileName, top: int, plants_wanted: int | None, fmt: str,
+           scenario_path: Path | None) -> None:
+    """Best places for a new plant: fastest complete circle, then redundancy, then spread."""
+    times = _times(scenario_path)
+    if plants_wanted is not None:
+        _print_frame(plant_set(times, plants_wanted, hours, mode), fmt)
+        return
+    _print_frame(locate_table(times, hours, mode, top=top), fmt)
+
+
+@cli.command()
+@click.option("--remove", multiple=True, metavar="ID",
+              help="A place, site or link (id, or part of a link's name); repeat to remove several.")
+@click.option("--sweep", "do_sweep", is_flag=True, help="Remove each link, place and supplier in turn; rank them.")
+@_budget_options
+@click.option("--top", type=COUNT, default=None, help="List only the first N rows of a sweep.")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@scenario_option
+def disrupt(remove: tuple[str, ...], do_sweep: bool, hours: float | None, mode: ProfileName, top: int | None,
+            fmt: str, scenario_path: Path | None) -> None:
+    """What a loss breaks: every plant's circle before and after, or a criticality sweep."""
+    if bool(remove) == do_sweep:
+        raise click.UsageError("give --remove ID (one or more) or --sweep, not both")
+    times = _times(scenario_path)
+    if do_sweep:
+        ranking = sweep(times, hours, mode, progress=_progress("sweep"))
+        _print_frame(ranking.set_index(["kind", "id"]).head(top) if top else ranking.set_index(["kind", "id"]), fmt)
+        return
+    removals = resolve_removals(times, list(remove))
+    table = disrupt_table(times, list(remove), hours, mode)
+    if fmt != "table":
+        _print_frame(table.set_index(["plant", "category"]), fmt)
+        return
+    for removal in removals:
+        what = ", ".join(removal.links) if removal.kind == "link" else f"{removal.kind} {removal.label}"
+        click.echo(f"removed {removal.label!r}: {what}")
+    lost, added, alternatives = impact(table)
+    click.echo(f"{lost} plant-component pairs fall outside the budget; +{added:.0f} min to nearest suppliers; "
+               f"{alternatives} alternatives lost\n")
+    changed = table[(table["minutes_added"].fillna(1) != 0) | (table["alternatives_lost"] != 0)]
+    columns = ["before_nearest_site", "before_minutes", "after_nearest_site", "after_minutes", "lost",
+               "alternatives_lost"]
+    _print_frame(changed.set_index(["plant", "category"])[columns], "table")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

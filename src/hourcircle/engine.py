@@ -21,10 +21,10 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 import copy
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -123,9 +123,8 @@ class Engine:
         values = np.broadcast_to(np.asarray(minutes, dtype=np.float64), rows.shape)
         if not self.directed:
             rows, cols, values = np.r_[rows, cols], np.r_[cols, rows], np.r_[values, values]
-        n = self.n_nodes
-        keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.matrix.indptr)) * n + self.matrix.indices
-        wanted = rows * n + cols
+        keys = self._entry_keys
+        wanted = rows * self.n_nodes + cols
         where = np.searchsorted(keys, wanted)
         if np.any(where >= len(keys)) or np.any(keys[np.minimum(where, len(keys) - 1)] != wanted):
             raise ValueError("with_minutes can only change edges the engine has")
@@ -135,6 +134,12 @@ class Engine:
         changed.matrix = sp.csr_array((data, self.matrix.indices, self.matrix.indptr), shape=self.matrix.shape)
         changed._reverse = None if self.directed else changed.matrix
         return changed
+
+    @cached_property
+    def _entry_keys(self) -> NDArray[np.int64]:
+        """``row * n_nodes + column`` of every stored entry, ascending (the matrix is sorted)."""
+        n = self.n_nodes
+        return np.repeat(np.arange(n, dtype=np.int64), np.diff(self.matrix.indptr)) * n + self.matrix.indices
 
     def minutes_from_many(self, origins: Indices, cutoff: float | None = None) -> NDArray[np.float64]:
         """Minutes from each origin (rows) to every node (columns), in one call."""

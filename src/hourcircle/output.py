@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -35,3 +36,29 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_folder(folder: Path, files: dict[str, str]) -> None:
+    """Write several files into ``folder``: a new folder appears whole (built aside and renamed);
+    in an existing folder each file is replaced atomically."""
+    if folder.exists() and not folder.is_dir():
+        raise ArgumentError(f"--out {folder}: is a file; give a folder to write into")
+    if folder.exists():
+        for name, text in files.items():
+            write_atomic(folder / name, text)
+        return
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+        staging.chmod(0o755)
+    except OSError as error:
+        raise ArgumentError(f"--out {folder}: cannot write there ({error.strerror})") from None
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8", newline="")
+        os.replace(staging, folder)
+    except OSError as error:
+        raise ArgumentError(f"--out {folder}: cannot write there ({error.strerror})") from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)

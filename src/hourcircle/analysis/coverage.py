@@ -21,9 +21,11 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from hourcircle.io import Scenario
 from hourcircle.settings import ProfileName
@@ -73,11 +75,12 @@ def pair_table(minutes: pd.DataFrame, sites: pd.DataFrame, scenario: Scenario, b
         block = minutes[columns].to_numpy() if len(columns) else np.full((len(minutes), 1), np.inf)
         best = np.argmin(block, axis=1)
         nearest = block[np.arange(len(block)), best]
-        names = np.asarray(columns, dtype=object)[best] if len(columns) else np.full(len(block), None)
+        names: NDArray[Any] = (np.asarray(columns, dtype=object)[best] if len(columns)
+                               else np.full(len(block), None, dtype=object))
         parts.append(pd.DataFrame({
             "origin": minutes.index, "category": category, "weight": product.weight(category),
             "minutes": np.where(np.isfinite(nearest), nearest, np.nan),
-            "nearest_site": np.where(np.isfinite(nearest), names, None),
+            "nearest_site": pd.Series(names).where(np.isfinite(nearest), None).to_numpy(),
             "alternatives": (block <= budget).sum(axis=1), "within": nearest <= budget}))
     return pd.concat(parts, ignore_index=True)
 

@@ -176,7 +176,14 @@ class _Sweep:
         ids = times.node_ids
         self.ends = (ids.get_indexer(pd.Index(self.edges["u"])), ids.get_indexer(pd.Index(self.edges["v"])))
         self.minutes = self.edges[f"minutes_{mode}"].to_numpy()
-        self.site_ends = np.asarray(self.edges["u"].isin(scenario.sites.index) | self.edges["v"].isin(scenario.sites.index))
+        at_site = self.edges["u"].isin(scenario.sites.index) | self.edges["v"].isin(scenario.sites.index)
+        self.site_ends = np.asarray(at_site)
+        u, v = self.ends
+        self.pair_key = np.minimum(u, v).astype(np.int64) * len(ids) + np.maximum(u, v)
+        self.by_pair = _groups(self.pair_key)
+        self.by_link = _groups(self.edges["link"].to_numpy())
+        self.by_node = _groups(np.r_[self.edges["u"].to_numpy(), self.edges["v"].to_numpy()],
+                               np.r_[np.arange(len(u)), np.arange(len(u))])
         self.plant_ids = plants(scenario).index
         self.plant_pos = ids.get_indexer(self.plant_ids)
         self.sites = suppliers(scenario)
@@ -186,6 +193,8 @@ class _Sweep:
         self.dist = self.engine.minutes_from_many(self.plant_pos)
         self.nearest = self._nearest(self.dist, np.ones(len(self.sites), dtype=bool))
         self.within = self.dist[:, self.site_pos] + self.fixed <= self.budget  # plants x suppliers
+        finite = np.where(np.isfinite(self.nearest), self.nearest, -np.inf)
+        self.horizon = np.maximum(finite.max(axis=1, initial=-np.inf), self.budget) - self.fixed + 1e-9
 
     def _nearest(self, dist: NDArray[np.float64], kept: NDArray[np.bool_]) -> NDArray[np.float64]:
         """Plants x categories: minutes to the nearest kept supplier (``inf``: none)."""
@@ -194,23 +203,42 @@ class _Sweep:
                                 for c in self.categories])
 
     def rerouted(self, blocked: NDArray[np.bool_]) -> NDArray[np.int64]:
-        """Plants with a blocked edge on a shortest-path tree (a site is a leaf: its access leg
-        only matters to the site itself, which the removal accounts for)."""
+        """Plants whose answers a blocked edge can change: it lies on one of their shortest-path
+        trees (its ends differ by exactly its minutes) no farther out than their nearest supplier
+        or the budget, whichever is larger; distances only grow, so nothing beyond matters.
+        A site is a leaf: its access leg only matters to the site, which the removal accounts for."""
         through = blocked & ~self.site_ends
         u, v, w = self.ends[0][through], self.ends[1][through], self.minutes[through]
         du, dv = self.dist[:, u], self.dist[:, v]
         with np.errstate(invalid="ignore"):
             tight = np.isfinite(du) & np.isfinite(dv) & (np.abs(du - dv) >= w - 1e-9 * np.maximum(w, 1.0))
-        return np.flatnonzero(tight.any(axis=1))
+        return np.flatnonzero((tight & (np.maximum(du, dv) <= self.horizon[:, None])).any(axis=1))
+
+    def blocked(self, removal: Removal) -> NDArray[np.bool_]:
+        """Edges a removal takes away (as :func:`_blocked`, from prebuilt indexes)."""
+        mask = np.zeros(len(self.minutes), dtype=bool)
+        for link in removal.links:
+            mask[self.by_link.get(link, [])] = True
+        for node in (*removal.places, *removal.sites):
+            mask[self.by_node.get(node, [])] = True
+        return mask
+
+    def parallel_minutes(self, blocked: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """For each blocked edge, the fastest unblocked edge between its two ends (``inf`` if none)."""
+        best = []
+        for key in self.pair_key[blocked]:
+            left = [i for i in self.by_pair[key] if not blocked[i]]
+            best.append(min((self.minutes[i] for i in left), default=np.inf))
+        return np.asarray(best, dtype=np.float64)
 
     def damage(self, removal: Removal) -> tuple[int, float, int, int, int]:
         """Pairs broken, minutes added, alternatives lost, plants removed, plants searched again."""
-        blocked = _blocked(self.edges, removal)
+        blocked = self.blocked(removal)
         rerouted = self.rerouted(blocked)
         dist = self.dist
         if rerouted.size:
             u, v = self.ends[0][blocked], self.ends[1][blocked]
-            changed = self.engine.with_minutes(u, v, _parallel_minutes(self.ends, self.minutes, blocked))
+            changed = self.engine.with_minutes(u, v, self.parallel_minutes(blocked))
             dist = dist.copy()
             dist[rerouted] = changed.minutes_from_many(self.plant_pos[rerouted])
         kept = ~self.sites.index.isin(list(removal.sites))
@@ -250,7 +278,7 @@ SWEEP_COLUMNS = ["kind", "id", "name", "pairs_broken", "minutes_added", "alterna
 
 
 def sweep(times: TravelTimes, hours: float | None = None, mode: ProfileName = "truck",
-          progress: Progress | None = None) -> pd.DataFrame:
+          progress: Progress | None = None, kinds: Sequence[str] = ("link", "place", "supplier")) -> pd.DataFrame:
     """Remove each link, place and supplier in turn; rank them by the damage done.
 
     Columns: ``kind`` (link, place, supplier), ``id``, ``name``; ``pairs_broken`` (plant-component
@@ -258,10 +286,11 @@ def sweep(times: TravelTimes, hours: float | None = None, mode: ProfileName = "t
     (to the nearest supplier, summed over pairs still reachable), ``alternatives_lost``
     (suppliers no longer within the budget, summed over plants and components);
     ``plants_removed``; ``plants_rerouted`` (plants whose searches had to be redone).
+    ``kinds`` limits what is removed.
     Sorted by ``pairs_broken``, then ``minutes_added``, then ``alternatives_lost``, worst first.
     """
     state = _Sweep(times, hours, mode)
-    candidates = state.candidates()
+    candidates = [c for c in state.candidates() if c[0] in kinds]
     rows = [(kind, ident, name, *state.damage(removal))
             for kind, ident, name, removal in (progress or iter)(candidates)]
     table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
@@ -271,11 +300,10 @@ def sweep(times: TravelTimes, hours: float | None = None, mode: ProfileName = "t
             .drop(columns="_k").reset_index(drop=True))
 
 
-def _parallel_minutes(ends: tuple[NDArray[np.int64], NDArray[np.int64]], minutes: NDArray[np.float64],
-                      blocked: NDArray[np.bool_]) -> NDArray[np.float64]:
-    """For each blocked edge, the fastest unblocked edge between its two ends (``inf`` if none)."""
-    u, v = ends
-    key = np.minimum(u, v).astype(np.int64) * (int(max(u.max(initial=0), v.max(initial=0))) + 1) + np.maximum(u, v)
-    left = ~blocked & np.isin(key, key[blocked])
-    best = pd.Series(minutes[left]).groupby(key[left]).min()
-    return np.asarray(pd.Series(key[blocked]).map(best).fillna(np.inf).to_numpy(dtype=np.float64))
+def _groups(keys: NDArray[Any], positions: NDArray[np.int64] | None = None) -> dict[Any, list[int]]:
+    """Positions of each key's occurrences (``positions`` relabels them)."""
+    found: dict[Any, list[int]] = {}
+    labels = np.arange(len(keys)) if positions is None else positions
+    for key, position in zip(keys.tolist(), labels.tolist(), strict=True):
+        found.setdefault(key, []).append(position)
+    return found

@@ -24,6 +24,8 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pulp
@@ -81,12 +83,15 @@ def locate(times: TravelTimes, hours: float | None = None, mode: ProfileName = "
 def _cover(reach: np.ndarray, k: int) -> np.ndarray | None:
     """Which candidates (columns) to open so that every row is reached, with exactly ``k`` open."""
     problem = pulp.LpProblem("cover", pulp.LpMinimize)
-    open_ = [pulp.LpVariable(f"y{j}", cat="Binary") for j in range(reach.shape[1])]
+    open_ = [problem.add_variable(f"y{j}", cat="Binary") for j in range(reach.shape[1])]
     problem += pulp.lpSum(open_)
     problem += pulp.lpSum(open_) == k
     for row in reach:
         problem += pulp.lpSum(open_[j] for j in np.flatnonzero(row)) >= 1
-    if problem.solve(pulp.PULP_CBC_CMD(msg=False)) != pulp.LpStatusOptimal:
+    with warnings.catch_warnings():  # PuLP 3.3 announces that 4.0 will ship CBC separately
+        warnings.simplefilter("ignore", DeprecationWarning)
+        status = problem.solve(pulp.PULP_CBC_CMD(msg=False))
+    if status != pulp.LpStatusOptimal:
         return None
     return np.array([round(v.value() or 0) == 1 for v in open_])
 

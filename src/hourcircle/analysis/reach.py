@@ -9,7 +9,7 @@ Examples
 >>> list(bands.columns)
 ['<=1 h', '<=2 h', '<=3 h', '<=4 h']
 >>> share = share_within(times, "hefei", km=600, hours=4)
->>> share.loc["all", "suppliers"] == len(suppliers(times.network.scenario))
+>>> int(share.loc["all", "suppliers"]) == len(suppliers(times.network.scenario))
 True
 """
 
@@ -70,10 +70,10 @@ def share_within(times: TravelTimes, origin: str, km: float | None = None, hours
             raise ArgumentError(f"{name} must be a positive number, not {value!r}")
     node = times.resolve(origin)
     sites = suppliers(times.network.scenario)
-    where = times.network.nodes.loc[node]
+    lat, lon = times.network.nodes.loc[[node], ["lat", "lon"]].to_numpy(dtype=np.float64)[0]
     columns: dict[str, pd.Series] = {"suppliers": pd.Series(1, index=sites.index)}
     if km is not None:
-        distance = geodesic_km_many(float(where["lat"]), float(where["lon"]), sites["lat"], sites["lon"])
+        distance = geodesic_km_many(float(lat), float(lon), sites["lat"], sites["lon"])
         columns["within_km"] = pd.Series(distance <= km, index=sites.index).astype(int)
     if hours is not None:
         minutes = times.minutes_from(node, mode, cutoff=60 * hours)

@@ -272,7 +272,8 @@ def _weight_problems(section: object, label: str) -> list[Problem]:
     """Weights must name declared categories and be positive numbers."""
     if not isinstance(section, dict) or not isinstance(section.get("weights"), dict):
         return []
-    declared = section.get("categories") if isinstance(section.get("categories"), list) else []
+    given = section.get("categories")
+    declared: list[Any] = given if isinstance(given, list) else []
     problems = []
     for category, weight in section["weights"].items():
         key = f"product.weights.{category}"

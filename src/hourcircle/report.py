@@ -1,0 +1,210 @@
+"""Files for people from a run: ``report.md``, one CSV per table, and GeoJSON for GIS.
+
+Everything is rendered in memory first (so a failure writes nothing) and is deterministic:
+the same input gives byte-identical files. CSV text cells that a spreadsheet would run as a
+formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading ``'``.
+
+Examples
+--------
+>>> from hourcircle.datasets import bundled
+>>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.analysis.run import analyse
+>>> files = render(analyse(TravelTimes.for_scenario(bundled())))
+>>> sorted(files)[:3]
+['chain_gaps.csv', 'circle_pairs.csv', 'critical.csv']
+>>> files["report.md"].splitlines()[0]
+'# Yangtze River Delta NEV: 4-hour industry circles by truck'
+>>> neutralise(pd.DataFrame({"name": ["=1+1", "ok"]}))["name"].tolist()
+["'=1+1", 'ok']
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hourcircle.analysis.run import Results
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DECIMALS = 3
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas."""
+    def safe(value: Any) -> Any:
+        return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(safe)
+    return out
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """Deterministic, formula-safe CSV (floats rounded to 3 decimals, ``\\n`` line ends)."""
+    rounded = frame.round(DECIMALS).reset_index()
+    return neutralise(rounded).to_csv(index=False, lineterminator="\n")
+
+
+def tables(results: Results) -> dict[str, pd.DataFrame]:
+    """Every table of a run, by file name."""
+    found = {
+        "circle_pairs.csv": results.pairs.set_index(["origin", "category"]),
+        "plants.csv": results.plants,
+        "places.csv": results.places,
+        "chain_gaps.csv": results.gaps,
+        "missing_links.csv": results.missing_links.set_index(["category", "place_id"]),
+        "sites_for_new_plant.csv": results.sites_ranked,
+        "critical.csv": results.critical.set_index(["kind", "id"]),
+    }
+    if results.plant_set is not None:
+        found["plant_set.csv"] = results.plant_set
+    return found
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) or math.isinf(value) else round(float(value), DECIMALS)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
+
+
+def geojson(points: pd.DataFrame, id_name: str) -> str:
+    """A FeatureCollection of points (``lat``, ``lon`` columns); other columns become properties."""
+    features = []
+    for key, row in points.iterrows():
+        properties = {id_name: str(key)} | {str(c): _json_value(v) for c, v in row.items() if c not in ("lat", "lon")}
+        features.append({"type": "Feature", "properties": properties,
+                         "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 6),
+                                                                       round(float(row["lat"]), 6)]}})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, sort_keys=True,
+                      indent=1) + "\n"
+
+
+def _site_points(results: Results) -> pd.DataFrame:
+    sites = results.times.network.scenario.sites
+    plants = results.plants.drop(columns=["name", "company", "place_id"])
+    return sites.join(plants)
+
+
+def _place_points(results: Results) -> pd.DataFrame:
+    places = results.times.network.scenario.places[["lat", "lon"]].join(results.places)
+    ranked = results.sites_ranked[["rank"]].rename(columns={"rank": "new_plant_rank"})
+    return places.join(ranked)
+
+
+def render(results: Results) -> dict[str, str]:
+    """Every file of a run, by name, as text."""
+    files = {name: to_csv(frame) for name, frame in tables(results).items()}
+    files["sites.geojson"] = geojson(_site_points(results), "site_id")
+    files["places.geojson"] = geojson(_place_points(results), "place_id")
+    files["report.md"] = markdown(results, sorted([*files, "report.md"]))
+    return files
+
+
+def _hours(value: float) -> str:
+    return "never (a component is unreachable)" if value is None or not math.isfinite(value) else f"{value:.2f} h"
+
+
+def _count(n: int, noun: str) -> str:
+    """>>> _count(1, "plant"), _count(2, "plant")
+    ('1 plant', '2 plants')"""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _table(frame: pd.DataFrame, limit: int | None = None) -> str:
+    shown = frame if limit is None else frame.head(limit)
+    if shown.empty:
+        return "_(none)_"
+    text = shown.round(2).to_markdown()
+    more = "" if limit is None or len(frame) <= limit else f"\n\n_{len(frame) - limit} more rows in the CSV._"
+    return str(text) + more
+
+
+def _findings(results: Results) -> list[str]:
+    scenario = results.times.network.scenario
+    places, plants = results.places, results.plants
+    lines = []
+    complete = plants[plants["complete"]]
+    incomplete = plants[~plants["complete"]]
+    line = f"**Plants:** {len(complete)} of {len(plants)} have every component within {results.hours:g} h."
+    if len(incomplete):
+        line += " Not complete: " + "; ".join(
+            f"{row['name']} (`{pid}`) lacks {row['missing']}, complete at {_hours(row['hours_to_complete'])}"
+            for pid, row in incomplete.iterrows()) + "."
+    lines.append(line)
+    share = plants.filter(like="share_within_").iloc[:, 0] if len(plants) else pd.Series(dtype=float)
+    if len(share):
+        lines.append(f"**Suppliers within {results.radius_km:g} km** (great-circle) of each plant: "
+                     f"{share.min():.0%} to {share.max():.0%} of the scenario's suppliers "
+                     f"(median {share.median():.0%}).")
+    gaps = results.gaps
+    line = f"**Places:** {int(places['complete'].sum())} of {len(places)} have a complete circle."
+    if len(gaps):
+        names = scenario.places["name"].astype(str)
+        named = [f"{names[str(pid)]} lacks {row['missing']}" for pid, row in gaps.head(3).iterrows()]
+        line += " Biggest gaps: " + "; ".join(named) + "."
+    lines.append(line)
+    links = results.missing_links.head(3)
+    if len(links):
+        lines.append("**Missing links:** " + "; ".join(
+            f"a {row['category']} supplier in {scenario.places.loc[row['place_id'], 'name']} would complete "
+            f"{_count(row['completes_plants'], 'plant')} and {_count(row['completes_places'], 'place')}"
+            for _, row in links.iterrows()) + ".")
+    best = results.sites_ranked.head(3)
+    lines.append("**Best places for a new plant:** " + "; ".join(
+        f"{int(row['rank'])}. {row['name']} (complete at {_hours(row['hours_to_complete'])}, "
+        f"at least {_count(row['fewest_alternatives'], 'supplier')} of each component)"
+        for _, row in best.iterrows()) + ".")
+    if results.plant_set is not None:
+        chosen = results.plant_set
+        lines.append(f"**Best {len(chosen)} plant sites together** (p-center): "
+                     + ", ".join(str(n) for n in chosen["name"])
+                     + f"; every place within {chosen['farthest_minutes'].max() / 60:.1f} h of one.")
+    for kind, title in (("link", "links"), ("supplier", "suppliers"), ("place", "places")):
+        top = results.critical[results.critical["kind"] == kind].head(3)
+        if len(top):
+            lines.append(f"**Most critical {title}:** " + "; ".join(
+                f"{row['name']} (`{row['id']}`): {_count(row['pairs_broken'], 'plant-component pair')} broken, "
+                f"+{row['minutes_added']:.0f} min, {_count(row['alternatives_lost'], 'alternative')} lost"
+                for _, row in top.iterrows()) + ".")
+    return lines
+
+
+def markdown(results: Results, files: list[str]) -> str:
+    """The human report: findings first, then the tables."""
+    scenario = results.times.network.scenario
+    product = scenario.product
+    counts = scenario.sites["category"].value_counts()
+    parts = [
+        f"# {scenario.name}: {results.hours:g}-hour industry circles by {results.mode}",
+        f"{len(scenario.places)} places, {len(scenario.sites)} sites. Product: {product.name}; plants are "
+        f"`{product.plant_category}` sites ({counts.get(product.plant_category, 0)}); the bill of materials is "
+        + ", ".join(f"{c} ({counts.get(c, 0)})" for c in product.categories if c != product.plant_category)
+        + ". Travel times are modelled (see the README's travel-time model); most site coordinates are at "
+          "city or district precision.",
+        "## Findings",
+        "\n".join(f"- {line}" for line in _findings(results)),
+        "## Plants", _table(results.plants),
+        "## Places", _table(results.places),
+        "## Chain gaps (places missing components)", _table(results.gaps),
+        "## Missing links (a new supplier of a category in a place)", _table(results.missing_links, 15),
+        "## Places for a new plant", _table(results.sites_ranked, 10),
+    ]
+    if results.plant_set is not None:
+        parts += ["## Best set of plant sites (p-center)", _table(results.plant_set)]
+    for kind, title in (("link", "links"), ("supplier", "suppliers"), ("place", "places")):
+        part = results.critical[results.critical["kind"] == kind].drop(columns="kind").set_index("id")
+        parts += [f"## Critical {title}", _table(part, 10)]
+    parts += ["## Files", "\n".join(f"- `{name}`" for name in files)]
+    return "\n\n".join(parts) + "\n"
