@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= hourcircle-out
 
-.PHONY: run test install install-dev lint bench clean
+.PHONY: run test install install-dev lint browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,24 +16,33 @@ install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps . 
 	$(BIN)/python -m pip install --quiet .
 
+# Browser tests drive Debian's chromium (headless); a CJK font makes screenshots legible.
+browser:
+	@command -v chromium >/dev/null && fc-list | grep -qi "wenquanyi\|noto sans cjk" || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+
 install-dev: $(BIN)/python
 	$(BIN)/python -m pip install --quiet '.[dev]'
 	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps .
 
 run: install
 	$(BIN)/hourcircle validate
-	$(BIN)/hourcircle run --out $(OUT)
+	$(BIN)/hourcircle run --out $(OUT) --remove "Hangzhou Bay Bridge"
 	@echo "Open $(OUT)/report.md (and $(OUT)/map.html in a browser). hourcircle --help lists every command."
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy src
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest -q
 
-bench: install-dev
+bench: install-dev browser
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_sweep.py
+	$(BIN)/python benchmarks/bench_map.py
 
 clean:
 	rm -rf $(VENV) build dist $(OUT)

@@ -24,6 +24,7 @@ from hourcircle.analysis.reach import reach_bands
 from hourcircle.analysis.run import analyse
 from hourcircle.errors import HourcircleError, NoRouteError
 from hourcircle.io import load_scenario
+from hourcircle.maps import TILES, Basemap, circle_map, reach_map
 from hourcircle.output import write_atomic, write_folder
 from hourcircle.report import render
 from hourcircle.settings import PROFILES, ProfileName
@@ -45,6 +46,16 @@ def scenario_option(command: F) -> F:
 
 def _times(path: Path | None) -> TravelTimes:
     return TravelTimes.for_scenario(path or datasets.bundled())
+
+
+def map_options(command: F) -> F:
+    """``--tiles`` and ``--offline/--online`` for commands that draw a map."""
+    command = click.option("--offline/--online", default=True, show_default=True,
+                           help="Offline: Leaflet inlined and a bundled basemap, no network needed. "
+                                "Online: Leaflet from a CDN and tiles from --tiles.")(command)
+    return click.option("--tiles", type=click.Choice(TILES), default="none", show_default=True,
+                        help="Tile basemap (needs --online); gaode shifts coordinates to GCJ-02; "
+                             "tianditu needs TIANDITU_KEY.")(command)
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
@@ -123,16 +134,27 @@ def matrix(mode: ProfileName, fmt: str, out: Path | None, scenario_path: Path | 
               help="Travel budget in hours (default: the scenario's budget_hours).")
 @click.option("--mode", type=MODE, default="truck", show_default=True)
 @click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@click.option("--map", "map_path", type=click.Path(path_type=Path), default=None,
+              help="Also write an HTML map of the reach here.")
+@map_options
 @scenario_option
-def reach(origin: str, hours: float | None, mode: ProfileName, fmt: str, scenario_path: Path | None) -> None:
+def reach(origin: str, hours: float | None, mode: ProfileName, fmt: str, map_path: Path | None, tiles: str,
+          offline: bool, scenario_path: Path | None) -> None:
     """Sites FROM reaches within the budget, grouped by category."""
+    basemap = Basemap(tiles, offline).check()
+    if map_path is not None and map_path.is_dir():
+        raise click.BadParameter(f"{map_path} is a folder; give a file name such as reach.html", param_hint="--map")
     times = _times(scenario_path)
     table = times.reach(origin, hours, mode)
+    if map_path is not None:
+        write_atomic(map_path, reach_map(times, origin, hours, mode, basemap))
     budget = hours if hours is not None else times.network.scenario.budget_hours
     if fmt != "table":
         _print_frame(table, fmt)
         return
     source = times.resolve(origin)
+    if map_path is not None:
+        click.echo(f"wrote the map to {map_path}")
     click.echo(f"from {source} within {budget:g} h by {mode}: {len(table)} sites")
     click.echo("\nsites reached per category, cumulative by hour:")
     click.echo(reach_bands(times, origin, hours, mode).to_string())
@@ -156,19 +178,24 @@ def _budget_options(command: F) -> F:
               help="Folder to write the report, tables and GeoJSON into.")
 @click.option("--plants", "plants_wanted", type=COUNT, default=3, show_default=True,
               help="Size of the best set of new plant sites (p-center).")
+@click.option("--remove", multiple=True, metavar="ID",
+              help="Also compare every plant's circle without this place, site or link (repeatable).")
+@map_options
 @scenario_option
 def run(scenario: Path | None, hours: float | None, mode: ProfileName, out: Path, plants_wanted: int,
-        scenario_path: Path | None) -> None:
-    """Everything: circles, gaps, siting, disruption sweep; report.md, CSV and GeoJSON in --out."""
+        remove: tuple[str, ...], tiles: str, offline: bool, scenario_path: Path | None) -> None:
+    """Everything: circles, gaps, siting, disruption; report.md, CSV, GeoJSON and map.html in --out."""
     if out.exists() and not out.is_dir():
         raise click.BadParameter(f"{out} is a file; give a folder to write into", param_hint="--out")
+    basemap = Basemap(tiles, offline).check()
     times = _times(scenario or scenario_path)
-    results = analyse(times, hours, mode, plants_wanted=plants_wanted, progress=_progress("sweep"))
-    files = render(results)
+    results = analyse(times, hours, mode, plants_wanted=plants_wanted, progress=_progress("sweep"), remove=remove)
+    files = render(results, {"map.html": circle_map(results, basemap, results.disrupted_links)})
     write_folder(out, files)
     findings = files["report.md"].split("## Findings", 1)[1].split("\n## ", 1)[0].strip()
     click.echo(findings)
-    click.echo(f"\nwrote {len(files)} files to {out}/ (start with {out / 'report.md'})")
+    click.echo(f"\nwrote {len(files)} files to {out}/: start with {out / 'report.md'}, "
+               f"open {out / 'map.html'} in a browser")
 
 
 def _progress(label: str) -> Callable[[Any], Any]:

@@ -2,7 +2,8 @@
 
 :func:`geodesic_km` (geopy, exact on the WGS-84 ellipsoid) answers single pairs;
 :func:`haversine_km` is vectorised for bulk work (within 0.5% of the geodesic here).
-Both take latitude first, as geopy does.
+Both take latitude first, as geopy does. :func:`wgs84_to_gcj02` shifts coordinates onto the
+GCJ-02 system of Chinese map tiles (Gaode/AutoNavi).
 
 Examples
 --------
@@ -54,3 +55,41 @@ def project_km(lat: ArrayLike, lon: ArrayLike) -> NDArray[np.float64]:
     k = np.pi / 180 * EARTH_RADIUS_KM
     x = lon_a * k * np.cos(np.radians(lat_a.mean() if lat_a.size else 0.0))
     return np.column_stack([x, lat_a * k])
+
+
+# GCJ-02: the published WGS-84 -> GCJ-02 transform (Krasovsky 1940 ellipsoid constants).
+_GCJ_A = 6378245.0
+_GCJ_EE = 0.00669342162296594323
+
+
+def _gcj_terms(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The transform's offsets in metres-like units, for x = lon - 105, y = lat - 35."""
+    pi = np.pi
+    common = (20 * np.sin(6 * pi * x) + 20 * np.sin(2 * pi * x)) * 2 / 3
+    dlat = (-100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x)) + common
+            + (20 * np.sin(pi * y) + 40 * np.sin(pi * y / 3)) * 2 / 3
+            + (160 * np.sin(pi * y / 12) + 320 * np.sin(pi * y / 30)) * 2 / 3)
+    dlon = (300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x)) + common
+            + (20 * np.sin(pi * x) + 40 * np.sin(pi * x / 3)) * 2 / 3
+            + (150 * np.sin(pi * x / 12) + 300 * np.sin(pi * x / 30)) * 2 / 3)
+    return dlat, dlon
+
+
+def wgs84_to_gcj02(lat: ArrayLike, lon: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Shift WGS-84 degrees to GCJ-02 (unchanged outside China's bounding box), element-wise.
+
+    >>> lat, lon = wgs84_to_gcj02([31.1774276], [121.5272106])  # a Shanghai test vector
+    >>> round(float(lat[0]), 7), round(float(lon[0]), 7)
+    (31.175304, 121.5315419)
+    >>> wgs84_to_gcj02([39.7392], [-104.9903])[1].tolist()  # Denver: outside China
+    [-104.9903]
+    """
+    la = np.atleast_1d(np.asarray(lat, dtype=np.float64))
+    lo = np.atleast_1d(np.asarray(lon, dtype=np.float64))
+    dlat, dlon = _gcj_terms(lo - 105.0, la - 35.0)
+    rad = np.radians(la)
+    magic = 1 - _GCJ_EE * np.sin(rad) ** 2
+    dlat = dlat * 180.0 / ((_GCJ_A * (1 - _GCJ_EE)) / (magic * np.sqrt(magic)) * np.pi)
+    dlon = dlon * 180.0 / (_GCJ_A / np.sqrt(magic) * np.cos(rad) * np.pi)
+    inside = (lo >= 72.004) & (lo <= 137.8347) & (la >= 0.8293) & (la <= 55.8271)
+    return np.where(inside, la + dlat, la), np.where(inside, lo + dlon, lo)

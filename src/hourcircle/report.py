@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hourcircle.analysis.disrupt import impact
 from hourcircle.analysis.run import Results
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,6 +65,8 @@ def tables(results: Results) -> dict[str, pd.DataFrame]:
     }
     if results.plant_set is not None:
         found["plant_set.csv"] = results.plant_set
+    if results.disruption is not None:
+        found["disruption.csv"] = results.disruption.set_index(["plant", "category"])
     return found
 
 
@@ -103,9 +106,9 @@ def _place_points(results: Results) -> pd.DataFrame:
     return places.join(ranked)
 
 
-def render(results: Results) -> dict[str, str]:
-    """Every file of a run, by name, as text."""
-    files = {name: to_csv(frame) for name, frame in tables(results).items()}
+def render(results: Results, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Every file of a run, by name, as text (``extra`` files, such as the map, are listed too)."""
+    files = {name: to_csv(frame) for name, frame in tables(results).items()} | (extra or {})
     files["sites.geojson"] = geojson(_site_points(results), "site_id")
     files["places.geojson"] = geojson(_place_points(results), "place_id")
     files["report.md"] = markdown(results, sorted([*files, "report.md"]))
@@ -171,6 +174,15 @@ def _findings(results: Results) -> list[str]:
         lines.append(f"**Best {len(chosen)} plant sites together** (p-center): "
                      + ", ".join(str(n) for n in chosen["name"])
                      + f"; every place within {chosen['farthest_minutes'].max() / 60:.1f} h of one.")
+    if results.disruption is not None:
+        lost, added, alternatives = impact(results.disruption)
+        broken = results.disruption[results.disruption["lost"]]
+        line = (f"**Removing {', '.join(results.removed)}:** {_count(lost, 'plant-component pair')} fall outside "
+                f"{results.hours:g} h, +{added:.0f} min to nearest suppliers, "
+                f"{_count(alternatives, 'alternative')} lost")
+        if len(broken):
+            line += " (" + "; ".join(f"{r['plant']}: {r['category']}" for _, r in broken.head(5).iterrows()) + ")"
+        lines.append(line + ".")
     for kind, title in (("link", "links"), ("supplier", "suppliers"), ("place", "places")):
         top = results.critical[results.critical["kind"] == kind].head(3)
         if len(top):
@@ -206,5 +218,10 @@ def markdown(results: Results, files: list[str]) -> str:
     for kind, title in (("link", "links"), ("supplier", "suppliers"), ("place", "places")):
         part = results.critical[results.critical["kind"] == kind].drop(columns="kind").set_index("id")
         parts += [f"## Critical {title}", _table(part, 10)]
+    if results.disruption is not None:
+        changed = results.disruption[(results.disruption["minutes_added"].fillna(1) != 0)
+                                     | (results.disruption["alternatives_lost"] != 0)]
+        parts += [f"## Disruption: {', '.join(results.removed)} removed",
+                  _table(changed.set_index(["plant", "category"]))]
     parts += ["## Files", "\n".join(f"- `{name}`" for name in files)]
     return "\n\n".join(parts) + "\n"

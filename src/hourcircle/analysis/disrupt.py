@@ -164,7 +164,12 @@ def impact(table: pd.DataFrame) -> tuple[int, float, int]:
 
 
 class _Sweep:
-    """The baseline of a sweep: one search per plant, nearest suppliers, suppliers within the budget."""
+    """The baseline of a sweep, and the damage of one removal measured against it.
+
+    Plants and suppliers are leaves (one access leg each), so the network is searched once
+    per *place* that has plants, and a plant's minutes are its place's plus its access leg.
+    ``trip`` holds plant x supplier trip minutes (terminal minutes included).
+    """
 
     def __init__(self, times: TravelTimes, hours: float | None, mode: ProfileName) -> None:
         scenario = times.network.scenario
@@ -184,29 +189,61 @@ class _Sweep:
         self.by_link = _groups(self.edges["link"].to_numpy())
         self.by_node = _groups(np.r_[self.edges["u"].to_numpy(), self.edges["v"].to_numpy()],
                                np.r_[np.arange(len(u)), np.arange(len(u))])
-        self.plant_ids = plants(scenario).index
-        self.plant_pos = ids.get_indexer(self.plant_ids)
+        found = plants(scenario)
+        self.plant_ids = found.index
+        access = self.edges[self.edges["kind"] == "access"].set_index("u")[f"minutes_{mode}"]
+        self.access = access.reindex(self.plant_ids).fillna(np.inf).to_numpy()
+        self.origins, self.row = np.unique(ids.get_indexer(pd.Index(found["place_id"])), return_inverse=True)
         self.sites = suppliers(scenario)
         self.site_pos = ids.get_indexer(self.sites.index)
         self.site_category = self.sites["category"].to_numpy()
         self.categories = [c for c in scenario.product.categories if c != scenario.product.plant_category]
-        self.dist = self.engine.minutes_from_many(self.plant_pos)
-        self.nearest = self._nearest(self.dist, np.ones(len(self.sites), dtype=bool))
-        self.within = self.dist[:, self.site_pos] + self.fixed <= self.budget  # plants x suppliers
+        self.dist = self.engine.minutes_from_many(self.origins)  # plant places x nodes
+        self.trip = self._trip(self.dist, np.arange(len(self.plant_ids)))
+        self.nearest = self._nearest(self.trip)
+        self.within = self.trip <= self.budget  # plants x suppliers
+        self.runner_up = self._runner_up()
         finite = np.where(np.isfinite(self.nearest), self.nearest, -np.inf)
-        self.horizon = np.maximum(finite.max(axis=1, initial=-np.inf), self.budget) - self.fixed + 1e-9
+        plant_horizon = np.maximum(finite.max(axis=1, initial=-np.inf), self.budget) - self.fixed - self.access
+        self.horizon = pd.Series(plant_horizon).groupby(self.row).max().reindex(
+            range(len(self.origins)), fill_value=-np.inf).to_numpy() + 1e-9
 
-    def _nearest(self, dist: NDArray[np.float64], kept: NDArray[np.bool_]) -> NDArray[np.float64]:
+    def _trip(self, dist: NDArray[np.float64], plants_: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Trip minutes from the given plants to every supplier, from their places' rows of ``dist``."""
+        return np.asarray(dist[self.row[plants_]][:, self.site_pos] + (self.access[plants_] + self.fixed)[:, None])
+
+    def _nearest(self, trip: NDArray[np.float64], kept: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
         """Plants x categories: minutes to the nearest kept supplier (``inf``: none)."""
-        trip = np.where(kept, dist[:, self.site_pos] + self.fixed, np.inf)
+        if kept is not None:
+            trip = np.where(kept, trip, np.inf)
         return np.column_stack([trip[:, self.site_category == c].min(axis=1, initial=np.inf)
                                 for c in self.categories])
 
+    def _runner_up(self) -> NDArray[np.float64]:
+        """Plants x categories: minutes to the second-nearest supplier (``inf``: none)."""
+        columns = []
+        for category in self.categories:
+            block = self.trip[:, self.site_category == category]
+            columns.append(np.partition(block, 1, axis=1)[:, 1] if block.shape[1] > 1
+                           else np.full(len(block), np.inf))
+        return np.column_stack(columns) if columns else np.empty((len(self.trip), 0))
+
+    def _supplier_damage(self, site: str) -> tuple[int, float, int, int, int]:
+        """One supplier gone and no route changed: only plants whose nearest it was move on, to
+        their second-nearest."""
+        k = int(np.flatnonzero(self.sites.index == site)[0])
+        j = self.categories.index(str(self.site_category[k]))
+        before = self.nearest[:, j]
+        after = np.where(self.trip[:, k] <= before, self.runner_up[:, j], before)
+        both = np.isfinite(before) & np.isfinite(after)
+        return (int(((before <= self.budget) & ~(after <= self.budget)).sum()), float((after - before)[both].sum()),
+                int(self.within[:, k].sum()), 0, 0)
+
     def rerouted(self, blocked: NDArray[np.bool_]) -> NDArray[np.int64]:
-        """Plants whose answers a blocked edge can change: it lies on one of their shortest-path
-        trees (its ends differ by exactly its minutes) no farther out than their nearest supplier
-        or the budget, whichever is larger; distances only grow, so nothing beyond matters.
-        A site is a leaf: its access leg only matters to the site, which the removal accounts for."""
+        """Plant places whose answers a blocked edge can change: it lies on one of their
+        shortest-path trees (its ends differ by exactly its minutes) no farther out than their
+        plants' nearest supplier or the budget, whichever is larger; distances only grow, so
+        nothing beyond matters. A site is a leaf: its access leg only matters to the site."""
         through = blocked & ~self.site_ends
         u, v, w = self.ends[0][through], self.ends[1][through], self.minutes[through]
         du, dv = self.dist[:, u], self.dist[:, v]
@@ -234,30 +271,30 @@ class _Sweep:
     def damage(self, removal: Removal) -> tuple[int, float, int, int, int]:
         """Pairs broken, minutes added, alternatives lost, plants removed, plants searched again."""
         blocked = self.blocked(removal)
-        rerouted = self.rerouted(blocked)
-        dist = self.dist
-        if rerouted.size:
-            u, v = self.ends[0][blocked], self.ends[1][blocked]
-            changed = self.engine.with_minutes(u, v, self.parallel_minutes(blocked))
-            dist = dist.copy()
-            dist[rerouted] = changed.minutes_from_many(self.plant_pos[rerouted])
+        rerouted_rows = self.rerouted(blocked)
+        if removal.kind == "site" and not rerouted_rows.size and removal.label in self.sites.index:
+            return self._supplier_damage(removal.label)
         kept = ~self.sites.index.isin(list(removal.sites))
         surviving = ~self.plant_ids.isin(list(removal.sites))
+        moved = np.flatnonzero(np.isin(self.row, rerouted_rows))  # plants whose searches change
         nearest = self.nearest.copy()
+        lost_alternatives = self.within[:, ~kept].sum(axis=1)
+        if moved.size:
+            u, v = self.ends[0][blocked], self.ends[1][blocked]
+            changed = self.engine.with_minutes(u, v, self.parallel_minutes(blocked))
+            dist = self.dist.copy()
+            dist[rerouted_rows] = changed.minutes_from_many(self.origins[rerouted_rows])
+            trip = self._trip(dist, moved)
+            nearest[moved] = self._nearest(trip, kept)
+            lost_alternatives[moved] = self.within[moved].sum(axis=1) - (trip[:, kept] <= self.budget).sum(axis=1)
         if not kept.all():
-            nearest = self._nearest(dist, kept)
-        elif rerouted.size:
-            nearest[rerouted] = self._nearest(dist[rerouted], kept)
-        within = self.within[:, kept]
-        if rerouted.size:
-            within = within.copy()
-            within[rerouted] = dist[rerouted][:, self.site_pos[kept]] + self.fixed <= self.budget
+            others = np.setdiff1d(np.arange(len(self.plant_ids)), moved)
+            nearest[others] = self._nearest(self.trip[others], kept)
         before, after = self.nearest[surviving], nearest[surviving]
         both = np.isfinite(before) & np.isfinite(after)
         return (int(((before <= self.budget) & ~(after <= self.budget)).sum()),
-                float((after - before)[both].sum()),
-                int(self.within[surviving].sum() - within[surviving].sum()),
-                int((~surviving).sum()), int(rerouted.size))
+                float((after - before)[both].sum()), int(lost_alternatives[surviving].sum()),
+                int((~surviving).sum()), int(moved.size))
 
     def candidates(self) -> list[tuple[str, str, str, Removal]]:
         """(kind, id, name, removal) for every link of the mode, every place and every supplier."""
@@ -265,11 +302,12 @@ class _Sweep:
         links = self.edges.dropna(subset=["link"])
         found = [("link", str(link), str(name) if pd.notna(name) else "", Removal(str(link), "link", links=(link,)))
                  for link, name in zip(links["link"], links["name"], strict=True)]
-        found += [("place", str(p), str(places.loc[p, "name"]),
-                   Removal(p, "place", places=(p,), sites=tuple(sites.index[sites["place_id"] == p])))
-                  for p in places.index]
-        found += [("supplier", str(s), f"{self.sites.loc[s, 'name']} ({self.sites.loc[s, 'company']})",
-                   Removal(s, "site", sites=(s,))) for s in self.sites.index]
+        at_place = sites.groupby("place_id").groups
+        found += [("place", str(p), str(name), Removal(p, "place", places=(p,), sites=tuple(at_place.get(p, ()))))
+                  for p, name in zip(places.index, places["name"], strict=True)]
+        labels = self.sites["name"].astype(str) + " (" + self.sites["company"].astype(str) + ")"
+        found += [("supplier", str(s), label, Removal(s, "site", sites=(s,)))
+                  for s, label in zip(self.sites.index, labels, strict=True)]
         return found
 
 

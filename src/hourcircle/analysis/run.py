@@ -13,13 +13,14 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from hourcircle.analysis.coverage import budget_minutes, circles, coverage, plants, suppliers
-from hourcircle.analysis.disrupt import Progress, sweep
+from hourcircle.analysis.disrupt import Progress, disrupt, resolve_removals, sweep
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import locate, plant_set
 from hourcircle.errors import ArgumentError
@@ -46,6 +47,9 @@ class Results:
     sites_ranked: pd.DataFrame
     plant_set: pd.DataFrame | None
     critical: pd.DataFrame
+    removed: tuple[str, ...] = ()  # what the user asked to remove (``--remove``)
+    disrupted_links: tuple[str, ...] = ()  # the link ids that removal takes away
+    disruption: pd.DataFrame | None = None  # every plant's circle before and after it
 
 
 def _plant_table(times: TravelTimes, pairs: pd.DataFrame, radius_km: float) -> pd.DataFrame:
@@ -69,8 +73,9 @@ def _plant_table(times: TravelTimes, pairs: pd.DataFrame, radius_km: float) -> p
 
 def analyse(times: TravelTimes, hours: float | None = None, mode: ProfileName = "truck",
             plants_wanted: int = 3, radius_km: float = SHARE_RADIUS_KM,
-            progress: Progress | None = None) -> Results:
-    """Coverage, gaps, siting and the disruption sweep for one budget and mode."""
+            progress: Progress | None = None, remove: Sequence[str] = ()) -> Results:
+    """Coverage, gaps, siting and the disruption sweep for one budget and mode; with ``remove``,
+    also every plant's circle before and after removing those places, sites or links."""
     if hours is not None and not hours > 0:
         raise ArgumentError(f"--hours must be a positive number of hours, not {hours!r}")
     scenario = times.network.scenario
@@ -79,6 +84,7 @@ def analyse(times: TravelTimes, hours: float | None = None, mode: ProfileName = 
     places = circles(pairs[pairs["kind"] == "place"]).drop(columns="kind")
     places = scenario.places[["name", "name_zh", "province"]].join(places)
     places.index.name = "place_id"
+    removals = resolve_removals(times, list(remove))
     try:
         chosen: pd.DataFrame | None = plant_set(times, plants_wanted, hours, mode, pairs=pairs)
     except ArgumentError:
@@ -88,4 +94,6 @@ def analyse(times: TravelTimes, hours: float | None = None, mode: ProfileName = 
         plants=_plant_table(times, pairs, radius_km), places=places, gaps=chain_gaps(pairs),
         missing_links=missing_links(times, pairs, hours, mode),
         sites_ranked=locate(times, hours, mode, pairs=pairs), plant_set=chosen,
-        critical=sweep(times, hours, mode, progress=progress))
+        critical=sweep(times, hours, mode, progress=progress), removed=tuple(remove),
+        disrupted_links=tuple(sorted({link for r in removals for link in r.links})),
+        disruption=disrupt(times, list(remove), hours, mode) if remove else None)

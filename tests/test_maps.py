@@ -1,0 +1,226 @@
+"""Maps: HTML checks, and the real thing in headless Debian chromium driven by Playwright.
+
+The browser runs with no network: every request that is not a file: or data: URL is
+recorded and refused, so an offline map that still reached for a CDN fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SITES, ScenarioMaker, run
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from hourcircle import TravelTimes, datasets
+from hourcircle.analysis.run import analyse
+from hourcircle.errors import ArgumentError
+from hourcircle.geo import wgs84_to_gcj02
+from hourcircle.maps import Basemap, circle_map, reach_map
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAYLOAD = "<img src=x onerror=alert(1)>"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def times() -> TravelTimes:
+    return TravelTimes.for_scenario(datasets.bundled())
+
+
+@pytest.fixture(scope="module")
+def bundled_map(times: TravelTimes, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("maps") / "map.html"
+    path.write_text(circle_map(analyse(times, remove=["Hangzhou Bay Bridge"]),
+                               disrupted=["road:jiaxing-ningbo", "road:shanghai-ningbo"]), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """A page opened with the network refused; collects console errors, requests and dialogs."""
+
+    def __init__(self, browser: Browser, path: Path) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page: Page = browser.new_page(viewport={"width": 1200, "height": 900})
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.route("**/*", self._route)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_function("window.hourcircle && window.hourcircle.ready === true", timeout=10_000)
+
+    def _route(self, route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(("file:", "data:")):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            self.requests.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+
+def test_bundled_offline_map_loads_with_legend_layers_and_every_site(browser: Browser, bundled_map: Path,
+                                                                     times: TravelTimes) -> None:
+    visit = Visit(browser, bundled_map)
+    page = visit.page
+    assert visit.errors == [] and visit.requests == []
+    assert page.locator(".hc-legend").count() == 1
+    assert "disrupted link" in page.locator(".hc-legend").inner_text()
+    layers = page.locator(".leaflet-control-layers-overlays label")
+    assert layers.count() >= 2 + len(times.network.scenario.product.all_categories)
+    assert page.locator("path.hc-site").count() == len(times.network.scenario.sites)
+    assert page.evaluate("window.hourcircle.sites") == len(times.network.scenario.sites)
+    assert page.locator('path[stroke="#e00000"][stroke-dasharray]').count() == 2  # the closed bridge links
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "circle_map.png"))
+    assert (SCREENSHOTS / "circle_map.png").stat().st_size > 10_000
+    page.close()
+
+
+def test_a_category_layer_can_be_switched_off(browser: Browser, bundled_map: Path, times: TravelTimes) -> None:
+    visit = Visit(browser, bundled_map)
+    batteries = int((times.network.scenario.sites["category"] == "battery").sum())
+    visit.page.locator(".leaflet-control-layers-overlays label", has_text="battery").locator("input").uncheck()
+    assert visit.page.locator("path.hc-site").count() == len(times.network.scenario.sites) - batteries
+    visit.page.close()
+
+
+def test_plant_popup_shows_its_circle(browser: Browser, bundled_map: Path) -> None:
+    visit = Visit(browser, bundled_map)
+    visit.page.evaluate("""() => {
+        const plant = [...document.querySelectorAll('path.hc-site')].find(p => p.getAttribute('fill') === '#1f3c88');
+        plant.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+    }""")
+    popup = visit.page.locator(".leaflet-popup-content").inner_text()
+    assert "Hours to complete" in popup and "battery 动力电池" in popup
+    visit.page.close()
+
+
+def test_reach_map_draws_the_reached_sites(browser: Browser, times: TravelTimes, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "reach.html"
+    status, _, err = run(["reach", "hefei", "--hours", "3", "--map", str(path)], capsys)
+    assert status == 0, err
+    visit = Visit(browser, path)
+    assert visit.errors == [] and visit.requests == []
+    assert visit.page.locator("path.hc-site").count() == len(times.reach("hefei", 3))
+    assert "<=3 h" in visit.page.locator(".hc-legend").inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.screenshot(path=str(SCREENSHOTS / "reach_map.png"))
+    visit.page.close()
+
+
+def test_user_text_is_shown_as_text_and_never_runs(browser: Browser, make_scenario: ScenarioMaker,
+                                                   tmp_path: Path) -> None:
+    sites = SITES.replace("plant_a,Plant A,Maker", f'plant_a,"{PAYLOAD}","{PAYLOAD}"')
+    times = TravelTimes.for_scenario(make_scenario({"sites.csv": sites}))
+    html = reach_map(times, "a")
+    assert PAYLOAD not in html and "<img" not in html
+    path = tmp_path / "xss.html"
+    path.write_text(html, encoding="utf-8")
+    visit = Visit(browser, path)
+    page = visit.page
+    page.evaluate("""() => document.querySelectorAll('path.hc-site').forEach(
+        p => p.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})))""")
+    tooltips = page.locator(".leaflet-tooltip").all_inner_texts()
+    assert any(PAYLOAD in text for text in tooltips)
+    assert visit.dialogs == [] and visit.errors == []
+    assert page.locator('img[src="x"]').count() == 0
+    page.close()
+
+
+def test_offline_html_has_no_external_resources(bundled_map: Path) -> None:
+    html = bundled_map.read_text(encoding="utf-8")
+    loads = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=\"([^\"]+)\"", html)
+    assert loads == []
+    assert "L.map(" in html and "leaflet" in html.lower()
+
+
+def test_online_map_takes_leaflet_from_the_cdn_and_tiles(times: TravelTimes) -> None:
+    html = reach_map(times, "hefei", basemap=Basemap("osm", offline=False))
+    assert "cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in html
+    assert "tile.openstreetmap.org" in html
+
+
+def test_gaode_tiles_shift_every_coordinate_to_gcj02(times: TravelTimes) -> None:
+    html = reach_map(times, "shanghai", hours=1, basemap=Basemap("gaode", offline=False))
+    assert "autonavi.com" in html
+    place = times.network.scenario.places.loc["shanghai"]
+    lat, lon = wgs84_to_gcj02([place["lat"]], [place["lon"]])
+    shifted = f"[{round(float(lon[0]), 6)},{round(float(lat[0]), 6)}]"
+    assert shifted in html
+    assert f"[{round(float(place['lon']), 6)},{round(float(place['lat']), 6)}]" not in html
+
+
+def test_map_files_are_reproducible(times: TravelTimes) -> None:
+    assert reach_map(times, "hefei", hours=1) == reach_map(times, "hefei", hours=1)
+
+
+@pytest.mark.parametrize("basemap, message", [
+    (Basemap("osm", offline=True), "--tiles osm loads tiles from the network; add --online"),
+    (Basemap("bing", offline=False), "--tiles 'bing': use one of none, osm, carto, gaode, tianditu"),
+])
+def test_impossible_basemaps_are_refused(basemap: Basemap, message: str) -> None:
+    with pytest.raises(ArgumentError, match=re.escape(message)):
+        basemap.check()
+
+
+def test_tianditu_needs_a_key(monkeypatch: pytest.MonkeyPatch, times: TravelTimes) -> None:
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    with pytest.raises(ArgumentError, match="TIANDITU_KEY"):
+        Basemap("tianditu", offline=False).check()
+    monkeypatch.setenv("TIANDITU_KEY", "k123")
+    html = reach_map(times, "hefei", hours=1, basemap=Basemap("tianditu", offline=False))
+    assert "tianditu.gov.cn/vec_w/wmts" in html and "tk=k123" in html
+
+
+def test_map_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(["reach", "hefei", "--map", str(tmp_path)], capsys)
+    assert status == 2 and "--map" in err and "is a folder" in err
+    status, _, err = run(["run", "--tiles", "gaode", "--out", str(tmp_path / "o")], capsys)
+    assert status == 2 and "add --online" in err and not (tmp_path / "o").exists()
+
+
+def test_run_writes_the_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(["run", "--out", str(tmp_path / "out"), "--remove", "Sutong"], capsys)
+    assert status == 0, err
+    html = (tmp_path / "out" / "map.html").read_text(encoding="utf-8")
+    assert "road:nantong-suzhou_js" in html or "road:suzhou_js-nantong" in html
+    assert "map.html" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+
+def test_basemap_is_bundled_and_in_wgs84() -> None:
+    collection = json.loads((datasets.data_root() / "basemap" / "east_china.geojson").read_text(encoding="utf-8"))
+    kinds = {f["properties"]["kind"] for f in collection["features"]}
+    assert "province" in kinds
+    coords = np.concatenate([np.asarray(part, dtype=float).reshape(-1, 2) for f in collection["features"]
+                             for part in _parts(f["geometry"]["coordinates"])])
+    assert coords[:, 0].min() > 110 and coords[:, 0].max() < 126 and coords[:, 1].min() > 25
+
+
+def _parts(coords: list[object]) -> list[list[object]]:
+    """The innermost coordinate lists of any GeoJSON geometry."""
+    if coords and isinstance(coords[0], (int, float)):
+        return [coords]
+    first = coords[0] if coords else None
+    if isinstance(first, list) and first and isinstance(first[0], (int, float)):
+        return [coords]
+    return [part for inner in coords for part in _parts(inner)]  # type: ignore[arg-type]
