@@ -122,6 +122,13 @@ def test_disrupt_cli_names_what_it_removed(capsys: pytest.CaptureFixture[str]) -
     assert "road:jiaxing-ningbo, road:shanghai-ningbo" in out and "alternatives lost" in out
 
 
+def test_reach_cli_prints_bands_and_the_share_within_a_radius(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["reach", "nio_hefei_f1", "--hours", "4", "--km", "600"], capsys)
+    assert status == 0
+    assert "<=1 h  <=2 h  <=3 h  <=4 h" in out
+    assert "within 600 km (geodesic) and 4 h" in out and "share_km" in out
+
+
 def test_locate_and_sweep_cli(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["locate", "--top", "3", "--format", "csv"], capsys)
     assert status == 0 and len(out.strip().splitlines()) == 4

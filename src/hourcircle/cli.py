@@ -16,17 +16,17 @@ import click
 import pandas as pd
 
 from hourcircle import datasets
+from hourcircle.analysis.disrupt import changed, impact, resolve_removals, sweep
 from hourcircle.analysis.disrupt import disrupt as disrupt_table
-from hourcircle.analysis.disrupt import impact, resolve_removals, sweep
 from hourcircle.analysis.locate import locate as locate_table
 from hourcircle.analysis.locate import plant_set
-from hourcircle.analysis.reach import reach_bands
+from hourcircle.analysis.reach import reach_bands, share_within
 from hourcircle.analysis.run import analyse
 from hourcircle.errors import HourcircleError, NoRouteError
 from hourcircle.io import load_scenario
 from hourcircle.maps import TILES, Basemap, circle_map, reach_map
 from hourcircle.output import write_atomic, write_folder
-from hourcircle.report import render
+from hourcircle.report import render, to_csv
 from hourcircle.settings import PROFILES, ProfileName
 from hourcircle.traveltimes import TravelTimes
 
@@ -62,10 +62,10 @@ def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "json":
         click.echo(frame.reset_index().to_json(orient="records", force_ascii=False, indent=1))
     elif fmt == "csv":
-        click.echo(frame.to_csv(float_format="%.1f"), nl=False)
-    else:
+        click.echo(to_csv(frame), nl=False)
+    else:  # minutes as whole numbers; hours and shares (below 10) with two decimals
         with pd.option_context("display.max_rows", None, "display.width", 200):
-            click.echo(frame.to_string(float_format=lambda x: f"{x:.0f}"))
+            click.echo(frame.to_string(float_format=lambda x: f"{x:.2f}" if abs(x) < 10 else f"{x:.0f}"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -136,10 +136,12 @@ def matrix(mode: ProfileName, fmt: str, out: Path | None, scenario_path: Path | 
 @click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
 @click.option("--map", "map_path", type=click.Path(path_type=Path), default=None,
               help="Also write an HTML map of the reach here.")
+@click.option("--km", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Also: the share of the scenario's suppliers within this many km (geodesic) and the hours.")
 @map_options
 @scenario_option
-def reach(origin: str, hours: float | None, mode: ProfileName, fmt: str, map_path: Path | None, tiles: str,
-          offline: bool, scenario_path: Path | None) -> None:
+def reach(origin: str, hours: float | None, mode: ProfileName, fmt: str, map_path: Path | None, km: float | None,
+          tiles: str, offline: bool, scenario_path: Path | None) -> None:
     """Sites FROM reaches within the budget, grouped by category."""
     basemap = Basemap(tiles, offline).check()
     if map_path is not None and map_path.is_dir():
@@ -158,6 +160,9 @@ def reach(origin: str, hours: float | None, mode: ProfileName, fmt: str, map_pat
     click.echo(f"from {source} within {budget:g} h by {mode}: {len(table)} sites")
     click.echo("\nsites reached per category, cumulative by hour:")
     click.echo(reach_bands(times, origin, hours, mode).to_string())
+    if km is not None:
+        click.echo(f"\nshare of the scenario's suppliers within {km:g} km (geodesic) and {budget:g} h:")
+        _print_frame(share_within(times, origin, km=km, hours=budget, mode=mode), "table")
     for category in times.network.scenario.product.all_categories:
         part = table[table["category"] == category]
         click.echo(f"\n{category}: {len(part)}")
@@ -252,10 +257,9 @@ def disrupt(remove: tuple[str, ...], do_sweep: bool, hours: float | None, mode: 
     lost, added, alternatives = impact(table)
     click.echo(f"{lost} plant-component pairs fall outside the budget; +{added:.0f} min to nearest suppliers; "
                f"{alternatives} alternatives lost\n")
-    changed = table[(table["minutes_added"].fillna(1) != 0) | (table["alternatives_lost"] != 0)]
     columns = ["before_nearest_site", "before_minutes", "after_nearest_site", "after_minutes", "lost",
                "alternatives_lost"]
-    _print_frame(changed.set_index(["plant", "category"])[columns], "table")
+    _print_frame(changed(table).set_index(["plant", "category"])[columns], "table")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hourcircle.analysis.disrupt import impact
+from hourcircle.analysis.disrupt import changed, impact
 from hourcircle.analysis.run import Results
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -219,9 +219,7 @@ def markdown(results: Results, files: list[str]) -> str:
         part = results.critical[results.critical["kind"] == kind].drop(columns="kind").set_index("id")
         parts += [f"## Critical {title}", _table(part, 10)]
     if results.disruption is not None:
-        changed = results.disruption[(results.disruption["minutes_added"].fillna(1) != 0)
-                                     | (results.disruption["alternatives_lost"] != 0)]
         parts += [f"## Disruption: {', '.join(results.removed)} removed",
-                  _table(changed.set_index(["plant", "category"]))]
+                  _table(changed(results.disruption).set_index(["plant", "category"]))]
     parts += ["## Files", "\n".join(f"- `{name}`" for name in files)]
     return "\n\n".join(parts) + "\n"

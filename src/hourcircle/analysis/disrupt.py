@@ -109,12 +109,10 @@ def _blocked(edges: pd.DataFrame, removal: Removal) -> NDArray[np.bool_]:
     return np.asarray(edges["link"].isin(removal.links) | edges["u"].isin(gone) | edges["v"].isin(gone))
 
 
-def _plant_rows(times: TravelTimes, engine: Engine, plant_ids: pd.Index) -> NDArray[np.float64]:
-    return engine.minutes_from_many(times.node_ids.get_indexer(plant_ids))
-
-
-def _pairs(times: TravelTimes, dist: NDArray[np.float64], plant_ids: pd.Index, sites: pd.DataFrame,
+def _pairs(times: TravelTimes, engine: Engine, plant_ids: pd.Index, sites: pd.DataFrame,
            mode: ProfileName, budget: float) -> pd.DataFrame:
+    """The plants' circles (see :func:`~hourcircle.analysis.coverage.pair_table`) on ``engine``."""
+    dist = engine.minutes_from_many(times.node_ids.get_indexer(plant_ids))
     minutes = dist[:, times.node_ids.get_indexer(sites.index)] + times.terminal_minutes(mode)
     frame = pd.DataFrame(minutes, index=pd.Index(plant_ids, name="origin"), columns=sites.index)
     return pair_table(frame, sites, times.network.scenario, budget)
@@ -143,9 +141,9 @@ def disrupt(times: TravelTimes, remove: Sequence[str], hours: float | None = Non
                           kept[f"minutes_{mode}"].to_numpy(), len(ids))
     plant_ids = plants(scenario).index.difference(pd.Index(sorted(gone_sites)), sort=False)
     sites = suppliers(scenario)
-    before = _pairs(times, _plant_rows(times, times.engine(mode), plant_ids), plant_ids, sites, mode, budget)
-    after = _pairs(times, _plant_rows(times, after_engine, plant_ids), plant_ids,
-                   sites.drop(index=sites.index.intersection(list(gone_sites))), mode, budget)
+    before = _pairs(times, times.engine(mode), plant_ids, sites, mode, budget)
+    after = _pairs(times, after_engine, plant_ids, sites.drop(index=sites.index.intersection(list(gone_sites))),
+                   mode, budget)
     keys = ["origin", "category"]
     table = before[[*keys, "nearest_site", "minutes", "alternatives", "within"]].merge(
         after[[*keys, "nearest_site", "minutes", "alternatives", "within"]], on=keys, suffixes=("_before", "_after"))
@@ -154,6 +152,11 @@ def disrupt(times: TravelTimes, remove: Sequence[str], hours: float | None = Non
     table["minutes_added"] = table["after_minutes"] - table["before_minutes"]
     table["alternatives_lost"] = table["before_alternatives"] - table["after_alternatives"]
     return table.rename(columns={"origin": "plant"})
+
+
+def changed(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`disrupt` table that the removal changed (minutes or alternatives)."""
+    return table[(table["minutes_added"].fillna(1) != 0) | (table["alternatives_lost"] != 0)]
 
 
 def impact(table: pd.DataFrame) -> tuple[int, float, int]:
