@@ -143,7 +143,7 @@ def test_disrupt_a_place_removes_its_sites_and_routes(times: TravelTimes) -> Non
 
 
 def test_disrupt_names_unknown_and_empty_removals(times: TravelTimes) -> None:
-    with pytest.raises(ArgumentError, match=r"--remove 'Zeta': no place, site or link"):
+    with pytest.raises(ArgumentError, match=r"--remove: no place or site is called 'Zeta'.*no link's id or name"):
         disrupt(times, ["Zeta"])
     with pytest.raises(ArgumentError, match="needs at least one"):
         disrupt(times, [])

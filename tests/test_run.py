@@ -106,7 +106,8 @@ def test_a_failed_run_leaves_no_partial_files(make_scenario: ScenarioMaker, tmp_
     (["run", "--hours", "0"], "--hours"),
     (["locate", "--top", "0"], "--top"),
     (["locate", "--plants", "0"], "--plants"),
-    (["disrupt", "--remove", "atlantis"], "--remove 'atlantis': no place, site or link"),
+    (["disrupt", "--remove", "atlantis"], "--remove: no place or site is called 'atlantis'"),
+    (["disrupt", "--remove", "Suzhou"], "--remove 'Suzhou' is ambiguous: suzhou_js"),
     (["disrupt"], "give --remove ID (one or more) or --sweep"),
     (["disrupt", "--sweep", "--remove", "hefei"], "give --remove ID (one or more) or --sweep"),
 ])

@@ -64,6 +64,10 @@ class NameLookupError(HourcircleError):
     """A place or site name that is unknown or ambiguous."""
 
 
+class AmbiguousNameError(NameLookupError):
+    """A name that fits several places or sites."""
+
+
 class ArgumentError(HourcircleError):
     """A command-line or API argument that cannot be used."""
 

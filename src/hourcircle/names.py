@@ -29,7 +29,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from hourcircle.errors import NameLookupError
+from hourcircle.errors import AmbiguousNameError, NameLookupError
 
 _ZH_SUFFIXES = ("特别行政区", "自治州", "地区", "市", "盟", "县", "区", "省")
 _IGNORED = re.compile(r"[\s'’`\-_.]+")
@@ -78,7 +78,7 @@ class NameIndex:
             return found[0]
         if found:
             options = ", ".join(f"{i} ({self._labels[i]})" for i in found)
-            raise NameLookupError(f"{text!r} is ambiguous: {options}; use an id")
+            raise AmbiguousNameError(f"{text!r} is ambiguous: {options}; use an id")
         close = difflib.get_close_matches(normalise(text), list(self._names), n=3)
         hint = ""
         if close:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from hourcircle.analysis.disrupt import changed, impact
 from hourcircle.analysis.run import Results
+from hourcircle.io import Scenario
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DECIMALS = 3
@@ -134,6 +135,13 @@ def _table(frame: pd.DataFrame, limit: int | None = None) -> str:
     return str(text) + more
 
 
+def _place(scenario: Scenario, place_id: str) -> str:
+    """A place's name, with its id when another place has the same name (Suzhou, Taizhou)."""
+    names = scenario.places["name"].astype(str)
+    name = names[place_id]
+    return f"{name} (`{place_id}`)" if int((names == name).sum()) > 1 else name
+
+
 def _findings(results: Results) -> list[str]:
     scenario = results.times.network.scenario
     places, plants = results.places, results.plants
@@ -154,25 +162,24 @@ def _findings(results: Results) -> list[str]:
     gaps = results.gaps
     line = f"**Places:** {int(places['complete'].sum())} of {len(places)} have a complete circle."
     if len(gaps):
-        names = scenario.places["name"].astype(str)
-        named = [f"{names[str(pid)]} lacks {row['missing']}" for pid, row in gaps.head(3).iterrows()]
+        named = [f"{_place(scenario, str(pid))} lacks {row['missing']}" for pid, row in gaps.head(3).iterrows()]
         line += " Biggest gaps: " + "; ".join(named) + "."
     lines.append(line)
     links = results.missing_links.head(3)
     if len(links):
         lines.append("**Missing links:** " + "; ".join(
-            f"a {row['category']} supplier in {scenario.places.loc[row['place_id'], 'name']} would complete "
+            f"a {row['category']} supplier in {_place(scenario, str(row['place_id']))} would complete "
             f"{_count(row['completes_plants'], 'plant')} and {_count(row['completes_places'], 'place')}"
             for _, row in links.iterrows()) + ".")
     best = results.sites_ranked.head(3)
     lines.append("**Best places for a new plant:** " + "; ".join(
-        f"{int(row['rank'])}. {row['name']} (complete at {_hours(row['hours_to_complete'])}, "
+        f"{int(row['rank'])}. {_place(scenario, str(pid))} (complete at {_hours(row['hours_to_complete'])}, "
         f"at least {_count(row['fewest_alternatives'], 'supplier')} of each component)"
-        for _, row in best.iterrows()) + ".")
+        for pid, row in best.iterrows()) + ".")
     if results.plant_set is not None:
         chosen = results.plant_set
         lines.append(f"**Best {len(chosen)} plant sites together** (p-center): "
-                     + ", ".join(str(n) for n in chosen["name"])
+                     + ", ".join(_place(scenario, str(pid)) for pid in chosen.index)
                      + f"; every place within {chosen['farthest_minutes'].max() / 60:.1f} h of one.")
     if results.disruption is not None:
         lost, added, alternatives = impact(results.disruption)

@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 
 from hourcircle.analysis.coverage import budget_minutes, pair_table, plants, suppliers
 from hourcircle.engine import Engine
-from hourcircle.errors import ArgumentError, NameLookupError
+from hourcircle.errors import AmbiguousNameError, ArgumentError, NameLookupError
 from hourcircle.settings import ProfileName
 from hourcircle.traveltimes import TravelTimes
 
@@ -84,11 +84,12 @@ def resolve_removals(times: TravelTimes, texts: Sequence[str]) -> list[Removal]:
     for text in texts:
         try:
             node = times.resolve(text)
+        except AmbiguousNameError as error:
+            raise ArgumentError(f"--remove {error}") from None
         except NameLookupError as error:
             link = _link_removal(times, text)
             if link is None:
-                raise ArgumentError(f"--remove {text!r}: no place, site or link of that id or name "
-                                    f"({error})") from None
+                raise ArgumentError(f"--remove: {error}, and no link's id or name contains it") from None
             removals.append(link)
             continue
         if node in scenario.places.index:
