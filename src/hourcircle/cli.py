@@ -20,7 +20,7 @@ from hourcircle.analysis.disrupt import changed, impact, resolve_removals, sweep
 from hourcircle.analysis.disrupt import disrupt as disrupt_table
 from hourcircle.analysis.locate import locate as locate_table
 from hourcircle.analysis.locate import plant_set
-from hourcircle.analysis.reach import reach_bands, share_within
+from hourcircle.analysis.reach import count_bands, share_within
 from hourcircle.analysis.run import analyse
 from hourcircle.errors import HourcircleError, NoRouteError
 from hourcircle.io import load_scenario
@@ -159,7 +159,7 @@ def reach(origin: str, hours: float | None, mode: ProfileName, fmt: str, map_pat
         click.echo(f"wrote the map to {map_path}")
     click.echo(f"from {source} within {budget:g} h by {mode}: {len(table)} sites")
     click.echo("\nsites reached per category, cumulative by hour:")
-    click.echo(reach_bands(times, origin, hours, mode).to_string())
+    click.echo(count_bands(table, budget, times.network.scenario.product.all_categories).to_string())
     if km is not None:
         click.echo(f"\nshare of the scenario's suppliers within {km:g} km (geodesic) and {budget:g} h:")
         _print_frame(share_within(times, origin, km=km, hours=budget, mode=mode), "table")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from hourcircle.engine import Engine
 from hourcircle.errors import ArgumentError, NoRouteError
@@ -152,11 +153,18 @@ class TravelTimes:
         hops = np.sort(np.array(list(itertools.pairwise(ids)), dtype=str).reshape(-1, 2), axis=1)
         return pd.DataFrame({"a": hops[:, 0], "b": hops[:, 1]}).merge(keyed, on=["a", "b"], how="left")
 
+    def trip_minutes(self, origins: pd.Index, destinations: pd.Index, mode: ProfileName = "truck",
+                     engine: Engine | None = None) -> NDArray[np.float64]:
+        """Minutes (terminal minutes included) from each origin id (rows) to each destination id
+        (columns), ``inf`` where there is no route; ``engine`` replaces the mode's own."""
+        found = (engine or self.engine(mode)).matrix_minutes(self.node_ids.get_indexer(origins),
+                                                              self.node_ids.get_indexer(destinations))
+        return np.asarray(found + self.terminal_minutes(mode))
+
     def matrix(self, mode: ProfileName = "truck", nodes: list[str] | None = None) -> pd.DataFrame:
         """Minutes between every pair of ``nodes`` (default: all places); NaN where no route."""
         ids = list(self.network.scenario.places.index) if nodes is None else [self.resolve(n) for n in nodes]
-        positions = self.node_ids.get_indexer(pd.Index(ids))
-        minutes = self.engine(mode).matrix_minutes(positions, positions) + self.terminal_minutes(mode)
+        minutes = self.trip_minutes(pd.Index(ids), pd.Index(ids), mode)
         np.fill_diagonal(minutes, 0.0)
         minutes[~np.isfinite(minutes)] = np.nan
         return pd.DataFrame(minutes, index=pd.Index(ids, name="from"), columns=pd.Index(ids, name="to"))

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from hourcircle.engine import Engine
 from hourcircle.io import Scenario
 from hourcircle.settings import ProfileName
 from hourcircle.traveltimes import TravelTimes
@@ -56,13 +57,14 @@ def origin_kinds(scenario: Scenario) -> pd.Series:
                       pd.Series("place", index=scenario.places.index)]).rename("kind")
 
 
-def supplier_minutes(times: TravelTimes, origins: Sequence[str], mode: ProfileName = "truck") -> pd.DataFrame:
-    """Minutes from each origin (rows) to each supplier (columns); ``inf`` where there is no route."""
+def supplier_minutes(times: TravelTimes, origins: Sequence[str], mode: ProfileName = "truck",
+                     engine: Engine | None = None) -> pd.DataFrame:
+    """Minutes from each origin (rows) to each supplier (columns); ``inf`` where there is no route.
+
+    ``engine`` replaces the mode's own (a network with something removed, say)."""
     sites = suppliers(times.network.scenario)
-    ids = times.node_ids
-    minutes = times.engine(mode).matrix_minutes(ids.get_indexer(pd.Index(origins)), ids.get_indexer(sites.index))
-    return pd.DataFrame(minutes + times.terminal_minutes(mode), index=pd.Index(origins, name="origin"),
-                        columns=sites.index)
+    minutes = times.trip_minutes(pd.Index(origins), sites.index, mode, engine)
+    return pd.DataFrame(minutes, index=pd.Index(origins, name="origin"), columns=sites.index)
 
 
 def pair_table(minutes: pd.DataFrame, sites: pd.DataFrame, scenario: Scenario, budget: float) -> pd.DataFrame:

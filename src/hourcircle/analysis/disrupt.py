@@ -36,9 +36,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from hourcircle.analysis.coverage import budget_minutes, pair_table, plants, suppliers
+from hourcircle.analysis.coverage import budget_minutes, pair_table, plants, supplier_minutes, suppliers
 from hourcircle.engine import Engine
 from hourcircle.errors import AmbiguousNameError, ArgumentError, NameLookupError
+from hourcircle.io import Scenario
 from hourcircle.settings import ProfileName
 from hourcircle.traveltimes import TravelTimes
 
@@ -54,6 +55,12 @@ class Removal:
     places: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+
+    @classmethod
+    def of_place(cls, scenario: Scenario, place: str) -> Removal:
+        """A place, with every site in it."""
+        sites = scenario.sites.index[scenario.sites["place_id"] == place]
+        return cls(place, "place", places=(place,), sites=tuple(sites))
 
 
 def _compact(text: str) -> str:
@@ -93,8 +100,7 @@ def resolve_removals(times: TravelTimes, texts: Sequence[str]) -> list[Removal]:
             removals.append(link)
             continue
         if node in scenario.places.index:
-            removals.append(Removal(node, "place", places=(node,),
-                                    sites=tuple(scenario.sites.index[scenario.sites["place_id"] == node])))
+            removals.append(Removal.of_place(scenario, node))
         else:
             removals.append(Removal(node, "site", sites=(node,)))
     return removals
@@ -112,11 +118,10 @@ def _blocked(edges: pd.DataFrame, removal: Removal) -> NDArray[np.bool_]:
 
 def _pairs(times: TravelTimes, engine: Engine, plant_ids: pd.Index, sites: pd.DataFrame,
            mode: ProfileName, budget: float) -> pd.DataFrame:
-    """The plants' circles (see :func:`~hourcircle.analysis.coverage.pair_table`) on ``engine``."""
-    dist = engine.minutes_from_many(times.node_ids.get_indexer(plant_ids))
-    minutes = dist[:, times.node_ids.get_indexer(sites.index)] + times.terminal_minutes(mode)
-    frame = pd.DataFrame(minutes, index=pd.Index(plant_ids, name="origin"), columns=sites.index)
-    return pair_table(frame, sites, times.network.scenario, budget)
+    """The plants' circles (see :func:`~hourcircle.analysis.coverage.pair_table`) on ``engine``,
+    with ``sites`` as the suppliers left."""
+    minutes = supplier_minutes(times, list(plant_ids), mode, engine)[sites.index]
+    return pair_table(minutes, sites, times.network.scenario, budget)
 
 
 def disrupt(times: TravelTimes, remove: Sequence[str], hours: float | None = None,
@@ -302,12 +307,11 @@ class _Sweep:
 
     def candidates(self) -> list[tuple[str, str, str, Removal]]:
         """(kind, id, name, removal) for every link of the mode, every place and every supplier."""
-        places, sites = self.scenario.places, self.scenario.sites
+        places = self.scenario.places
         links = self.edges.dropna(subset=["link"])
         found = [("link", str(link), str(name) if pd.notna(name) else "", Removal(str(link), "link", links=(link,)))
                  for link, name in zip(links["link"], links["name"], strict=True)]
-        at_place = sites.groupby("place_id").groups
-        found += [("place", str(p), str(name), Removal(p, "place", places=(p,), sites=tuple(at_place.get(p, ()))))
+        found += [("place", str(p), str(name), Removal.of_place(self.scenario, p))
                   for p, name in zip(places.index, places["name"], strict=True)]
         labels = self.sites["name"].astype(str) + " (" + self.sites["company"].astype(str) + ")"
         found += [("supplier", str(s), label, Removal(s, "site", sites=(s,)))

@@ -52,9 +52,7 @@ def missing_links(times: TravelTimes, pairs: pd.DataFrame, hours: float | None =
     budget = budget_minutes(times, hours)
     places = times.network.scenario.places.index
     origins = pd.Index(pairs["origin"].unique())
-    ids = times.node_ids
-    reach = times.engine(mode).matrix_minutes(ids.get_indexer(origins), ids.get_indexer(places))
-    within = reach + times.terminal_minutes(mode) <= budget  # origins x candidate places
+    within = times.trip_minutes(origins, places, mode) <= budget  # origins x candidate places
     outside = pairs[~pairs["within"]]
     n_missing = outside.groupby("origin").size().reindex(origins, fill_value=0).to_numpy()
     is_plant = (pairs.drop_duplicates("origin").set_index("origin")["kind"] == "plant").reindex(origins).to_numpy()

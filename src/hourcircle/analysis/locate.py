@@ -56,9 +56,7 @@ def locate(times: TravelTimes, hours: float | None = None, mode: ProfileName = "
     summary = circles(places)
     alternatives = places.groupby("origin", sort=False)["alternatives"].sum()
     existing = plants(scenario)
-    ids = times.node_ids
-    to_plants = times.engine(mode).matrix_minutes(ids.get_indexer(summary.index), ids.get_indexer(existing.index))
-    to_plants = to_plants + times.terminal_minutes(mode)
+    to_plants = times.trip_minutes(summary.index, existing.index, mode)
     has_plant = to_plants.shape[1] > 0
     table = pd.DataFrame({
         "name": scenario.places.loc[summary.index, "name"],
@@ -111,10 +109,8 @@ def plant_set(times: TravelTimes, k: int, hours: float | None = None, mode: Prof
         raise ArgumentError(f"--plants {k}: only {len(candidates)} places have a complete circle within "
                             f"{budget_minutes(times, hours) / 60:g} h; ask for fewer plants or more hours")
     demand = times.network.scenario.places.index
-    ids = times.node_ids
-    minutes = times.engine(mode).matrix_minutes(ids.get_indexer(demand), ids.get_indexer(candidates))
     minutes = np.where(np.equal.outer(demand.to_numpy(), candidates.to_numpy()), 0.0,
-                       minutes + times.terminal_minutes(mode))
+                       times.trip_minutes(demand, candidates, mode))
     radii = np.unique(minutes[np.isfinite(minutes)])
     low, high, best = 0, len(radii) - 1, None
     while low <= high:  # the smallest radius at which k plants can reach every place

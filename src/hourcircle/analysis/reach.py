@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -47,11 +48,15 @@ def reach_bands(times: TravelTimes, origin: str, hours: float | None = None,
     """Sites ``origin`` reaches per category (rows), counted cumulatively per hourly band (columns)."""
     scenario = times.network.scenario
     budget = scenario.budget_hours if hours is None else hours
-    table = times.reach(origin, budget, mode)
-    edges = band_edges(budget)
-    counts = {label: table[table["minutes"] <= 60 * edge]["category"].value_counts()
-              for label, edge in zip(band_labels(budget), edges, strict=True)}
-    frame = pd.DataFrame(counts).reindex(list(scenario.product.all_categories)).fillna(0).astype(int)
+    return count_bands(times.reach(origin, budget, mode), budget, scenario.product.all_categories)
+
+
+def count_bands(reached: pd.DataFrame, hours: float, categories: Sequence[str]) -> pd.DataFrame:
+    """Rows of a :meth:`~hourcircle.traveltimes.TravelTimes.reach` table counted per category
+    (rows, in ``categories`` order) and cumulative hourly band (columns)."""
+    counts = {label: reached[reached["minutes"] <= 60 * edge]["category"].value_counts()
+              for label, edge in zip(band_labels(hours), band_edges(hours), strict=True)}
+    frame = pd.DataFrame(counts).reindex(list(categories)).fillna(0).astype(int)
     frame.index.name = "category"
     return frame
 
