@@ -1,34 +1,79 @@
 """hourcircle: the N-hour industry circles of a supply network.
 
+The package's names load when first used, so that ``import hourcircle`` (and the command
+line's start) stays fast.
+
 Examples
 --------
 >>> import hourcircle
 >>> times = hourcircle.TravelTimes.for_scenario(hourcircle.datasets.bundled())
 >>> times.resolve("合肥")
 'hefei'
+>>> hourcircle.Query(times).hours
+4.0
 """
 
-from hourcircle import datasets
-from hourcircle.engine import Engine
-from hourcircle.errors import HourcircleError, InputError, NameLookupError
-from hourcircle.io import Product, Scenario, load_scenario
-from hourcircle.network import TravelNetwork, build_network
-from hourcircle.settings import TravelSettings
-from hourcircle.traveltimes import Route, TravelTimes
+from __future__ import annotations
 
-__all__ = [
-    "Engine",
-    "HourcircleError",
-    "InputError",
-    "NameLookupError",
-    "Product",
-    "Route",
-    "Scenario",
-    "TravelNetwork",
-    "TravelSettings",
-    "TravelTimes",
-    "build_network",
-    "datasets",
-    "load_scenario",
-]
-__version__ = "0.1.0"
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hourcircle import datasets
+    from hourcircle.engine import Engine
+    from hourcircle.errors import ArgumentError, HourcircleError, InputError, NameLookupError, NoRouteError
+    from hourcircle.io import Product, Scenario, load_scenario
+    from hourcircle.network import TravelNetwork, build_network
+    from hourcircle.query import Query
+    from hourcircle.removals import Removal
+    from hourcircle.settings import TravelSettings
+    from hourcircle.traveltimes import Route, TravelTimes
+
+_WHERE = {
+    "datasets": "hourcircle.datasets",
+    "Engine": "hourcircle.engine",
+    "ArgumentError": "hourcircle.errors", "HourcircleError": "hourcircle.errors", "InputError": "hourcircle.errors",
+    "NameLookupError": "hourcircle.errors", "NoRouteError": "hourcircle.errors",
+    "Product": "hourcircle.io", "Scenario": "hourcircle.io", "load_scenario": "hourcircle.io",
+    "TravelNetwork": "hourcircle.network", "build_network": "hourcircle.network",
+    "Query": "hourcircle.query",
+    "Removal": "hourcircle.removals",
+    "TravelSettings": "hourcircle.settings",
+    "Route": "hourcircle.traveltimes", "TravelTimes": "hourcircle.traveltimes",
+}
+
+__all__ = ["ArgumentError", "Engine", "HourcircleError", "InputError", "NameLookupError", "NoRouteError", "Product",
+           "Query", "Removal", "Route", "Scenario", "TravelNetwork", "TravelSettings", "TravelTimes", "__version__",
+           "build_network", "datasets", "load_scenario"]
+
+try:
+    __version__ = version("hourcircle")
+except PackageNotFoundError:  # a source checkout that was never installed
+    __version__ = "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use.
+
+    Parameters
+    ----------
+    name : str
+        A name of :data:`__all__`.
+
+    Returns
+    -------
+    object
+        The class, function or module.
+
+    Raises
+    ------
+    AttributeError
+        For any other name.
+    """
+    if name not in _WHERE:
+        raise AttributeError(f"module 'hourcircle' has no attribute {name!r}")
+    module = importlib.import_module(_WHERE[name])
+    value = module if name == "datasets" else getattr(module, name)
+    globals()[name] = value
+    return value

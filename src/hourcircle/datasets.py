@@ -9,10 +9,14 @@ Examples
 True
 >>> sorted(p.name for p in available())[:1]
 ['yrd_nev']
+>>> category_names()["battery"]
+'动力电池'
 """
 
 from __future__ import annotations
 
+import csv
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -20,7 +24,13 @@ DEFAULT = "yrd_nev"
 
 
 def data_root() -> Path:
-    """The folder holding the bundled data."""
+    """The folder holding the bundled data.
+
+    Returns
+    -------
+    pathlib.Path
+        ``hourcircle/data`` in an installed package, else the checkout's ``data/``.
+    """
     installed = Path(str(resources.files("hourcircle"))) / "data"
     if installed.is_dir():
         return installed
@@ -28,15 +38,51 @@ def data_root() -> Path:
 
 
 def bundled(name: str = DEFAULT) -> Path:
-    """The folder of a bundled scenario, e.g. ``bundled("yrd_nev")``."""
+    """The folder of a bundled scenario.
+
+    Parameters
+    ----------
+    name : str, default "yrd_nev"
+        The scenario's folder name.
+
+    Returns
+    -------
+    pathlib.Path
+        Its folder (it may not exist: see :func:`available`).
+    """
     return data_root() / name
 
 
 def available() -> list[Path]:
-    """Every bundled scenario folder (those holding a ``scenario.toml``)."""
+    """Every bundled scenario folder.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The folders holding a ``scenario.toml``, sorted.
+    """
     return sorted(p.parent for p in data_root().glob("*/scenario.toml"))
 
 
 def china_prefectures() -> Path:
-    """CSV of all 338 prefecture-level units of mainland China (for national-scale work)."""
+    """The table of China's prefecture-level units, for national-scale work.
+
+    Returns
+    -------
+    pathlib.Path
+        CSV of all 338 prefecture-level units and municipalities of mainland China.
+    """
     return data_root() / "china_prefectures.csv"
+
+
+@cache
+def category_names() -> dict[str, str]:
+    """Chinese names of the usual supply-chain categories (``data/categories.csv``).
+
+    Returns
+    -------
+    dict of str to str
+        Category id to its Chinese name, e.g. ``{"battery": "动力电池", ...}``.
+    """
+    with (data_root() / "categories.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["category"]: row["name_zh"] for row in csv.DictReader(handle)}

@@ -1,7 +1,9 @@
 """The exception family of hourcircle.
 
 Every error a user can cause is a :class:`HourcircleError`; the command line prints its
-lines (one per problem) on stderr and exits with status 2. Anything else is a bug.
+lines (one per problem) on stderr and exits with status 2. Anything else is a bug. The
+errors are also builtin exceptions, so ``except ValueError`` or ``except LookupError``
+catches them in a notebook.
 
 Examples
 --------
@@ -10,6 +12,9 @@ Examples
 "places.csv, row 5, column lat: 'abc' is not a number"
 >>> str(Problem("scenario.toml", "unknown key", key="scenario.budget_hour"))
 'scenario.toml, key scenario.budget_hour: unknown key'
+>>> error = ArgumentError("top", "must be at least 1, not 0")
+>>> str(error), isinstance(error, ValueError)
+('top: must be at least 1, not 0', True)
 """
 
 from __future__ import annotations
@@ -19,10 +24,20 @@ from dataclasses import dataclass
 
 
 class HourcircleError(Exception):
-    """Base of every error caused by input; :attr:`lines` are printed one per line."""
+    """Base of every error caused by input.
+
+    Its :attr:`lines` are what the command line prints, one per problem.
+    """
 
     @property
     def lines(self) -> list[str]:
+        """The message, one problem per line (the class name if the message is empty).
+
+        Returns
+        -------
+        list of str
+            Non-empty lines of the message.
+        """
         return [line for line in str(self).splitlines() if line] or [type(self).__name__]
 
 
@@ -30,8 +45,18 @@ class HourcircleError(Exception):
 class Problem:
     """One thing wrong with an input file.
 
-    ``row`` counts as a spreadsheet does (the header is row 1); ``column`` names a CSV
-    column and ``key`` a dotted TOML key.
+    Parameters
+    ----------
+    where : str
+        The file, as messages name it (e.g. ``places.csv``).
+    message : str
+        What is wrong.
+    row : int, optional
+        Row as a spreadsheet counts it (the header is row 1).
+    column : str, optional
+        CSV column.
+    key : str, optional
+        Dotted TOML key.
     """
 
     where: str
@@ -51,8 +76,14 @@ class Problem:
         return ", ".join(parts) + f": {self.message}"
 
 
-class InputError(HourcircleError):
-    """Bad scenario files: carries every problem found, not just the first."""
+class InputError(HourcircleError, ValueError):
+    """Bad scenario files: carries every problem found, not just the first.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+        Every problem found; repeats are dropped and the rest sorted by file, row and column.
+    """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         unique = dict.fromkeys(problems)
@@ -60,7 +91,7 @@ class InputError(HourcircleError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class NameLookupError(HourcircleError):
+class NameLookupError(HourcircleError, LookupError):
     """A place or site name that is unknown or ambiguous."""
 
 
@@ -68,9 +99,23 @@ class AmbiguousNameError(NameLookupError):
     """A name that fits several places or sites."""
 
 
-class ArgumentError(HourcircleError):
-    """A command-line or API argument that cannot be used."""
+class ArgumentError(HourcircleError, ValueError):
+    """An argument of the Python API (or the command line) that cannot be used.
+
+    Parameters
+    ----------
+    parameter : str
+        The parameter's name in the Python API (``top``, ``hours``); the command line
+        shows its flag instead.
+    message : str
+        What is wrong with it.
+    """
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        self.message = message
+        super().__init__(f"{parameter}: {message}")
 
 
-class NoRouteError(HourcircleError):
+class NoRouteError(HourcircleError, LookupError):
     """A travel question whose answer needs a route that does not exist."""

@@ -18,23 +18,51 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from geopy.distance import geodesic
 from numpy.typing import ArrayLike, NDArray
 
 EARTH_RADIUS_KM = 6371.0088
 
 
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Geodesic distance in km between two WGS-84 points."""
+    """Geodesic distance in km between two WGS-84 points (geopy, exact on the ellipsoid).
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2 : float
+        The two points, in degrees.
+
+    Returns
+    -------
+    float
+        Kilometres.
+    """
+    from geopy.distance import geodesic  # imported on first use: geopy's package loads its geocoders
+
     return float(geodesic((lat1, lon1), (lat2, lon2)).km)
 
 
 def geodesic_km_many(lat: float, lon: float, lats: ArrayLike, lons: ArrayLike) -> NDArray[np.float64]:
     """Geodesic km from one point to each of many (geopy; about 15k pairs a second).
 
+    Parameters
+    ----------
+    lat, lon : float
+        The one point, in degrees.
+    lats, lons : array_like
+        The many points, in degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        Kilometres, one per point of ``lats``, ``lons``.
+
+    Examples
+    --------
     >>> geodesic_km_many(31.2323, 121.4691, [31.8226], [117.2217]).round().tolist()
     [409.0]
     """
+    from geopy.distance import geodesic
+
     pairs = zip(np.asarray(lats, dtype=np.float64), np.asarray(lons, dtype=np.float64), strict=True)
     return np.array([geodesic((lat, lon), (a, b)).km for a, b in pairs], dtype=np.float64)
 
@@ -42,14 +70,36 @@ def geodesic_km_many(lat: float, lon: float, lats: ArrayLike, lons: ArrayLike) -
 def haversine_km(
     lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
 ) -> NDArray[np.float64]:
-    """Great-circle distance in km, element-wise over arrays of degrees."""
+    """Great-circle distance in km, element-wise over arrays of degrees (numpy, for bulk work).
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2 : array_like
+        Degrees; broadcast against each other.
+
+    Returns
+    -------
+    numpy.ndarray
+        Kilometres on a sphere of the Earth's mean radius.
+    """
     p1, l1, p2, l2 = (np.radians(np.asarray(a, dtype=np.float64)) for a in (lat1, lon1, lat2, lon2))
     h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), dtype=np.float64)
 
 
 def project_km(lat: ArrayLike, lon: ArrayLike) -> NDArray[np.float64]:
-    """Equirectangular projection to km around the points' mean latitude (for planar geometry)."""
+    """Equirectangular projection to km around the points' mean latitude (for planar geometry).
+
+    Parameters
+    ----------
+    lat, lon : array_like
+        Degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 2)`` array of x (east) and y (north) km.
+    """
     lat_a = np.asarray(lat, dtype=np.float64)
     lon_a = np.asarray(lon, dtype=np.float64)
     k = np.pi / 180 * EARTH_RADIUS_KM
@@ -78,6 +128,18 @@ def _gcj_terms(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[NDArray[
 def wgs84_to_gcj02(lat: ArrayLike, lon: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Shift WGS-84 degrees to GCJ-02 (unchanged outside China's bounding box), element-wise.
 
+    Parameters
+    ----------
+    lat, lon : array_like
+        WGS-84 degrees.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        GCJ-02 latitudes and longitudes.
+
+    Examples
+    --------
     >>> lat, lon = wgs84_to_gcj02([31.1774276], [121.5272106])  # a Shanghai test vector
     >>> round(float(lat[0]), 7), round(float(lon[0]), 7)
     (31.175304, 121.5315419)

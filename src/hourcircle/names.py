@@ -32,12 +32,49 @@ import pandas as pd
 from hourcircle.errors import AmbiguousNameError, NameLookupError
 
 _ZH_SUFFIXES = ("特别行政区", "自治州", "地区", "市", "盟", "县", "区", "省")
-_IGNORED = re.compile(r"[\s'’`\-_.]+")
+_IGNORED = re.compile(r"[\W_]+")
+
+
+def compact(text: str) -> str:
+    """Text case-folded, without spaces or punctuation: how names are compared.
+
+    Parameters
+    ----------
+    text : str
+        A name as a user typed it.
+
+    Returns
+    -------
+    str
+        The comparable form.
+
+    Examples
+    --------
+    >>> compact("Hangzhou Bay-Bridge (G92)")
+    'hangzhoubaybridgeg92'
+    """
+    return _IGNORED.sub("", text.casefold())
 
 
 def normalise(text: str) -> str:
-    """A lookup key: case-folded, without spaces or punctuation, without a Chinese suffix."""
-    key = _IGNORED.sub("", text.strip().casefold())
+    """A place's lookup key: :func:`compact`, without a Chinese administrative suffix.
+
+    Parameters
+    ----------
+    text : str
+        A name as a user typed it.
+
+    Returns
+    -------
+    str
+        The lookup key.
+
+    Examples
+    --------
+    >>> normalise("合肥市"), normalise("Ma'anshan")
+    ('合肥', 'maanshan')
+    """
+    key = compact(text)
     for suffix in _ZH_SUFFIXES:
         if key.endswith(suffix) and len(key) > len(suffix):
             return key[: -len(suffix)]
@@ -45,7 +82,15 @@ def normalise(text: str) -> str:
 
 
 class NameIndex:
-    """Look up places (and optionally sites) by id or name."""
+    """Look up places (and optionally sites) by id or name.
+
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        Indexed by place id, with ``name``, ``name_zh`` and ``province``.
+    sites : pandas.DataFrame, optional
+        Indexed by site id, with ``name`` and ``place_id``.
+    """
 
     def __init__(self, places: pd.DataFrame, sites: pd.DataFrame | None = None) -> None:
         self._ids: dict[str, str] = {}
@@ -70,7 +115,25 @@ class NameIndex:
         return node_id in self._labels
 
     def resolve(self, text: str) -> str:
-        """The id ``text`` names; :class:`NameLookupError` if none or several do."""
+        """The id ``text`` names.
+
+        Parameters
+        ----------
+        text : str
+            An id (any case), or a place's English or Chinese name, or a site's name.
+
+        Returns
+        -------
+        str
+            The place or site id.
+
+        Raises
+        ------
+        NameLookupError
+            If nothing is called ``text`` (with close matches as hints).
+        AmbiguousNameError
+            If several places or sites are, listing them.
+        """
         if text.strip().casefold() in self._ids:
             return self._ids[text.strip().casefold()]
         found = self._names.get(normalise(text), [])

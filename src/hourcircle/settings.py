@@ -36,12 +36,30 @@ CAR_LIMIT_KMH = 120.0
 TRUCK_LIMIT_KMH = 100.0
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """Base of every validated record.
+
+    Unknown keys are errors, values are not coerced, and records cannot change once made. CSV
+    rows, whose cells are text, are validated with ``strict=False``.
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-class RoadProfile(_Strict):
-    """Moving by road: ``minutes = km / speed_kmh * 60`` on a link, plus per-trip terminals."""
+class RoadProfile(StrictModel):
+    """Moving by road: ``minutes = km / speed_kmh * 60`` on a link, plus per-trip terminals.
+
+    Parameters
+    ----------
+    speed_kmh : float
+        Mean speed on road links.
+    detour : float
+        Road km per geodesic km where a link gives no km.
+    access_speed_kmh : float
+        Speed on a site's access leg.
+    terminal_minutes : float
+        Fixed minutes per trip (leaving and entering city centres).
+    """
 
     speed_kmh: float = Field(gt=0, le=200, description="mean speed on road links")
     detour: float = Field(ge=1, le=3, description="road km per geodesic km where no km is given")
@@ -49,8 +67,18 @@ class RoadProfile(_Strict):
     terminal_minutes: float = Field(ge=0, le=240, description="fixed minutes per trip (urban access)")
 
 
-class RailProfile(_Strict):
-    """Moving by train: timetable minutes per rail link, plus boarding and station time."""
+class RailProfile(StrictModel):
+    """Moving by train: timetable minutes per rail link, plus boarding and station time.
+
+    Parameters
+    ----------
+    station_minutes : float
+        Fixed minutes per trip (to, through and from stations).
+    boarding_minutes : float
+        Added to every train taken.
+    speed_kmh : float
+        Mean speed on rail links given only km.
+    """
 
     station_minutes: float = Field(ge=0, le=240, description="fixed minutes per trip (to, from and in stations)")
     boarding_minutes: float = Field(
@@ -71,12 +99,31 @@ RAIL_DEFAULT = RailProfile(station_minutes=30.0, boarding_minutes=13.0, speed_km
 
 
 def truck_from_car(car: RoadProfile) -> RoadProfile:
-    """The freight profile implied by a car profile (speed scaled by the speed-limit ratio)."""
+    """The freight profile implied by a car profile (speed scaled by the speed-limit ratio).
+
+    Parameters
+    ----------
+    car : RoadProfile
+        The car profile.
+
+    Returns
+    -------
+    RoadProfile
+        The same profile at ``car.speed_kmh * 100 / 120``.
+    """
     return car.model_copy(update={"speed_kmh": car.speed_kmh * TRUCK_LIMIT_KMH / CAR_LIMIT_KMH})
 
 
-class TravelSettings(_Strict):
-    """The three profiles of a scenario."""
+class TravelSettings(StrictModel):
+    """The three profiles of a scenario.
+
+    Parameters
+    ----------
+    truck, car : RoadProfile
+        Freight and people by road.
+    rail : RailProfile
+        People by high-speed rail.
+    """
 
     truck: RoadProfile
     car: RoadProfile
@@ -84,7 +131,23 @@ class TravelSettings(_Strict):
 
     @classmethod
     def from_mapping(cls, travel: Mapping[str, Mapping[str, Any]] | None = None) -> TravelSettings:
-        """Defaults overlaid with a scenario's ``[travel.*]`` tables (validated by pydantic)."""
+        """Defaults overlaid with a scenario's ``[travel.*]`` tables (validated by pydantic).
+
+        Parameters
+        ----------
+        travel : mapping, optional
+            ``{"truck": {...}, "car": {...}, "rail": {...}}``; every key optional.
+
+        Returns
+        -------
+        TravelSettings
+            The validated profiles.
+
+        Raises
+        ------
+        pydantic.ValidationError
+            If a key is unknown or a value out of range.
+        """
         travel = travel or {}
         car = RoadProfile.model_validate(CAR_DEFAULT.model_dump() | dict(travel.get("car", {})))
         truck = RoadProfile.model_validate(truck_from_car(car).model_dump() | dict(travel.get("truck", {})))
@@ -92,9 +155,31 @@ class TravelSettings(_Strict):
         return cls(truck=truck, car=car, rail=rail)
 
     def road(self, name: ProfileName) -> RoadProfile:
-        """The road profile used by ``name`` (rail passengers reach stations by car)."""
+        """The road profile used by ``name`` (rail passengers reach stations by car).
+
+        Parameters
+        ----------
+        name : {"truck", "car", "rail"}
+            A profile.
+
+        Returns
+        -------
+        RoadProfile
+            The truck's for ``truck``, the car's otherwise.
+        """
         return self.truck if name == "truck" else self.car
 
     def terminal_minutes(self, name: ProfileName) -> float:
-        """The fixed minutes one trip of ``name`` pays (urban access, or stations)."""
+        """The fixed minutes one trip of ``name`` pays (urban access, or stations).
+
+        Parameters
+        ----------
+        name : {"truck", "car", "rail"}
+            A profile.
+
+        Returns
+        -------
+        float
+            Terminal minutes by road, station minutes by rail.
+        """
         return self.rail.station_minutes if name == "rail" else self.road(name).terminal_minutes

@@ -1,5 +1,7 @@
-"""Read a CSV file as users save it: UTF-8 with or without a byte-order mark, CRLF or LF
-line endings, or GB18030/GBK as Excel writes it on Chinese Windows.
+r"""Read a CSV file as users save it.
+
+UTF-8 with or without a byte-order mark, CRLF or LF line endings, or GB18030/GBK as Excel
+writes it on Chinese Windows.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1.
 
@@ -7,7 +9,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
->>> _ = p.write_bytes("\\ufeffid,name\\r\\nhefei,合肥\\r\\n".encode("utf-8"))
+>>> _ = p.write_bytes("\ufeffid,name\r\nhefei,合肥\r\n".encode("utf-8"))
 >>> t = read_csv(p, "t.csv")
 >>> t.header, t.rows
 (['id', 'name'], [(2, {'id': 'hefei', 'name': '合肥'})])
@@ -25,7 +27,17 @@ from hourcircle.errors import InputError, Problem
 
 @dataclass(frozen=True)
 class CsvTable:
-    """A CSV file's header and its non-blank rows, each with its spreadsheet row number."""
+    """A CSV file's header and its non-blank rows, each with its spreadsheet row number.
+
+    Parameters
+    ----------
+    label : str
+        How messages name the file.
+    header : list of str
+        Column names.
+    rows : list of (int, dict)
+        Row number and cells by column.
+    """
 
     label: str
     header: list[str]
@@ -33,7 +45,25 @@ class CsvTable:
 
 
 def decode(raw: bytes, label: str) -> str:
-    """Text of a file in UTF-8 (BOM optional) or, failing that, GB18030 (a superset of GBK)."""
+    """Text of a file in UTF-8 (BOM optional) or, failing that, GB18030 (a superset of GBK).
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    label : str
+        How messages name the file.
+
+    Returns
+    -------
+    str
+        The decoded text.
+
+    Raises
+    ------
+    InputError
+        If neither encoding reads it.
+    """
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
@@ -48,7 +78,26 @@ def decode(raw: bytes, label: str) -> str:
 
 
 def read_csv(path: Path, label: str) -> CsvTable:
-    """Read ``path``; ``label`` is how messages name the file. Raises :class:`InputError`."""
+    """Read a CSV file as users save it.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    label : str
+        How messages name the file.
+
+    Returns
+    -------
+    CsvTable
+        Header and non-blank rows.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, unreadable, not text, not CSV, or has a bad header or rows
+        longer than the header (every such problem at once).
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -24,23 +24,33 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
 from hourcircle.io.csvfile import read_csv
 from hourcircle.io.tables import LINKS, PLACES, SITES, TableSpec, parse_table
-from hourcircle.settings import PROFILES, RailProfile, RoadProfile, TravelSettings
+from hourcircle.settings import PROFILES, RailProfile, RoadProfile, StrictModel, TravelSettings
 
 SCENARIO_FILE = "scenario.toml"
 MAX_SITE_KM_FROM_PLACE = 300.0
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+class ScenarioSection(StrictModel):
+    """``[scenario]`` of ``scenario.toml``.
 
+    Parameters
+    ----------
+    name : str
+        The scenario's name.
+    budget_hours : float
+        The default travel budget.
+    places, sites : str
+        The CSV files.
+    links : str, optional
+        The links file.
+    """
 
-class ScenarioSection(_Section):
     name: str = Field(min_length=1)
     budget_hours: float = Field(gt=0, le=72, allow_inf_nan=False)
     places: str = "places.csv"
@@ -48,20 +58,54 @@ class ScenarioSection(_Section):
     links: str | None = None
 
 
-class ProductSection(_Section):
+class ProductSection(StrictModel):
+    """``[product]`` of ``scenario.toml``.
+
+    Parameters
+    ----------
+    name : str
+        The product.
+    plant_category : str
+        The category of plants.
+    categories : list of str
+        The bill of materials.
+    weights : dict
+        Categories' weights (checked apart, so that each bad one is named).
+    """
+
     name: str = Field(min_length=1)
     plant_category: str = Field(min_length=1)
     categories: list[str] = Field(min_length=1)
     weights: dict[str, Any] = Field(default_factory=dict)  # checked by _weight_problems
 
 
-class TravelSection(_Section):
+class TravelSection(StrictModel):
+    """``[travel]`` of ``scenario.toml``.
+
+    Parameters
+    ----------
+    truck, car, rail : dict
+        Each profile's keys (checked by :mod:`hourcircle.settings`).
+    """
+
     truck: dict[str, Any] = Field(default_factory=dict)
     car: dict[str, Any] = Field(default_factory=dict)
     rail: dict[str, Any] = Field(default_factory=dict)
 
 
-class ScenarioDocument(_Section):
+class ScenarioDocument(StrictModel):
+    """A whole ``scenario.toml``.
+
+    Parameters
+    ----------
+    scenario : ScenarioSection
+        ``[scenario]``.
+    product : ProductSection
+        ``[product]``.
+    travel : TravelSection
+        ``[travel]``.
+    """
+
     scenario: ScenarioSection
     product: ProductSection
     travel: TravelSection = Field(default_factory=TravelSection)
@@ -69,7 +113,25 @@ class ScenarioDocument(_Section):
 
 @dataclass(frozen=True)
 class Product:
-    """What a complete plant needs within the budget."""
+    """What a complete plant needs within the budget.
+
+    Parameters
+    ----------
+    name : str
+        The product, e.g. "battery electric vehicle".
+    plant_category : str
+        The category of the sites that assemble it (the plants).
+    categories : tuple of str
+        The bill of materials, as the scenario lists it.
+    weights : tuple of float
+        Each category's weight in a circle's share (1 by default).
+
+    Examples
+    --------
+    >>> p = Product("car", "assembly", ("battery", "assembly", "chips"))
+    >>> p.components, p.all_categories
+    (('battery', 'chips'), ('assembly', 'battery', 'chips'))
+    """
 
     name: str
     plant_category: str
@@ -77,20 +139,51 @@ class Product:
     weights: tuple[float, ...] = ()
 
     def weight(self, category: str) -> float:
-        """The category's weight in a circle's share (1 unless the scenario says otherwise)."""
+        """A category's weight in a circle's share.
+
+        Parameters
+        ----------
+        category : str
+            A category of the bill of materials.
+
+        Returns
+        -------
+        float
+            Its weight (1 unless the scenario says otherwise).
+        """
         return dict(zip(self.categories, self.weights, strict=False)).get(category, 1.0)
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The categories a plant needs from suppliers: the bill of materials but the plant's own."""
+        return tuple(c for c in self.categories if c != self.plant_category)
 
     @property
     def all_categories(self) -> tuple[str, ...]:
         """The plant's own category, then the components."""
-        return (self.plant_category, *(c for c in self.categories if c != self.plant_category))
+        return (self.plant_category, *self.components)
 
 
 @dataclass(frozen=True)
 class Scenario:
     """A validated scenario: places, sites and links as DataFrames indexed by id.
 
-    ``links`` is ``None`` when the scenario gives no links file (links are then inferred).
+    Parameters
+    ----------
+    name : str
+        The scenario's name.
+    folder : pathlib.Path
+        Where its files are.
+    budget_hours : float
+        The default travel budget.
+    product : Product
+        The bill of materials.
+    travel : TravelSettings
+        The travel profiles.
+    places, sites : pandas.DataFrame
+        Indexed by ``place_id`` and ``site_id``.
+    links : pandas.DataFrame or None
+        ``None`` when the scenario gives no links file (links are then inferred).
     """
 
     name: str
@@ -103,7 +196,13 @@ class Scenario:
     links: pd.DataFrame | None
 
     def summary(self) -> str:
-        """A few lines: counts of places, sites per category and links per mode."""
+        """A few lines: counts of places, sites per category and links per mode.
+
+        Returns
+        -------
+        str
+            The summary ``hourcircle validate`` prints.
+        """
         per_category = self.sites["category"].value_counts()
         cats = ", ".join(f"{c} {per_category.get(c, 0)}" for c in self.product.all_categories)
         lines = [
@@ -166,7 +265,8 @@ def _read_document(path: Path, label: str) -> dict[str, Any]:
 def _travel(raw: object, label: str) -> tuple[TravelSettings, list[Problem]]:
     """The scenario's profiles, or the defaults and a problem for every bad key.
 
-    A malformed ``[travel]`` table itself is reported with the rest of the document."""
+    A malformed ``[travel]`` table itself is reported with the rest of the document.
+    """
     try:
         section = TravelSection.model_validate(raw if raw is not None else {})
     except ValidationError:
@@ -285,7 +385,23 @@ def _weight_problems(section: object, label: str) -> list[Problem]:
 
 
 def load_scenario(folder: str | Path) -> Scenario:
-    """Read and validate the scenario in ``folder``; raise :class:`InputError` listing every problem."""
+    """Read and validate a scenario.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The scenario folder (or its ``scenario.toml``).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    InputError
+        Listing every problem in every file, each with its file, row and column or key.
+    """
     folder = Path(folder)
     if folder.is_file() and folder.name.endswith(".toml"):
         folder = folder.parent

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import AfterValidator, BeforeValidator, ValidationError
 
 from hourcircle.errors import Problem
 from hourcircle.io.csvfile import CsvTable
+from hourcircle.settings import StrictModel
 
 ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 
@@ -84,11 +85,23 @@ Longitude = Annotated[Number, AfterValidator(_longitude)]
 PositiveOrEmpty = Annotated[OptionalNumber, AfterValidator(_positive)]
 
 
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class PlaceRow(StrictModel):
+    """A row of ``places.csv``.
 
+    Parameters
+    ----------
+    place_id : str
+        Unique ASCII id.
+    name, name_zh : str
+        English and Chinese names.
+    province : str
+        Province.
+    lat, lon : float
+        WGS-84 seat coordinates.
+    population : float, optional
+        Residents.
+    """
 
-class PlaceRow(_Row):
     place_id: Id
     name: Text
     name_zh: str
@@ -98,7 +111,27 @@ class PlaceRow(_Row):
     population: PositiveOrEmpty = None
 
 
-class SiteRow(_Row):
+class SiteRow(StrictModel):
+    """A row of ``sites.csv``.
+
+    Parameters
+    ----------
+    site_id : str
+        Unique ASCII id.
+    name, company : str
+        The site and its company.
+    category : str
+        Its category of the bill of materials.
+    place_id : str
+        The place it belongs to.
+    lat, lon : float
+        WGS-84 coordinates.
+    precision : {"site", "city"}, optional
+        Whether the point is the site itself or its city or district centre.
+    source : str, optional
+        Where the row's facts come from.
+    """
+
     site_id: Id
     name: Text
     company: Text
@@ -110,7 +143,25 @@ class SiteRow(_Row):
     source: str | None = None
 
 
-class LinkRow(_Row):
+class LinkRow(StrictModel):
+    """A row of ``links.csv``.
+
+    Parameters
+    ----------
+    from_place, to_place : str
+        Place ids.
+    mode : {"road", "rail"}
+        The infrastructure.
+    km : float, optional
+        Published length (estimated when empty).
+    minutes : float, optional
+        Overrides the computed time.
+    name : str, optional
+        A label (a bridge, an expressway) that removals can name.
+    source : str, optional
+        Where the row's facts come from.
+    """
+
     from_place: Id
     to_place: Id
     mode: Literal["road", "rail"]
@@ -122,18 +173,27 @@ class LinkRow(_Row):
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A table's row model and the columns it requires and allows."""
+    """A table's row model and the columns it requires and allows.
 
-    model: type[_Row]
+    Parameters
+    ----------
+    model : type of StrictModel
+        Validates one row (cells are text; numbers are parsed).
+    required, optional : tuple of str
+        Column names.
+    """
+
+    model: type[StrictModel]
     required: tuple[str, ...]
     optional: tuple[str, ...]
 
     @property
     def columns(self) -> tuple[str, ...]:
+        """Every allowed column, required ones first."""
         return self.required + self.optional
 
 
-def _spec(model: type[_Row], required: tuple[str, ...]) -> TableSpec:
+def _spec(model: type[StrictModel], required: tuple[str, ...]) -> TableSpec:
     names = tuple(model.model_fields)
     return TableSpec(model, required, tuple(c for c in names if c not in required))
 
@@ -159,7 +219,20 @@ def _message(error: Any) -> str:
 
 
 def parse_table(table: CsvTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check the header and every row of ``table``; return the good rows and all problems."""
+    """Check the header and every row of ``table``.
+
+    Parameters
+    ----------
+    table : CsvTable
+        The file as read.
+    spec : TableSpec
+        What its columns and rows must be.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, list of Problem)
+        The good rows (with their spreadsheet ``row`` number) and every problem found.
+    """
     problems = [
         Problem(table.label, f"missing column (required: {', '.join(spec.required)})", row=1, column=c)
         for c in spec.required if c not in table.header
@@ -175,7 +248,7 @@ def parse_table(table: CsvTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Pr
     for number, cells in table.rows:
         values = {k: _empty_to_none(v) for k, v in cells.items()}
         try:
-            row = spec.model.model_validate(values)
+            row = spec.model.model_validate(values, strict=False)
         except ValidationError as error:
             problems += [
                 Problem(table.label, _message(e), row=number, column=str(e["loc"][0]) if e["loc"] else None)
