@@ -37,19 +37,51 @@ BOARDINGS = np.arange(0.0, 21.0, 1.0)  # a wait for a train on a dense network: 
 
 
 def mdape(model: Sequence[float] | pd.Series, published: Sequence[float] | pd.Series) -> float:
-    """Median absolute percentage error of ``model`` against ``published``, in percent."""
+    """Median absolute percentage error of model figures against published ones.
+
+    Parameters
+    ----------
+    model, published : sequence of float
+        Paired figures.
+
+    Returns
+    -------
+    float
+        In percent.
+    """
     m, p = np.asarray(model, dtype=float), np.asarray(published, dtype=float)
     return float(np.median(np.abs(m - p) / p) * 100)
 
 
 def log_loss(model: np.ndarray, published: np.ndarray) -> float:
-    """Mean absolute log ratio: the fitting objective."""
+    """Mean absolute log ratio of model to published figures: the fitting objective.
+
+    Parameters
+    ----------
+    model, published : numpy.ndarray
+        Paired figures.
+
+    Returns
+    -------
+    float
+        The mean of ``|log(model / published)|``.
+    """
     return float(np.mean(np.abs(np.log(np.asarray(model, float) / np.asarray(published, float)))))
 
 
 @dataclass(frozen=True)
 class Fit:
-    """Fitted parameters and the MdAPE they reach on fit and holdout rows."""
+    """Fitted parameters and the MdAPE they reach on fit and holdout rows.
+
+    Parameters
+    ----------
+    parameters : dict of str to float
+        The fitted profile keys.
+    error_fit, error_holdout : float
+        MdAPE (percent) on the rows used for fitting, and on the held-out rows.
+    table : pandas.DataFrame
+        Every pair: role, measure, published and model figures, error.
+    """
 
     parameters: dict[str, float]
     error_fit: float
@@ -57,6 +89,18 @@ class Fit:
     table: pd.DataFrame
 
     def describe(self, label: str) -> str:
+        """One line: the parameters and the errors.
+
+        Parameters
+        ----------
+        label : str
+            What was fitted (``car``, ``rail``).
+
+        Returns
+        -------
+        str
+            ``label: parameters; MdAPE fit ..., holdout ...``.
+        """
         params = ", ".join(f"{k}={v:g}" for k, v in self.parameters.items())
         return (f"{label}: {params}; MdAPE fit {self.error_fit:.1f}% "
                 f"({(self.table['role'] == 'fit').sum()} rows), holdout {self.error_holdout:.1f}% "
@@ -78,7 +122,7 @@ def _pair_values(times: TravelTimes, pairs: pd.DataFrame, mode: ProfileName, wha
         if what == "km":
             values.append(route.km)
         elif mode == "rail":
-            rail = times.network.scenario.travel.rail
+            rail = times.scenario.travel.rail
             values.append(route.minutes - rail.station_minutes - rail.boarding_minutes * min(route.rides, 1))
         else:
             values.append(route.minutes)
@@ -94,7 +138,20 @@ def _used(pairs: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def fit_road(scenario: Scenario, pairs: pd.DataFrame) -> Fit:
-    """Fit the car's ``detour`` (on km) and ``speed_kmh``, ``terminal_minutes`` (on drive times)."""
+    """Fit the car's ``detour`` on published km, then ``speed_kmh`` and ``terminal_minutes`` on drive times.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The network to route on.
+    pairs : pandas.DataFrame
+        Published figures: ``from_place, to_place, role, km, drive_minutes``.
+
+    Returns
+    -------
+    Fit
+        The parameters and their errors.
+    """
     with_km, with_time = _used(pairs, "km"), _used(pairs, "drive_minutes")
     fit_km = with_km["role"] == "fit"
     best_detour, best_error = 1.0, np.inf
@@ -122,7 +179,20 @@ def fit_road(scenario: Scenario, pairs: pd.DataFrame) -> Fit:
 
 
 def fit_rail(scenario: Scenario, pairs: pd.DataFrame) -> Fit:
-    """Fit the rail profile's ``boarding_minutes`` on published in-train minutes."""
+    """Fit the rail profile's ``boarding_minutes`` on published in-train minutes.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The network to route on.
+    pairs : pandas.DataFrame
+        Published figures: ``from_place, to_place, role, minutes``.
+
+    Returns
+    -------
+    Fit
+        The parameter and its errors.
+    """
     rows = _used(pairs, "minutes")
     best: tuple[float, float] = (np.inf, 0.0)
     fit = (rows["role"] == "fit").to_numpy()

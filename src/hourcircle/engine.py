@@ -24,13 +24,15 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra, reverse_cuthill_mckee
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Indices = ArrayLike
 
@@ -62,6 +64,24 @@ class Engine:
     ``csgraph`` searches fastest). Internally the nodes are renumbered in reverse
     Cuthill-McKee order, so that neighbours sit close in memory (15-20% faster searches on
     large networks); every argument and result uses the caller's numbering.
+
+    Parameters
+    ----------
+    tails, heads : array_like of int
+        The two ends of each edge.
+    minutes : array_like of float
+        Each edge's minutes (finite, not negative); the fastest of parallel edges counts.
+    n_nodes : int
+        How many nodes.
+    directed : bool, default False
+        Whether edges run only from tail to head.
+    reorder : bool, default True
+        Renumber nodes internally for memory locality.
+
+    Raises
+    ------
+    ValueError
+        For arrays of different lengths, bad minutes, or nodes out of range.
     """
 
     def __init__(self, tails: ArrayLike, heads: ArrayLike, minutes: ArrayLike, n_nodes: int,
@@ -94,7 +114,22 @@ class Engine:
     @classmethod
     def from_graph(cls, graph: nx.Graph[Any], weight: str = "minutes",
                    nodes: Sequence[object] | None = None) -> Engine:
-        """An engine over ``graph``'s edges that carry ``weight``; node ``i`` is ``nodes[i]``."""
+        """An engine over a networkx graph's edges.
+
+        Parameters
+        ----------
+        graph : networkx.Graph
+            Directed or not.
+        weight : str, default "minutes"
+            The edge attribute holding minutes; edges without it are left out.
+        nodes : sequence, optional
+            The graph's nodes in engine order (default: the graph's order).
+
+        Returns
+        -------
+        Engine
+            Node ``i`` is ``nodes[i]``.
+        """
         order = list(graph.nodes) if nodes is None else list(nodes)
         position = {node: i for i, node in enumerate(order)}
         edges = [(position[u], position[v], float(data[weight]))
@@ -111,10 +146,29 @@ class Engine:
         return self._reverse
 
     def with_minutes(self, tails: Indices, heads: Indices, minutes: ArrayLike) -> Engine:
-        """A copy in which existing edges take new minutes (``inf`` removes an edge).
+        """A copy in which existing edges take new minutes.
 
         Only the weights array is copied, so trying one change after another is cheap.
 
+        Parameters
+        ----------
+        tails, heads : array_like of int
+            Edges the engine has.
+        minutes : array_like of float
+            Their new minutes (``inf`` removes an edge).
+
+        Returns
+        -------
+        Engine
+            The changed copy; this engine is unchanged.
+
+        Raises
+        ------
+        ValueError
+            If an edge is not in the engine.
+
+        Examples
+        --------
         >>> e = Engine(np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([10.0, 10.0, 30.0]), 3)
         >>> e.with_minutes([1], [2], [np.inf]).minutes_from(0).tolist()
         [0.0, 10.0, 30.0]
@@ -142,7 +196,20 @@ class Engine:
         return np.repeat(np.arange(n, dtype=np.int64), np.diff(self.matrix.indptr)) * n + self.matrix.indices
 
     def minutes_from_many(self, origins: Indices, cutoff: float | None = None) -> NDArray[np.float64]:
-        """Minutes from each origin (rows) to every node (columns), in one call."""
+        """Minutes from several origins to every node, in one call.
+
+        Parameters
+        ----------
+        origins : array_like of int
+            Node numbers.
+        cutoff : float, optional
+            Search no farther.
+
+        Returns
+        -------
+        numpy.ndarray
+            Origins (rows) by nodes (columns); ``inf`` beyond the cutoff or unreachable.
+        """
         org = self._inside(origins)
         if org.size == 0:
             return np.empty((0, self.n_nodes))
@@ -153,12 +220,36 @@ class Engine:
         return self._rank[np.asarray(nodes, dtype=np.int64)]
 
     def minutes_from(self, origin: int, cutoff: float | None = None) -> NDArray[np.float64]:
-        """Minutes from ``origin`` to every node; ``inf`` beyond ``cutoff`` or unreachable."""
+        """Minutes from one origin to every node.
+
+        Parameters
+        ----------
+        origin : int
+            A node number.
+        cutoff : float, optional
+            Search no farther.
+
+        Returns
+        -------
+        numpy.ndarray
+            One value per node; ``inf`` beyond the cutoff or unreachable.
+        """
         found = dijkstra(self.matrix, directed=True, indices=self._inside([origin]), limit=_limit(cutoff))
         return np.asarray(found[0][self._rank])
 
     def route(self, origin: int, destination: int) -> tuple[float, list[int]] | None:
-        """Minutes and nodes (origin first) of a fastest route; ``None`` if there is none."""
+        """A fastest route.
+
+        Parameters
+        ----------
+        origin, destination : int
+            Node numbers.
+
+        Returns
+        -------
+        tuple of (float, list of int) or None
+            Minutes and nodes (origin first); ``None`` if there is no route.
+        """
         start, end = (int(k) for k in self._inside([origin, destination]))
         found = dijkstra(self.matrix, directed=True, indices=[start], return_predecessors=True)
         dist, pred = found[0][0], found[1][0]
@@ -170,9 +261,21 @@ class Engine:
         return float(dist[end]), [int(self._order[k]) for k in reversed(path)]
 
     def nearest_minutes(self, sources: Indices, cutoff: float | None = None) -> NDArray[np.float64]:
-        """For every node, minutes to the nearest of ``sources`` (``inf``: none within ``cutoff``).
+        """For every node, minutes to the nearest of several sources.
 
-        Like :meth:`nearest` without saying which source: one sweep, less bookkeeping.
+        Like :meth:`nearest` without saying which source: one search, less bookkeeping.
+
+        Parameters
+        ----------
+        sources : array_like of int
+            Node numbers.
+        cutoff : float, optional
+            Search no farther.
+
+        Returns
+        -------
+        numpy.ndarray
+            One value per node; ``inf`` where no source is within the cutoff.
         """
         src = np.asarray(sources, dtype=np.int64)
         if src.size == 0:
@@ -182,9 +285,21 @@ class Engine:
 
     def nearest(self, sources: Indices, cutoff: float | None = None
                 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-        """For every node, minutes to the nearest of ``sources`` and which one (-1: none).
+        """For every node, minutes to the nearest of several sources, and which one.
 
-        One multi-source sweep, whatever the number of sources.
+        One multi-source search, whatever the number of sources.
+
+        Parameters
+        ----------
+        sources : array_like of int
+            Node numbers.
+        cutoff : float, optional
+            Search no farther.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Minutes (``inf``: none within the cutoff) and the nearest source (-1: none).
         """
         src = np.asarray(sources, dtype=np.int64)
         if src.size == 0:
@@ -196,7 +311,24 @@ class Engine:
 
     def matrix_minutes(self, origins: Indices, destinations: Indices | None = None,
                        cutoff: float | None = None, batch: int = 512) -> NDArray[np.float64]:
-        """Minutes from each origin (rows) to each destination (columns), in origin batches."""
+        """Minutes from origins to destinations, searched in batches of origins.
+
+        Parameters
+        ----------
+        origins : array_like of int
+            Node numbers (rows).
+        destinations : array_like of int, optional
+            Node numbers (columns; default: every node).
+        cutoff : float, optional
+            Search no farther.
+        batch : int, default 512
+            Origins per search, which bounds memory.
+
+        Returns
+        -------
+        numpy.ndarray
+            Origins by destinations; ``inf`` beyond the cutoff or unreachable.
+        """
         org = self._inside(origins)
         columns = self._rank if destinations is None else self._inside(destinations)
         out = np.empty((len(org), len(columns)))

@@ -18,9 +18,12 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -29,29 +32,84 @@ from scipy.spatial import Delaunay, QhullError, cKDTree
 from hourcircle import rail_gaps
 from hourcircle.geo import haversine_km, project_km
 from hourcircle.io import Scenario
+from hourcircle.rail_gaps import LINK_COLUMNS
 from hourcircle.settings import PROFILES, ProfileName, TravelSettings
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 ROAD_KINDS = ("road", "access")
 RAIL_KINDS = ("rail", "rail_estimate", "rail_feeder", "access")
-LINK_COLUMNS = ["u", "v", "kind", "name", "km", "minutes", "estimated"]
 
 
 @dataclass(frozen=True)
 class TravelNetwork:
-    """A scenario's network: ``nodes`` and ``edges`` tables plus the networkx ``graph``.
+    """A scenario's network as ``nodes`` and ``edges`` tables.
 
-    The tables are the source of truth for computation; ``graph`` is the same network as a
-    ``networkx.MultiGraph`` for inspection and drawing.
+    The tables are the source of truth for computation; :attr:`graph` is the same network
+    as a ``networkx.MultiGraph``, for inspection and drawing, built when first asked for.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What the network was built from.
+    nodes : pandas.DataFrame
+        Places and sites, indexed by id: ``kind, name, category, place_id, lat, lon``.
+    edges : pandas.DataFrame
+        ``u, v, kind, name, km, minutes, estimated, link``, ``geodesic_km`` and, per profile,
+        ``minutes_<profile>`` and ``km_<profile>`` (NaN where the profile may not use it).
     """
 
     scenario: Scenario
     nodes: pd.DataFrame
     edges: pd.DataFrame
-    graph: nx.MultiGraph[str]
+
+    @cached_property
+    def graph(self) -> nx.MultiGraph[str]:
+        """The network as a networkx ``MultiGraph``: node and edge attributes from the tables."""
+        import networkx as nx
+
+        graph: nx.MultiGraph[str] = nx.MultiGraph(name=self.scenario.name)
+        graph.add_nodes_from((str(node), {str(k): v for k, v in attrs.items()})
+                             for node, attrs in zip(self.nodes.index, self.nodes.to_dict("records"), strict=True))
+        for row in self.edges.to_dict("records"):
+            graph.add_edge(str(row["u"]), str(row["v"]), **{str(k): v for k, v in row.items() if k not in ("u", "v")})
+        return graph
 
     def has_mode(self, mode: ProfileName) -> bool:
-        """Whether any link serves ``mode`` (rail needs rail links)."""
+        """Whether any link serves a profile.
+
+        Parameters
+        ----------
+        mode : {"truck", "car", "rail"}
+            The profile.
+
+        Returns
+        -------
+        bool
+            True when a road link (for truck and car) or a rail link (for rail) exists.
+        """
         return bool((self.edges["kind"] == ("rail" if mode == "rail" else "road")).any())
+
+    def without(self, blocked: NDArray[np.bool_], places: Collection[str] = (),
+                sites: Collection[str] = ()) -> TravelNetwork:
+        """The network with edges, places and sites taken out (node positions are kept).
+
+        Parameters
+        ----------
+        blocked : numpy.ndarray of bool
+            One flag per row of :attr:`edges`: the edges to drop.
+        places, sites : collection of str
+            Ids to drop from the scenario (their nodes stay, without the dropped edges).
+
+        Returns
+        -------
+        TravelNetwork
+            A new network; this one is unchanged.
+        """
+        scenario = dataclasses.replace(self.scenario, places=self.scenario.places.drop(index=list(places)),
+                                       sites=self.scenario.sites.drop(index=list(sites)))
+        return TravelNetwork(scenario, self.nodes, self.edges[~blocked].reset_index(drop=True))
 
 
 def _node_table(scenario: Scenario) -> pd.DataFrame:
@@ -64,10 +122,20 @@ def _node_table(scenario: Scenario) -> pd.DataFrame:
 
 
 def gabriel_links(lat: NDArray[np.float64], lon: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Pairs (i, j) of a road-like graph over points: the Gabriel graph of their Delaunay
-    triangulation (an edge stays when no other point lies in the circle on it as diameter).
+    """Pairs (i, j) of a road-like graph over points: the Gabriel graph of their triangulation.
 
-    It is connected and planar, and drops the long hull edges a triangulation adds.
+    An edge of the Delaunay triangulation stays when no other point lies in the circle on it
+    as diameter. The graph is connected and planar, and drops the long hull edges a triangulation adds.
+
+    Parameters
+    ----------
+    lat, lon : numpy.ndarray
+        The points, in degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(m, 2)`` array of point positions, one row per link.
     """
     xy = project_km(lat, lon)
     n = len(xy)
@@ -112,8 +180,11 @@ def _access_legs(scenario: Scenario) -> pd.DataFrame:
 
 
 def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFrame:
-    """Add ``minutes_<profile>`` and ``km_<profile>`` columns (NaN where a profile does not use
-    the edge); km not given are geodesic km times the detour (straight for rail links)."""
+    """Add ``minutes_<profile>`` and ``km_<profile>`` columns.
+
+    NaN where a profile does not use the edge; km not given are geodesic km times the detour
+    (straight for rail links).
+    """
     out = edges.copy()
     kind = out["kind"].to_numpy()
     given_km = out["km"].to_numpy(dtype=np.float64)
@@ -145,8 +216,10 @@ def _with_geodesic(edges: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_link_ids(edges: pd.DataFrame) -> pd.DataFrame:
-    """Name every road and rail link ``mode:from-to`` (``#2`` on a repeat) so a user can remove it;
-    derived edges (estimated stops, feeders, access legs) get none."""
+    """Name every road and rail link ``mode:from-to`` (``#2`` on a repeat) so a user can remove it.
+
+    Derived edges (estimated stops, feeders, access legs) get none.
+    """
     given = edges["kind"].isin(["road", "rail"])
     ids = edges["kind"] + ":" + edges["u"].astype(str) + "-" + edges["v"].astype(str)
     repeat = ids.groupby(ids).cumcount()
@@ -155,7 +228,18 @@ def _with_link_ids(edges: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_network(scenario: Scenario) -> TravelNetwork:
-    """The travel network of ``scenario`` (links as given, or inferred when there are none)."""
+    """The travel network of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Places, sites, links (or none: road links are then inferred) and profiles.
+
+    Returns
+    -------
+    TravelNetwork
+        Nodes and edges with minutes per profile.
+    """
     nodes = _node_table(scenario)
     links = _with_geodesic(_given_links(scenario), nodes)
     rail = links[links["kind"] == "rail"]
@@ -164,11 +248,4 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     stops = rail_gaps.corridor_stops(scenario.places, road, rail)
     added = [stops, rail_gaps.feeders(scenario.places, road, rail, scenario.travel.car, stops), _access_legs(scenario)]
     edges = pd.concat([links, *(_with_geodesic(p, nodes) for p in added if not p.empty)], ignore_index=True)
-    edges = _profile_minutes(_with_link_ids(edges), scenario.travel)
-    graph: nx.MultiGraph[str] = nx.MultiGraph(name=scenario.name)
-    graph.add_nodes_from((str(node), {str(k): v for k, v in attrs.items()})
-                         for node, attrs in zip(nodes.index, nodes.to_dict("records"), strict=True))
-    for row in edges.to_dict("records"):
-        attrs = {str(k): v for k, v in row.items() if k not in ("u", "v")}
-        graph.add_edge(str(row["u"]), str(row["v"]), **attrs)
-    return TravelNetwork(scenario, nodes, edges, graph)
+    return TravelNetwork(scenario, nodes, _profile_minutes(_with_link_ids(edges), scenario.travel))

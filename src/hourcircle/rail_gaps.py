@@ -36,11 +36,24 @@ from hourcircle.settings import RoadProfile
 
 FEEDERS = 2
 FAST_KMH = 150.0  # a high-speed line: its train beats this over the road km between its ends
-COLUMNS = ["u", "v", "kind", "name", "km", "minutes", "estimated"]
+LINK_COLUMNS = ["u", "v", "kind", "name", "km", "minutes", "estimated"]  # a table of links, as the network adds them
 
 
 def unserved(places: pd.DataFrame, rail: pd.DataFrame) -> pd.Index:
-    """Places no rail link touches (none when there is no rail at all)."""
+    """Places no rail link touches.
+
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        Indexed by place id.
+    rail : pandas.DataFrame
+        Rail links with ``u`` and ``v``.
+
+    Returns
+    -------
+    pandas.Index
+        Their ids (none when there is no rail at all).
+    """
     if rail.empty:
         return places.index[:0]
     return places.index.difference(pd.Index(pd.unique(rail[["u", "v"]].to_numpy().ravel())))
@@ -56,13 +69,24 @@ def _road_graph(places: pd.DataFrame, road: pd.DataFrame) -> sp.csr_array:
 def corridor_stops(places: pd.DataFrame, road: pd.DataFrame, rail: pd.DataFrame) -> pd.DataFrame:
     """Rail edges putting unserved places on the fast lines whose road route passes them.
 
-    ``road`` holds ``u, v, km`` (km already estimated where not given); ``rail`` holds
-    ``u, v, minutes``.
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        Indexed by place id, with ``lat`` and ``lon``.
+    road : pandas.DataFrame
+        Road links: ``u, v, km`` (km already estimated where not given).
+    rail : pandas.DataFrame
+        Rail links: ``u, v, minutes``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two ``rail_estimate`` links (columns :data:`LINK_COLUMNS`) per place put on a line.
     """
     missing = unserved(places, rail)
     timed = rail.dropna(subset=["minutes"])
     if missing.empty or timed.empty or road.empty:
-        return pd.DataFrame(columns=COLUMNS)
+        return pd.DataFrame(columns=LINK_COLUMNS)
     ids = places.index
     a, b = ids.get_indexer(pd.Index(timed["u"])), ids.get_indexer(pd.Index(timed["v"]))
     starts = np.unique(a)
@@ -85,17 +109,36 @@ def corridor_stops(places: pd.DataFrame, road: pd.DataFrame, rail: pd.DataFrame)
         name = f"estimated stop on the {ids[first]}-{ids[last]} line"
         rows.append((ids[node], ids[first], "rail_estimate", name, np.nan, minutes * share, True))
         rows.append((ids[node], ids[last], "rail_estimate", name, np.nan, minutes * (1 - share), True))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 
 def feeders(places: pd.DataFrame, road: pd.DataFrame, rail: pd.DataFrame, car: RoadProfile,
             stops: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Road legs, over the road network, from every unserved place (but the corridor
-    ``stops``) to its ``FEEDERS`` nearest served places by road km."""
+    """Road legs from unserved places to their nearest served places.
+
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        Indexed by place id.
+    road : pandas.DataFrame
+        Road links: ``u, v, km``.
+    rail : pandas.DataFrame
+        Rail links: ``u, v``.
+    car : RoadProfile
+        Speed of the leg.
+    stops : pandas.DataFrame, optional
+        Corridor stops already added (their places need no feeder).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rail_feeder`` links (columns :data:`LINK_COLUMNS`), over the road network, from every
+        unserved place but the stops to its ``FEEDERS`` nearest served places by road km.
+    """
     served = places.index.difference(unserved(places, rail))
     missing = unserved(places, rail).difference(pd.Index([] if stops is None else stops["u"]))
     if missing.empty or road.empty:
-        return pd.DataFrame(columns=COLUMNS)
+        return pd.DataFrame(columns=LINK_COLUMNS)
     origins = places.index.get_indexer(missing)
     km = dijkstra(_road_graph(places, road), directed=True, indices=origins)[:, places.index.get_indexer(served)]
     k = min(FEEDERS, len(served))

@@ -1,0 +1,113 @@
+"""One question, made and checked once: on which network, within which budget, by which mode.
+
+Every analysis takes a :class:`Query`. Its ``hours`` default to the scenario's
+``budget_hours``; they must be a finite number of hours above zero and at most
+:data:`MAX_HOURS`; the mode must be a profile the network has links for.
+
+Examples
+--------
+>>> from hourcircle.datasets import bundled
+>>> from hourcircle.traveltimes import TravelTimes
+>>> query = Query(TravelTimes.for_scenario(bundled()))
+>>> query.hours, query.mode, query.budget_minutes
+(4.0, 'truck', 240.0)
+>>> query.components
+('chips', 'software', 'battery', 'e_motor', 'die_casting')
+>>> Query(query.times, hours=float("nan"))
+Traceback (most recent call last):
+...
+hourcircle.errors.ArgumentError: hours: must be a finite number of hours above 0 and at most 72, not nan
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from hourcircle.errors import ArgumentError
+from hourcircle.io import Scenario
+from hourcircle.settings import ProfileName
+from hourcircle.traveltimes import TravelTimes
+
+MAX_HOURS = 72.0
+
+
+@dataclass(frozen=True, init=False)
+class Query:
+    """A travel budget and mode on a network: the question every analysis answers.
+
+    Parameters
+    ----------
+    times : TravelTimes
+        The network to search.
+    hours : float, optional
+        The budget (default: the scenario's ``budget_hours``).
+    mode : {"truck", "car", "rail"}, default "truck"
+        The travel profile.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``hours`` or ``mode``) for a budget that is not a finite number of hours in
+        (0, 72], or a mode the network cannot serve.
+    """
+
+    times: TravelTimes
+    hours: float
+    mode: ProfileName
+
+    def __init__(self, times: TravelTimes, hours: float | None = None, mode: ProfileName = "truck") -> None:
+        budget = times.scenario.budget_hours if hours is None else hours
+        if isinstance(budget, bool) or not isinstance(budget, int | float) or not (
+                math.isfinite(budget) and 0 < budget <= MAX_HOURS):
+            raise ArgumentError("hours", f"must be a finite number of hours above 0 and at most {MAX_HOURS:g}, "
+                                         f"not {budget!r}")
+        times.engine(mode)  # checks the mode
+        object.__setattr__(self, "times", times)
+        object.__setattr__(self, "hours", float(budget))
+        object.__setattr__(self, "mode", mode)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario of the network."""
+        return self.times.scenario
+
+    @property
+    def budget_minutes(self) -> float:
+        """The budget in minutes."""
+        return 60.0 * self.hours
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The categories plants need from suppliers."""
+        return self.scenario.product.components
+
+    @cached_property
+    def plants(self) -> pd.DataFrame:
+        """The sites of the plant category."""
+        sites = self.scenario.sites
+        return sites[sites["category"] == self.scenario.product.plant_category]
+
+    @cached_property
+    def suppliers(self) -> pd.DataFrame:
+        """The sites of the components' categories."""
+        sites = self.scenario.sites
+        return sites[sites["category"].isin(self.components)]
+
+    def on(self, times: TravelTimes) -> Query:
+        """The same budget and mode on another network (one with something removed, say).
+
+        Parameters
+        ----------
+        times : TravelTimes
+            The other network.
+
+        Returns
+        -------
+        Query
+            A new query.
+        """
+        return Query(times, self.hours, self.mode)
