@@ -1,4 +1,4 @@
-"""Circle completeness: does a plant or a place have every component within the budget?
+"""Circle completeness: does a plant or a place have every component within the budget.
 
 For every origin (each plant, then each place) and every component of the bill of materials:
 minutes to the nearest supplier, which one, and how many suppliers lie within the budget
@@ -8,71 +8,122 @@ complete or not, and the hours it would take to complete (the slowest nearest su
 Examples
 --------
 >>> from hourcircle.datasets import bundled
+>>> from hourcircle.query import Query
 >>> from hourcircle.traveltimes import TravelTimes
->>> times = TravelTimes.for_scenario(bundled())
->>> pairs = coverage(times)
->>> summary = circles(pairs)
+>>> found = coverage(Query(TravelTimes.for_scenario(bundled())))
+>>> summary = circles(found)
 >>> bool(summary.loc["shanghai", "complete"])
 True
->>> sorted(summary["kind"].unique())
-['place', 'plant']
+>>> sorted(summary["kind"].unique()), found.query.hours
+(['place', 'plant'], 4.0)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from hourcircle.engine import Engine
-from hourcircle.io import Scenario
-from hourcircle.settings import ProfileName
-from hourcircle.traveltimes import TravelTimes
+from hourcircle.query import Query
 
 PAIR_COLUMNS = ["origin", "kind", "category", "weight", "minutes", "nearest_site", "alternatives", "within"]
 
 
-def plants(scenario: Scenario) -> pd.DataFrame:
-    """The sites of the plant category."""
-    return scenario.sites[scenario.sites["category"] == scenario.product.plant_category]
+@dataclass(frozen=True)
+class Coverage:
+    """A :func:`coverage` table with the question it answers.
+
+    So it is never read against another budget or mode.
+
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
+    pairs : pandas.DataFrame
+        One row per origin and component (columns :data:`PAIR_COLUMNS`).
+    """
+
+    query: Query
+    pairs: pd.DataFrame
+
+    def of_kind(self, kind: str) -> Coverage:
+        """The rows of plants (``plant``) or of places (``place``) only.
+
+        Parameters
+        ----------
+        kind : {"plant", "place"}
+            Which origins to keep.
+
+        Returns
+        -------
+        Coverage
+            Same query, fewer rows.
+        """
+        return Coverage(self.query, self.pairs[self.pairs["kind"] == kind])
 
 
-def suppliers(scenario: Scenario) -> pd.DataFrame:
-    """The sites of the bill of materials' categories (the plant's own category excluded)."""
-    components = [c for c in scenario.product.categories if c != scenario.product.plant_category]
-    return scenario.sites[scenario.sites["category"].isin(components)]
+def origin_kinds(query: Query) -> pd.Series:
+    """Every plant (``plant``) then every place (``place``).
+
+    Parameters
+    ----------
+    query : Query
+        The question.
+
+    Returns
+    -------
+    pandas.Series
+        The kind of each origin, indexed by its id.
+    """
+    return pd.concat([pd.Series("plant", index=query.plants.index),
+                      pd.Series("place", index=query.scenario.places.index)]).rename("kind")
 
 
-def budget_minutes(times: TravelTimes, hours: float | None) -> float:
-    """The budget in minutes (``hours``, or the scenario's ``budget_hours``)."""
-    return 60.0 * (times.network.scenario.budget_hours if hours is None else hours)
+def supplier_minutes(query: Query, origins: Sequence[str]) -> pd.DataFrame:
+    """Trip minutes from origins to every supplier.
 
+    Parameters
+    ----------
+    query : Query
+        The network and mode.
+    origins : sequence of str
+        Node ids.
 
-def origin_kinds(scenario: Scenario) -> pd.Series:
-    """Every plant (``plant``) then every place (``place``), indexed by id."""
-    return pd.concat([pd.Series("plant", index=plants(scenario).index),
-                      pd.Series("place", index=scenario.places.index)]).rename("kind")
-
-
-def supplier_minutes(times: TravelTimes, origins: Sequence[str], mode: ProfileName = "truck",
-                     engine: Engine | None = None) -> pd.DataFrame:
-    """Minutes from each origin (rows) to each supplier (columns); ``inf`` where there is no route.
-
-    ``engine`` replaces the mode's own (a network with something removed, say)."""
-    sites = suppliers(times.network.scenario)
-    minutes = times.trip_minutes(pd.Index(origins), sites.index, mode, engine)
+    Returns
+    -------
+    pandas.DataFrame
+        Origins (rows) by suppliers (columns); ``inf`` where there is no route.
+    """
+    sites = query.suppliers
+    minutes = query.times.trip_minutes(list(origins), list(sites.index), query.mode)
     return pd.DataFrame(minutes, index=pd.Index(origins, name="origin"), columns=sites.index)
 
 
-def pair_table(minutes: pd.DataFrame, sites: pd.DataFrame, scenario: Scenario, budget: float) -> pd.DataFrame:
-    """One row per (origin, component): nearest supplier among ``sites`` (columns of ``minutes``),
-    its minutes and the number of suppliers within ``budget`` minutes."""
-    product = scenario.product
+def pair_table(query: Query, minutes: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """One row per origin and component: the nearest supplier and the alternatives.
+
+    Parameters
+    ----------
+    query : Query
+        The product and budget.
+    minutes : pandas.DataFrame
+        Origins by suppliers (see :func:`supplier_minutes`).
+    sites : pandas.DataFrame
+        The suppliers to count (columns of ``minutes``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin, category, weight, minutes, nearest_site, alternatives, within``: the nearest
+        supplier among ``sites``, its minutes and the number within the budget.
+    """
+    product = query.scenario.product
     parts = []
-    for category in (c for c in product.categories if c != product.plant_category):
+    for category in query.components:
         columns = sites.index[sites["category"] == category]
         block = minutes[columns].to_numpy() if len(columns) else np.full((len(minutes), 1), np.inf)
         best = np.argmin(block, axis=1)
@@ -83,31 +134,49 @@ def pair_table(minutes: pd.DataFrame, sites: pd.DataFrame, scenario: Scenario, b
             "origin": minutes.index, "category": category, "weight": product.weight(category),
             "minutes": np.where(np.isfinite(nearest), nearest, np.nan),
             "nearest_site": pd.Series(names).where(np.isfinite(nearest), None).to_numpy(),
-            "alternatives": (block <= budget).sum(axis=1), "within": nearest <= budget}))
+            "alternatives": (block <= query.budget_minutes).sum(axis=1),
+            "within": nearest <= query.budget_minutes}))
     return pd.concat(parts, ignore_index=True)
 
 
-def coverage(times: TravelTimes, hours: float | None = None, mode: ProfileName = "truck") -> pd.DataFrame:
+def coverage(query: Query) -> Coverage:
     """For every plant and place and every component: nearest supplier, minutes, alternatives.
 
-    Columns: ``origin, kind, category, weight, minutes, nearest_site, alternatives, within``;
-    ``minutes`` is NaN where no supplier of the category can be reached at all.
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
+
+    Returns
+    -------
+    Coverage
+        ``pairs`` has columns ``origin, kind, category, weight, minutes, nearest_site,
+        alternatives, within``; ``minutes`` is NaN where no supplier of the category can be
+        reached at all.
     """
-    scenario = times.network.scenario
-    kinds = origin_kinds(scenario)
-    minutes = supplier_minutes(times, list(kinds.index), mode)
-    pairs = pair_table(minutes, suppliers(scenario), scenario, budget_minutes(times, hours))
-    return pairs.assign(kind=pairs["origin"].map(kinds))[PAIR_COLUMNS]
+    kinds = origin_kinds(query)
+    pairs = pair_table(query, supplier_minutes(query, list(kinds.index)), query.suppliers)
+    return Coverage(query, pairs.assign(kind=pairs["origin"].map(kinds))[PAIR_COLUMNS])
 
 
-def circles(pairs: pd.DataFrame) -> pd.DataFrame:
-    """One row per origin of a :func:`coverage` table: how complete its circle is.
+def circles(found: Coverage) -> pd.DataFrame:
+    """How complete each origin's circle is.
 
-    ``covered`` of ``categories`` components lie within the budget, ``share`` weighs them by
-    the product's weights; ``hours_to_complete`` is the slowest nearest supplier (NaN when a
-    component cannot be reached at all), ``fewest_alternatives`` the thinnest category's
-    count, ``missing`` the categories outside the budget.
+    Parameters
+    ----------
+    found : Coverage
+        A :func:`coverage` result (or part of one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per origin: ``covered`` of ``categories`` components lie within the budget,
+        ``share`` weighs them by the product's weights; ``complete``; ``hours_to_complete`` is
+        the slowest nearest supplier (NaN when a component cannot be reached at all);
+        ``weakest`` its category; ``fewest_alternatives`` the thinnest category's count;
+        ``missing`` the categories outside the budget.
     """
+    pairs = found.pairs
     grouped = pairs.groupby("origin", sort=False)
     weighted = pairs["weight"] * pairs["within"]
     slowest = pairs.loc[pairs["minutes"].fillna(np.inf).groupby(pairs["origin"], sort=False).idxmax()]

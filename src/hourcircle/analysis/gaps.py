@@ -1,16 +1,18 @@
-"""Chain gaps (补链): the components a place lacks within the budget, and the missing links
-that would complete the most circles.
+"""Chain gaps (补链): what places lack, and the missing links that would complete the most circles.
+
+:func:`chain_gaps` lists the components each place lacks within the budget;
+:func:`missing_links` ranks new suppliers by the circles they would complete.
 
 Examples
 --------
 >>> from hourcircle.datasets import bundled
+>>> from hourcircle.query import Query
 >>> from hourcircle.traveltimes import TravelTimes
 >>> from hourcircle.analysis.coverage import coverage
->>> times = TravelTimes.for_scenario(bundled())
->>> pairs = coverage(times)
->>> chain_gaps(pairs).loc["bozhou", "missing"]
+>>> found = coverage(Query(TravelTimes.for_scenario(bundled())))
+>>> chain_gaps(found).loc["bozhou", "missing"]
 'chips, software, e_motor'
->>> links = missing_links(times, pairs)
+>>> links = missing_links(found)
 >>> list(links.columns[:4])
 ['category', 'place_id', 'completes_plants', 'completes_places']
 """
@@ -20,19 +22,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hourcircle.analysis.coverage import budget_minutes
-from hourcircle.settings import ProfileName
-from hourcircle.traveltimes import TravelTimes
+from hourcircle.analysis.coverage import Coverage
 
 LINK_COLUMNS = ["category", "place_id", "completes_plants", "completes_places", "covers_plants", "covers_places"]
 
 
-def chain_gaps(pairs: pd.DataFrame) -> pd.DataFrame:
+def chain_gaps(found: Coverage) -> pd.DataFrame:
     """Places with at least one component outside the budget: which ones, and how many.
 
-    ``pairs`` is a :func:`~hourcircle.analysis.coverage.coverage` table.
+    Parameters
+    ----------
+    found : Coverage
+        A :func:`~hourcircle.analysis.coverage.coverage` result.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``place_id``: ``missing`` (the categories, comma-separated) and ``count``,
+        most missing first.
     """
-    places = pairs[pairs["kind"] == "place"]
+    places = found.of_kind("place").pairs
     missing = places[~places["within"]]
     table = missing.groupby("origin", sort=False).agg(
         missing=("category", ", ".join), count=("category", "size"))
@@ -40,19 +49,28 @@ def chain_gaps(pairs: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("count", ascending=False, kind="stable")
 
 
-def missing_links(times: TravelTimes, pairs: pd.DataFrame, hours: float | None = None,
-                  mode: ProfileName = "truck") -> pd.DataFrame:
+def missing_links(found: Coverage) -> pd.DataFrame:
     """Rank each (category, place) by what a new supplier of that category there would do.
 
-    A new supplier sits at the place itself. ``completes_*`` counts the plants and places
-    whose circles it would make complete (their only missing component, within reach);
-    ``covers_*`` counts those for which it would bring the category within the budget.
-    Only pairs that change something are listed, best first.
+    A new supplier sits at the place itself.
+
+    Parameters
+    ----------
+    found : Coverage
+        A :func:`~hourcircle.analysis.coverage.coverage` result.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category, place_id``; ``completes_plants`` and ``completes_places`` count the
+        circles it would make complete (their only missing component, within reach);
+        ``covers_plants`` and ``covers_places`` those for which it would bring the category
+        within the budget. Only pairs that change something are listed, best first.
     """
-    budget = budget_minutes(times, hours)
-    places = times.network.scenario.places.index
+    query, pairs = found.query, found.pairs
+    places = query.scenario.places.index
     origins = pd.Index(pairs["origin"].unique())
-    within = times.trip_minutes(origins, places, mode) <= budget  # origins x candidate places
+    within = query.times.trip_minutes(list(origins), list(places), query.mode) <= query.budget_minutes
     outside = pairs[~pairs["within"]]
     n_missing = outside.groupby("origin").size().reindex(origins, fill_value=0).to_numpy()
     is_plant = (pairs.drop_duplicates("origin").set_index("origin")["kind"] == "plant").reindex(origins).to_numpy()

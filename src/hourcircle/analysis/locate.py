@@ -11,15 +11,20 @@ possible (an exact search over radii, each a set-cover model solved with PuLP's 
 
 Examples
 --------
+>>> from hourcircle.analysis.coverage import coverage
 >>> from hourcircle.datasets import bundled
+>>> from hourcircle.query import Query
 >>> from hourcircle.traveltimes import TravelTimes
->>> times = TravelTimes.for_scenario(bundled())
->>> ranking = locate(times, top=3)
+>>> found = coverage(Query(TravelTimes.for_scenario(bundled())))
+>>> ranking = locate(found, top=3)
 >>> len(ranking), bool(ranking["complete"].all())
 (3, True)
->>> chosen = plant_set(times, 2)
->>> len(chosen)
+>>> len(plant_set(found, k=2))
 2
+>>> locate(found, top=0)
+Traceback (most recent call last):
+...
+hourcircle.errors.ArgumentError: top: must be at least 1, not 0
 """
 
 from __future__ import annotations
@@ -28,35 +33,47 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import pulp
 
-from hourcircle.analysis.coverage import budget_minutes, circles, coverage, plants
+from hourcircle.analysis.coverage import Coverage, circles
 from hourcircle.errors import ArgumentError
-from hourcircle.settings import ProfileName
-from hourcircle.traveltimes import TravelTimes
 
 RANK_STEP_HOURS = 0.25
 
 
-def _positive(name: str, value: int | None) -> None:
-    if value is not None and value < 1:
-        raise ArgumentError(f"{name} must be at least 1, not {value}")
+def _at_least_one(name: str, value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ArgumentError(name, f"must be at least 1, not {value!r}")
 
 
-def locate(times: TravelTimes, hours: float | None = None, mode: ProfileName = "truck",
-           top: int | None = None, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Places ranked as sites for a new plant (best first); ``top`` keeps the first N.
+def locate(found: Coverage, *, top: int | None = None) -> pd.DataFrame:
+    """Places ranked as sites for a new plant, best first.
 
-    ``pairs`` reuses a :func:`~hourcircle.analysis.coverage.coverage` table of the same budget.
+    Parameters
+    ----------
+    found : Coverage
+        A :func:`~hourcircle.analysis.coverage.coverage` result: its budget and mode rank.
+    top : int, optional
+        Keep the first ``top`` places.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``place_id``: ``rank, name, name_zh, complete, hours_to_complete,
+        fewest_alternatives, alternatives, nearest_plant, nearest_plant_minutes``.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``top``) if ``top`` is below 1.
     """
-    _positive("--top", top)
-    scenario = times.network.scenario
-    pairs = coverage(times, hours, mode) if pairs is None else pairs
-    places = pairs[pairs["kind"] == "place"]
+    _at_least_one("top", top)
+    query = found.query
+    scenario = query.scenario
+    places = found.of_kind("place")
     summary = circles(places)
-    alternatives = places.groupby("origin", sort=False)["alternatives"].sum()
-    existing = plants(scenario)
-    to_plants = times.trip_minutes(summary.index, existing.index, mode)
+    alternatives = places.pairs.groupby("origin", sort=False)["alternatives"].sum()
+    existing = query.plants
+    to_plants = query.times.trip_minutes(list(summary.index), list(existing.index), query.mode)
     has_plant = to_plants.shape[1] > 0
     table = pd.DataFrame({
         "name": scenario.places.loc[summary.index, "name"],
@@ -80,6 +97,8 @@ def locate(times: TravelTimes, hours: float | None = None, mode: ProfileName = "
 
 def _cover(reach: np.ndarray, k: int) -> np.ndarray | None:
     """Which candidates (columns) to open so that every row is reached, with exactly ``k`` open."""
+    import pulp
+
     problem = pulp.LpProblem("cover", pulp.LpMinimize)
     open_ = [problem.add_variable(f"y{j}", cat="Binary") for j in range(reach.shape[1])]
     problem += pulp.lpSum(open_)
@@ -94,23 +113,42 @@ def _cover(reach: np.ndarray, k: int) -> np.ndarray | None:
     return np.array([round(v.value() or 0) == 1 for v in open_])
 
 
-def plant_set(times: TravelTimes, k: int, hours: float | None = None, mode: ProfileName = "truck",
-              pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+def plant_set(found: Coverage, k: int) -> pd.DataFrame:
     """The ``k`` places with a complete circle that together reach every place fastest.
 
-    Returns one row per chosen place: how many places it serves (is nearest to), the
-    farthest of them and its minutes; the largest ``farthest_minutes`` is the optimum.
+    The p-center problem, solved exactly.
+
+    Parameters
+    ----------
+    found : Coverage
+        A :func:`~hourcircle.analysis.coverage.coverage` result: which places are complete.
+    k : int
+        How many plants to place.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per chosen place: ``name``, how many places it ``serves`` (is nearest to),
+        the ``farthest_place`` of them and its ``farthest_minutes``; the largest
+        ``farthest_minutes`` is the optimum.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``k``) if ``k`` is below 1, or more than the places with a complete circle,
+        or if no ``k`` of them reach every place.
     """
-    _positive("--plants", k)
-    pairs = coverage(times, hours, mode) if pairs is None else pairs
-    summary = circles(pairs[pairs["kind"] == "place"])
+    _at_least_one("k", k)
+    query = found.query
+    summary = circles(found.of_kind("place"))
     candidates = summary.index[summary["complete"]]
     if len(candidates) < k:
-        raise ArgumentError(f"--plants {k}: only {len(candidates)} places have a complete circle within "
-                            f"{budget_minutes(times, hours) / 60:g} h; ask for fewer plants or more hours")
-    demand = times.network.scenario.places.index
+        raise ArgumentError("k", f"asks for {k} plants, but only {len(candidates)} places have a complete "
+                                 f"circle within {query.hours:g} h; ask for fewer plants or more hours")
+    times, mode = query.times, query.mode
+    demand = query.scenario.places.index
     minutes = np.where(np.equal.outer(demand.to_numpy(), candidates.to_numpy()), 0.0,
-                       times.trip_minutes(demand, candidates, mode))
+                       times.trip_minutes(list(demand), list(candidates), mode))
     radii = np.unique(minutes[np.isfinite(minutes)])
     low, high, best = 0, len(radii) - 1, None
     while low <= high:  # the smallest radius at which k plants can reach every place
@@ -121,14 +159,14 @@ def plant_set(times: TravelTimes, k: int, hours: float | None = None, mode: Prof
         else:
             best, high = chosen, middle - 1
     if best is None:
-        raise ArgumentError(f"--plants {k}: no {k} places together reach every place by {mode}")
+        raise ArgumentError("k", f"no {k} places together reach every place by {mode}")
     served = minutes[:, best]
     nearest = served.argmin(axis=1)
     rows = []
     for j, place in enumerate(candidates[best]):
         mine = nearest == j
         far = int(np.argmax(np.where(mine, served[:, j], -1.0)))
-        rows.append({"place_id": place, "name": times.network.scenario.places.loc[place, "name"],
+        rows.append({"place_id": place, "name": query.scenario.places.loc[place, "name"],
                      "serves": int(mine.sum()), "farthest_place": demand[far] if mine.any() else None,
                      "farthest_minutes": float(served[far, j]) if mine.any() else 0.0})
     return pd.DataFrame(rows).set_index("place_id")

@@ -3,13 +3,13 @@
 Examples
 --------
 >>> from hourcircle.datasets import bundled
+>>> from hourcircle.query import Query
 >>> from hourcircle.traveltimes import TravelTimes
->>> times = TravelTimes.for_scenario(bundled())
->>> bands = reach_bands(times, "hefei", hours=4)
->>> list(bands.columns)
+>>> query = Query(TravelTimes.for_scenario(bundled()), hours=4)
+>>> list(reach_bands(query, "hefei").columns)
 ['<=1 h', '<=2 h', '<=3 h', '<=4 h']
->>> share = share_within(times, "hefei", km=600, hours=4)
->>> int(share.loc["all", "suppliers"]) == len(suppliers(times.network.scenario))
+>>> share = share_within(query, "hefei", km=600)
+>>> int(share.loc["all", "suppliers"]) == len(query.suppliers)
 True
 """
 
@@ -21,16 +21,26 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from hourcircle.analysis.coverage import suppliers
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import geodesic_km_many
-from hourcircle.settings import ProfileName
-from hourcircle.traveltimes import TravelTimes
+from hourcircle.query import Query
 
 
 def band_labels(hours: float) -> list[str]:
-    """``<=1 h`` ... up to ``hours`` (the last band is ``hours`` itself when not whole).
+    """Labels of the cumulative hourly bands up to a budget.
 
+    Parameters
+    ----------
+    hours : float
+        The budget.
+
+    Returns
+    -------
+    list of str
+        ``<=1 h`` ... up to ``hours`` (the last band is ``hours`` itself when not whole).
+
+    Examples
+    --------
     >>> band_labels(2.5)
     ['<=1 h', '<=2 h', '<=2.5 h']
     """
@@ -38,22 +48,83 @@ def band_labels(hours: float) -> list[str]:
 
 
 def band_edges(hours: float) -> list[float]:
-    """The hourly band limits up to ``hours``."""
+    """The hourly band limits up to a budget.
+
+    Parameters
+    ----------
+    hours : float
+        The budget.
+
+    Returns
+    -------
+    list of float
+        1, 2, ... and ``hours`` itself when not whole.
+    """
     whole = [float(h) for h in range(1, math.floor(hours) + 1)]
     return whole if whole and whole[-1] == hours else [*whole, float(hours)]
 
 
-def reach_bands(times: TravelTimes, origin: str, hours: float | None = None,
-                mode: ProfileName = "truck") -> pd.DataFrame:
-    """Sites ``origin`` reaches per category (rows), counted cumulatively per hourly band (columns)."""
-    scenario = times.network.scenario
-    budget = scenario.budget_hours if hours is None else hours
-    return count_bands(times.reach(origin, budget, mode), budget, scenario.product.all_categories)
+def reached_sites(query: Query, origin: str) -> pd.DataFrame:
+    """Sites an origin reaches within the budget.
+
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
+    origin : str
+        A place or site id or name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``site_id``: ``name, company, category, place_id, minutes``, by category (in
+        the product's order), then fastest first.
+    """
+    minutes = query.times.minutes_from(origin, query.mode, cutoff=query.budget_minutes)
+    sites = query.scenario.sites
+    hits = minutes[minutes.index.isin(sites.index)]
+    table = sites.loc[hits.index, ["name", "company", "category", "place_id"]].assign(minutes=hits)
+    order = {c: i for i, c in enumerate(query.scenario.product.all_categories)}
+    table = table.assign(_order=table["category"].map(order)).sort_values(["_order", "minutes"])
+    table.index.name = "site_id"
+    return table.drop(columns="_order")
+
+
+def reach_bands(query: Query, origin: str) -> pd.DataFrame:
+    """Sites an origin reaches per category, counted cumulatively per hourly band.
+
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
+    origin : str
+        A place or site id or name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Categories (rows) by bands (columns, see :func:`band_labels`).
+    """
+    return count_bands(reached_sites(query, origin), query.hours, query.scenario.product.all_categories)
 
 
 def count_bands(reached: pd.DataFrame, hours: float, categories: Sequence[str]) -> pd.DataFrame:
-    """Rows of a :meth:`~hourcircle.traveltimes.TravelTimes.reach` table counted per category
-    (rows, in ``categories`` order) and cumulative hourly band (columns)."""
+    """Count reached sites per category and cumulative hourly band.
+
+    Parameters
+    ----------
+    reached : pandas.DataFrame
+        A :func:`reached_sites` table.
+    hours : float
+        The budget.
+    categories : sequence of str
+        The rows, in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Categories (rows) by bands (columns).
+    """
     counts = {label: reached[reached["minutes"] <= 60 * edge]["category"].value_counts()
               for label, edge in zip(band_labels(hours), band_edges(hours), strict=True)}
     frame = pd.DataFrame(counts).reindex(list(categories)).fillna(0).astype(int)
@@ -61,30 +132,42 @@ def count_bands(reached: pd.DataFrame, hours: float, categories: Sequence[str]) 
     return frame
 
 
-def share_within(times: TravelTimes, origin: str, km: float | None = None, hours: float | None = None,
-                 mode: ProfileName = "truck") -> pd.DataFrame:
-    """Share of the scenario's suppliers within ``km`` (geodesic) and within ``hours`` of ``origin``.
+def share_within(query: Query, origin: str, *, km: float | None = None) -> pd.DataFrame:
+    """Share of the scenario's suppliers within the budget, and within a radius, of an origin.
 
-    One row per component category and a last row ``all``; columns ``suppliers``,
-    ``within_km``, ``share_km``, ``within_hours``, ``share_hours`` (for whichever limit is given).
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
+    origin : str
+        A place or site id or name.
+    km : float, optional
+        A radius (geodesic km) to count suppliers within as well.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per component and a last row ``all``; columns ``suppliers``, then
+        ``within_km`` and ``share_km`` (with ``km``), ``within_hours`` and ``share_hours``.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``km``) if ``km`` is not a positive finite number.
     """
-    if km is None and hours is None:
-        raise ArgumentError("give --km, --hours or both")
-    for name, value in (("--km", km), ("--hours", hours)):
-        if value is not None and not value > 0:
-            raise ArgumentError(f"{name} must be a positive number, not {value!r}")
-    node = times.resolve(origin)
-    sites = suppliers(times.network.scenario)
-    lat, lon = times.network.nodes.loc[[node], ["lat", "lon"]].to_numpy(dtype=np.float64)[0]
+    if km is not None and (isinstance(km, bool) or not isinstance(km, int | float) or not 0 < km < math.inf):
+        raise ArgumentError("km", f"must be a positive number, not {km!r}")
+    node = query.times.resolve(origin)
+    sites = query.suppliers
+    lat, lon = query.times.network.nodes.loc[[node], ["lat", "lon"]].to_numpy(dtype=np.float64)[0]
     columns: dict[str, pd.Series] = {"suppliers": pd.Series(1, index=sites.index)}
     if km is not None:
         distance = geodesic_km_many(float(lat), float(lon), sites["lat"], sites["lon"])
         columns["within_km"] = pd.Series(distance <= km, index=sites.index).astype(int)
-    if hours is not None:
-        minutes = times.minutes_from(node, mode, cutoff=60 * hours)
-        columns["within_hours"] = pd.Series(sites.index.isin(minutes.index), index=sites.index).astype(int)
+    minutes = query.times.minutes_from(node, query.mode, cutoff=query.budget_minutes)
+    columns["within_hours"] = pd.Series(sites.index.isin(minutes.index), index=sites.index).astype(int)
     table = pd.DataFrame(columns).groupby(sites["category"]).sum()
-    order = [c for c in times.network.scenario.product.categories if c in table.index]
+    order = [c for c in query.scenario.product.categories if c in table.index]
     table = pd.concat([table.reindex(order), table.sum().to_frame("all").T])
     for limit in ("km", "hours"):
         if f"within_{limit}" in table:

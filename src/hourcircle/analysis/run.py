@@ -3,8 +3,9 @@
 Examples
 --------
 >>> from hourcircle.datasets import bundled
+>>> from hourcircle.query import Query
 >>> from hourcircle.traveltimes import TravelTimes
->>> results = analyse(TravelTimes.for_scenario(bundled()))
+>>> results = analyse(Query(TravelTimes.for_scenario(bundled())))
 >>> int(results.plants["complete"].sum()) <= len(results.plants)
 True
 >>> sorted(results.critical["kind"].unique())
@@ -13,33 +14,56 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from hourcircle.analysis.coverage import budget_minutes, circles, coverage, plants, suppliers
-from hourcircle.analysis.disrupt import Progress, disrupt, resolve_removals, sweep
+from hourcircle.analysis.coverage import Coverage, circles, coverage
+from hourcircle.analysis.disrupt import Progress, Removals, as_removals, disrupt, sweep
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import locate, plant_set
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import haversine_km
-from hourcircle.settings import ProfileName
-from hourcircle.traveltimes import TravelTimes
+from hourcircle.query import Query
+from hourcircle.removals import Removal
 
 SHARE_RADIUS_KM = 600.0
 
 
 @dataclass(frozen=True)
 class Results:
-    """The tables of one run; every frame is new (the network is not changed)."""
+    """The tables of one run; every frame is new (the network is not changed).
 
-    times: TravelTimes
-    hours: float
-    mode: ProfileName
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
+    radius_km : float
+        The radius of the plants' supplier share.
+    coverage : Coverage
+        Every origin's circle, per component.
+    plants, places : pandas.DataFrame
+        Circles of plants and of places.
+    gaps, missing_links : pandas.DataFrame
+        See :mod:`hourcircle.analysis.gaps`.
+    sites_ranked : pandas.DataFrame
+        Places for a new plant, best first.
+    plant_set : pandas.DataFrame or None
+        The best set of plant places (None when too few places are complete).
+    critical : pandas.DataFrame
+        The sweep's ranking.
+    removals : tuple of Removal
+        What the user removed (``--remove``), if anything.
+    removed : tuple of str
+        How the user named them.
+    disruption : pandas.DataFrame or None
+        Every plant's circle before and after the removals.
+    """
+
+    query: Query
     radius_km: float
-    pairs: pd.DataFrame
+    coverage: Coverage
     plants: pd.DataFrame
     places: pd.DataFrame
     gaps: pd.DataFrame
@@ -47,53 +71,76 @@ class Results:
     sites_ranked: pd.DataFrame
     plant_set: pd.DataFrame | None
     critical: pd.DataFrame
-    removed: tuple[str, ...] = ()  # what the user asked to remove (``--remove``)
-    disrupted_links: tuple[str, ...] = ()  # the link ids that removal takes away
-    disruption: pd.DataFrame | None = None  # every plant's circle before and after it
+    removals: tuple[Removal, ...] = ()
+    removed: tuple[str, ...] = ()
+    disruption: pd.DataFrame | None = None
+
+    @property
+    def disrupted_links(self) -> tuple[str, ...]:
+        """The link ids the removals take away, sorted."""
+        return tuple(sorted({link for r in self.removals for link in r.links}))
 
 
-def _plant_table(times: TravelTimes, pairs: pd.DataFrame, radius_km: float) -> pd.DataFrame:
+def _plant_table(found: Coverage, radius_km: float) -> pd.DataFrame:
     """Plants' circles with their place, company and the share of suppliers within reach."""
-    scenario = times.network.scenario
-    found = plants(scenario)
-    summary = circles(pairs[pairs["kind"] == "plant"]).drop(columns="kind")
-    sites = suppliers(scenario)
-    km = haversine_km(found["lat"].to_numpy()[:, None], found["lon"].to_numpy()[:, None],
+    query = found.query
+    plants, sites = query.plants, query.suppliers
+    pairs = found.of_kind("plant")
+    summary = circles(pairs).drop(columns="kind")
+    km = haversine_km(plants["lat"].to_numpy()[:, None], plants["lon"].to_numpy()[:, None],
                       sites["lat"].to_numpy()[None, :], sites["lon"].to_numpy()[None, :])
-    within = pairs[pairs["kind"] == "plant"].groupby("origin", sort=False)["alternatives"].sum()
+    within = pairs.pairs.groupby("origin", sort=False)["alternatives"].sum()
     extra = pd.DataFrame({
-        "name": found["name"], "company": found["company"], "place_id": found["place_id"],
+        "name": plants["name"], "company": plants["company"], "place_id": plants["place_id"],
         f"share_within_{radius_km:g}km": np.round((km <= radius_km).mean(axis=1), 4) if len(sites) else np.nan,
-        "suppliers_within_budget": within.reindex(found.index),
-    }, index=found.index)
+        "suppliers_within_budget": within.reindex(plants.index),
+    }, index=plants.index)
     table = extra.join(summary)
     table.index.name = "plant"
     return table
 
 
-def analyse(times: TravelTimes, hours: float | None = None, mode: ProfileName = "truck",
-            plants_wanted: int = 3, radius_km: float = SHARE_RADIUS_KM,
-            progress: Progress | None = None, remove: Sequence[str] = ()) -> Results:
-    """Coverage, gaps, siting and the disruption sweep for one budget and mode; with ``remove``,
-    also every plant's circle before and after removing those places, sites or links."""
-    if hours is not None and not hours > 0:
-        raise ArgumentError(f"--hours must be a positive number of hours, not {hours!r}")
-    scenario = times.network.scenario
-    budget = budget_minutes(times, hours)
-    pairs = coverage(times, hours, mode)
-    places = circles(pairs[pairs["kind"] == "place"]).drop(columns="kind")
-    places = scenario.places[["name", "name_zh", "province"]].join(places)
+def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RADIUS_KM,
+            progress: Progress | None = None, remove: Removals = ()) -> Results:
+    """Coverage, gaps, siting and the disruption sweep for one question.
+
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
+    plants_wanted : int, default 3
+        Size of the best set of new plant places.
+    radius_km : float, default 600
+        Radius of the plants' supplier share.
+    progress : callable, optional
+        Wraps the sweep's removals (a progress bar, say).
+    remove : str, Removal, or iterable of them
+        Also compare every plant's circle without these (see
+        :func:`~hourcircle.analysis.disrupt.disrupt`).
+
+    Returns
+    -------
+    Results
+        Every table.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``remove``) for a removal that names nothing.
+    """
+    removals = as_removals(query.times, remove)
+    found = coverage(query)
+    places = circles(found.of_kind("place")).drop(columns="kind")
+    places = query.scenario.places[["name", "name_zh", "province"]].join(places)
     places.index.name = "place_id"
-    removals = resolve_removals(times, list(remove))
     try:
-        chosen: pd.DataFrame | None = plant_set(times, plants_wanted, hours, mode, pairs=pairs)
+        chosen: pd.DataFrame | None = plant_set(found, plants_wanted)
     except ArgumentError:
         chosen = None  # too few complete places for that many plants: the report says so
+    named = [remove] if isinstance(remove, str | Removal) else list(remove)
     return Results(
-        times=times, hours=budget / 60, mode=mode, radius_km=radius_km, pairs=pairs,
-        plants=_plant_table(times, pairs, radius_km), places=places, gaps=chain_gaps(pairs),
-        missing_links=missing_links(times, pairs, hours, mode),
-        sites_ranked=locate(times, hours, mode, pairs=pairs), plant_set=chosen,
-        critical=sweep(times, hours, mode, progress=progress), removed=tuple(remove),
-        disrupted_links=tuple(sorted({link for r in removals for link in r.links})),
-        disruption=disrupt(times, list(remove), hours, mode) if remove else None)
+        query=query, radius_km=radius_km, coverage=found, plants=_plant_table(found, radius_km), places=places,
+        gaps=chain_gaps(found), missing_links=missing_links(found), sites_ranked=locate(found), plant_set=chosen,
+        critical=sweep(query, progress=progress), removals=removals,
+        removed=tuple(r if isinstance(r, str) else r.label for r in named),
+        disruption=disrupt(query, removals) if removals else None)
