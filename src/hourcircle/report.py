@@ -7,13 +7,17 @@ formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a
 Examples
 --------
 >>> from hourcircle.datasets import bundled
+>>> from hourcircle.query import Query
 >>> from hourcircle.traveltimes import TravelTimes
 >>> from hourcircle.analysis.run import analyse
->>> files = render(analyse(TravelTimes.for_scenario(bundled())))
+>>> results = analyse(Query(TravelTimes.for_scenario(bundled())))
+>>> files = render(results)
 >>> sorted(files)[:3]
 ['chain_gaps.csv', 'circle_pairs.csv', 'critical.csv']
 >>> files["report.md"].splitlines()[0]
 '# Yangtze River Delta NEV: 4-hour industry circles by truck'
+>>> findings(results)[0].startswith("**Plants:**")
+True
 >>> neutralise(pd.DataFrame({"name": ["=1+1", "ok"]}))["name"].tolist()
 ["'=1+1", 'ok']
 """
@@ -36,7 +40,18 @@ DECIMALS = 3
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot run as spreadsheet formulas."""
+    """A copy whose text cells cannot run as spreadsheet formulas.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text cells starting with a formula character get a leading ``'``.
+    """
     def safe(value: Any) -> Any:
         return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
@@ -48,15 +63,37 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> str:
-    """Deterministic, formula-safe CSV (floats rounded to 3 decimals, ``\\n`` line ends)."""
+    r"""Deterministic, formula-safe CSV (floats rounded to 3 decimals, ``\n`` line ends).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table; its index becomes the first columns.
+
+    Returns
+    -------
+    str
+        The CSV text.
+    """
     rounded = frame.round(DECIMALS).reset_index()
     return neutralise(rounded).to_csv(index=False, lineterminator="\n")
 
 
 def tables(results: Results) -> dict[str, pd.DataFrame]:
-    """Every table of a run, by file name."""
+    """Every table of a run, by file name.
+
+    Parameters
+    ----------
+    results : Results
+        A run.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        File name to table.
+    """
     found = {
-        "circle_pairs.csv": results.pairs.set_index(["origin", "category"]),
+        "circle_pairs.csv": results.coverage.pairs.set_index(["origin", "category"]),
         "plants.csv": results.plants,
         "places.csv": results.places,
         "chain_gaps.csv": results.gaps,
@@ -84,7 +121,20 @@ def _json_value(value: Any) -> Any:
 
 
 def geojson(points: pd.DataFrame, id_name: str) -> str:
-    """A FeatureCollection of points (``lat``, ``lon`` columns); other columns become properties."""
+    """A GeoJSON FeatureCollection of points.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        With ``lat`` and ``lon`` columns; the other columns become properties.
+    id_name : str
+        The property that holds each row's index.
+
+    Returns
+    -------
+    str
+        The GeoJSON text (deterministic: sorted keys, rounded coordinates).
+    """
     features = []
     for key, row in points.iterrows():
         properties = {id_name: str(key)} | {str(c): _json_value(v) for c, v in row.items() if c not in ("lat", "lon")}
@@ -96,19 +146,32 @@ def geojson(points: pd.DataFrame, id_name: str) -> str:
 
 
 def _site_points(results: Results) -> pd.DataFrame:
-    sites = results.times.network.scenario.sites
+    sites = results.query.scenario.sites
     plants = results.plants.drop(columns=["name", "company", "place_id"])
     return sites.join(plants)
 
 
 def _place_points(results: Results) -> pd.DataFrame:
-    places = results.times.network.scenario.places[["lat", "lon"]].join(results.places)
+    places = results.query.scenario.places[["lat", "lon"]].join(results.places)
     ranked = results.sites_ranked[["rank"]].rename(columns={"rank": "new_plant_rank"})
     return places.join(ranked)
 
 
 def render(results: Results, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Every file of a run, by name, as text (``extra`` files, such as the map, are listed too)."""
+    """Every file of a run, as text.
+
+    Parameters
+    ----------
+    results : Results
+        A run.
+    extra : dict of str to str, optional
+        More files (the map, say), listed in the report too.
+
+    Returns
+    -------
+    dict of str to str
+        File name to content.
+    """
     files = {name: to_csv(frame) for name, frame in tables(results).items()} | (extra or {})
     files["sites.geojson"] = geojson(_site_points(results), "site_id")
     files["places.geojson"] = geojson(_place_points(results), "place_id")
@@ -121,8 +184,11 @@ def _hours(value: float) -> str:
 
 
 def _count(n: int, noun: str) -> str:
-    """>>> _count(1, "plant"), _count(2, "plant")
-    ('1 plant', '2 plants')"""
+    """A count with its noun.
+
+    >>> _count(1, "plant"), _count(2, "plant")
+    ('1 plant', '2 plants')
+    """
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
@@ -142,13 +208,26 @@ def _place(scenario: Scenario, place_id: str) -> str:
     return f"{name} (`{place_id}`)" if int((names == name).sum()) > 1 else name
 
 
-def _findings(results: Results) -> list[str]:
-    scenario = results.times.network.scenario
+def findings(results: Results) -> list[str]:
+    """The headline findings of a run, one Markdown line each.
+
+    Parameters
+    ----------
+    results : Results
+        A run.
+
+    Returns
+    -------
+    list of str
+        Plants, places, gaps, siting, disruption and the most critical links, suppliers and places.
+    """
+    scenario = results.query.scenario
+    hours = results.query.hours
     places, plants = results.places, results.plants
     lines = []
     complete = plants[plants["complete"]]
     incomplete = plants[~plants["complete"]]
-    line = f"**Plants:** {len(complete)} of {len(plants)} have every component within {results.hours:g} h."
+    line = f"**Plants:** {len(complete)} of {len(plants)} have every component within {hours:g} h."
     if len(incomplete):
         line += " Not complete: " + "; ".join(
             f"{row['name']} (`{pid}`) lacks {row['missing']}, complete at {_hours(row['hours_to_complete'])}"
@@ -185,7 +264,7 @@ def _findings(results: Results) -> list[str]:
         lost, added, alternatives = impact(results.disruption)
         broken = results.disruption[results.disruption["lost"]]
         line = (f"**Removing {', '.join(results.removed)}:** {_count(lost, 'plant-component pair')} fall outside "
-                f"{results.hours:g} h, +{added:.0f} min to nearest suppliers, "
+                f"{hours:g} h, +{added:.0f} min to nearest suppliers, "
                 f"{_count(alternatives, 'alternative')} lost")
         if len(broken):
             line += " (" + "; ".join(f"{r['plant']}: {r['category']}" for _, r in broken.head(5).iterrows()) + ")"
@@ -201,19 +280,33 @@ def _findings(results: Results) -> list[str]:
 
 
 def markdown(results: Results, files: list[str]) -> str:
-    """The human report: findings first, then the tables."""
-    scenario = results.times.network.scenario
+    """The human report: findings first, then the tables.
+
+    Parameters
+    ----------
+    results : Results
+        A run.
+    files : list of str
+        The files of the run, listed at the end.
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    scenario = results.query.scenario
+    hours, mode = results.query.hours, results.query.mode
     product = scenario.product
     counts = scenario.sites["category"].value_counts()
     parts = [
-        f"# {scenario.name}: {results.hours:g}-hour industry circles by {results.mode}",
+        f"# {scenario.name}: {hours:g}-hour industry circles by {mode}",
         f"{len(scenario.places)} places, {len(scenario.sites)} sites. Product: {product.name}; plants are "
         f"`{product.plant_category}` sites ({counts.get(product.plant_category, 0)}); the bill of materials is "
-        + ", ".join(f"{c} ({counts.get(c, 0)})" for c in product.categories if c != product.plant_category)
+        + ", ".join(f"{c} ({counts.get(c, 0)})" for c in product.components)
         + ". Travel times are modelled (see the README's travel-time model); most site coordinates are at "
           "city or district precision.",
         "## Findings",
-        "\n".join(f"- {line}" for line in _findings(results)),
+        "\n".join(f"- {line}" for line in findings(results)),
         "## Plants", _table(results.plants),
         "## Places", _table(results.places),
         "## Chain gaps (places missing components)", _table(results.gaps),

@@ -1,0 +1,172 @@
+r"""What every map page carries: Leaflet, the page's style, and the page's script.
+
+Leaflet is inlined for offline use; the script builds tooltips, popups and legends from data
+with ``textContent``.
+
+Examples
+--------
+>>> print(script_json({"name": "</script><b>"}))
+{"name":"\u003c/script\u003e\u003cb\u003e"}
+>>> javascript, css = leaflet_inline()
+>>> "L.map" in javascript or "Map" in javascript, "leaflet-container" in css
+(True, True)
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import folium
+import xstatic.pkg.leaflet as leaflet_package
+from branca.element import Element, Figure
+
+LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/leaflet.{ext}"
+
+# Builds tooltips and popups from [label, value] rows with textContent (never innerHTML).
+SCRIPT = """
+window.hourcircle = {sites: 0};
+function hourcircleTable(title, rows) {
+  var box = document.createElement('div');
+  var head = document.createElement('b');
+  head.textContent = title;
+  box.appendChild(head);
+  var table = document.createElement('table');
+  table.className = 'hc-table';
+  rows.forEach(function (row) {
+    var tr = table.insertRow();
+    row.forEach(function (cell, i) {
+      var td = tr.insertCell();
+      td.textContent = cell === null ? '-' : String(cell);
+      if (i === 0) { td.className = 'hc-label'; }
+    });
+  });
+  box.appendChild(table);
+  return box;
+}
+function hourcircleLegend(map, title, entries) {
+  var legend = L.control({position: 'bottomright'});
+  legend.onAdd = function () {
+    var box = L.DomUtil.create('div', 'hc-legend');
+    var head = document.createElement('b');
+    head.textContent = title;
+    box.appendChild(head);
+    entries.forEach(function (entry) {
+      var line = document.createElement('div');
+      var swatch = document.createElement('span');
+      swatch.className = 'hc-swatch' + (entry[2] ? ' hc-dash' : '');
+      swatch.style.background = entry[2] ? 'none' : entry[0];
+      swatch.style.borderColor = entry[0];
+      line.appendChild(swatch);
+      line.appendChild(document.createTextNode(entry[1]));
+      box.appendChild(line);
+    });
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  legend.addTo(map);
+}
+"""
+
+STYLE = """
+.hc-legend {background: rgba(255,255,255,0.92); padding: 6px 9px; font: 12px/1.5 sans-serif;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 260px;}
+.hc-swatch {display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: -2px;
+  border: 2px solid; border-radius: 50%; box-sizing: border-box;}
+.hc-dash {border-style: dashed; border-radius: 0; height: 4px; vertical-align: 2px;}
+.hc-table {border-collapse: collapse; font: 12px sans-serif; margin-top: 3px;}
+.hc-table td {padding: 1px 6px 1px 0; vertical-align: top;}
+.hc-label {color: #555;}
+.hc-title {position: absolute; top: 10px; left: 50px; z-index: 1000; background: rgba(255,255,255,0.92);
+  padding: 4px 10px; font: bold 14px sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);}
+"""
+
+
+def script_json(value: Any) -> str:
+    """JSON safe to place inside a ``<script>`` element (no tag or entity can close it).
+
+    Parameters
+    ----------
+    value : object
+        JSON-ready data (no NaN).
+
+    Returns
+    -------
+    str
+        Compact JSON with ``<``, ``>``, ``&`` and line separators escaped.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+@cache
+def leaflet_inline() -> tuple[str, str]:
+    """Leaflet's JavaScript and CSS from the installed ``xstatic-leaflet`` package.
+
+    Returns
+    -------
+    tuple of str
+        The JavaScript (safe inside ``<script>``) and the CSS (images inlined as data URIs).
+    """
+    folder = Path(leaflet_package.BASE_DIR)
+    script = (folder / "leaflet.js").read_text(encoding="utf-8")
+    css = (folder / "leaflet.css").read_text(encoding="utf-8")
+
+    def data_uri(match: re.Match[str]) -> str:
+        image = folder / match.group(1)
+        return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
+
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
+    return script.replace("</script", "<\\/script"), css
+
+
+def figure(fmap: folium.Map) -> Figure:
+    """The page a folium map is drawn on.
+
+    Parameters
+    ----------
+    fmap : folium.Map
+        The map.
+
+    Returns
+    -------
+    branca.element.Figure
+        Its root element.
+    """
+    root = fmap.get_root()
+    assert isinstance(root, Figure)
+    return root
+
+
+def use_leaflet_only(fmap: folium.Map, inline: bool = True) -> folium.Map:
+    """Load only Leaflet (folium also links jQuery, Bootstrap and icon fonts from CDNs).
+
+    Parameters
+    ----------
+    fmap : folium.Map
+        The map, changed in place.
+    inline : bool, default True
+        Embed Leaflet from the installed package, so the page needs no network; else link
+        it from a CDN.
+
+    Returns
+    -------
+    folium.Map
+        The same map.
+    """
+    version = str(leaflet_package.VERSION)
+    fmap.default_js = [] if inline else [("leaflet", LEAFLET_CDN.format(version=version, ext="js"))]
+    fmap.default_css = [] if inline else [("leaflet_css", LEAFLET_CDN.format(version=version, ext="css"))]
+    if inline:
+        script, css = leaflet_inline()
+        header = figure(fmap).header
+        header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
+        header.add_child(Element(f"<script>{script}</script>"), name="leaflet_inline")
+    return fmap

@@ -1,0 +1,212 @@
+"""The map's background and coordinate system: the bundled offline basemap, or tiles.
+
+Offline (the default) the background is a bundled outline of provinces and the Yangtze. With
+tiles (``osm``, ``carto``, ``gaode``, ``tianditu``; they need the network) the page loads them
+instead; Gaode tiles are in GCJ-02 coordinates, so on them every drawn coordinate is shifted
+from WGS-84 to GCJ-02.
+
+Examples
+--------
+>>> Basemap().point(31.2323, 121.4691)
+[121.4691, 31.2323]
+>>> Basemap("gaode", offline=False).point(31.2323, 121.4691) != [121.4691, 31.2323]
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+
+from hourcircle import datasets
+from hourcircle.errors import ArgumentError
+from hourcircle.geo import wgs84_to_gcj02
+from hourcircle.maps.layers import GeoLayer, Script
+
+TILES = ("none", "osm", "carto", "gaode", "tianditu")
+TIANDITU_KEY_VARIABLE = "TIANDITU_KEY"
+
+
+@cache
+def outline_features() -> list[dict[str, Any]]:
+    """The bundled offline basemap: province outlines and the Yangtze (WGS-84).
+
+    Returns
+    -------
+    list of dict
+        GeoJSON features with a ``kind`` property (``province`` or ``river``).
+    """
+    path = datasets.data_root() / "basemap" / "east_china.geojson"
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    features: list[dict[str, Any]] = collection["features"]
+    return features
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """Where the map's background comes from.
+
+    Parameters
+    ----------
+    tiles : {"none", "osm", "carto", "gaode", "tianditu"}
+        ``none``: the bundled basemap; otherwise a tile provider.
+    offline : bool
+        Inline everything; tiles need ``offline=False``.
+    key : str, optional
+        A Tianditu key (else read from ``TIANDITU_KEY``).
+    """
+
+    tiles: str = "none"
+    offline: bool = True
+    key: str | None = None
+
+    def check(self) -> Basemap:
+        """Check that the combination can work.
+
+        Returns
+        -------
+        Basemap
+            This basemap.
+
+        Raises
+        ------
+        ArgumentError
+            (parameter ``tiles``) for unknown tiles, tiles offline, or Tianditu without a key.
+        """
+        if self.tiles not in TILES:
+            raise ArgumentError("tiles", f"{self.tiles!r} is not one of {', '.join(TILES)}")
+        if self.offline and self.tiles != "none":
+            raise ArgumentError("tiles", f"{self.tiles} loads tiles from the network; go online, "
+                                "or use none for the bundled offline basemap")
+        if self.tiles == "tianditu" and not (self.key or os.environ.get(TIANDITU_KEY_VARIABLE)):
+            raise ArgumentError("tiles", f"tianditu needs a Tianditu key: set {TIANDITU_KEY_VARIABLE}")
+        return self
+
+    def shift(self, lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Coordinates as drawn: GCJ-02 on Gaode tiles, WGS-84 otherwise.
+
+        Parameters
+        ----------
+        lat, lon : array_like
+            WGS-84 degrees.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Latitudes and longitudes as drawn.
+        """
+        if self.tiles == "gaode":
+            return wgs84_to_gcj02(lat, lon)
+        return np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+
+    def point(self, lat: float, lon: float) -> list[float]:
+        """One point as drawn, in GeoJSON order.
+
+        Parameters
+        ----------
+        lat, lon : float
+            WGS-84 degrees.
+
+        Returns
+        -------
+        list of float
+            ``[lon, lat]`` rounded to 6 decimals.
+        """
+        la, lo = self.shift([lat], [lon])
+        return [round(float(lo[0]), 6), round(float(la[0]), 6)]
+
+    def point_features(self, frame: pd.DataFrame, titles: Sequence[str], rows: Sequence[list[list[Any]]],
+                       styles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """GeoJSON point features, one per row of a table.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            With ``lat`` and ``lon``.
+        titles : sequence of str
+            Each feature's title.
+        rows : sequence of list
+            Each feature's ``[label, value]`` rows.
+        styles : sequence of dict
+            Each feature's style.
+
+        Returns
+        -------
+        list of dict
+            The features, coordinates as drawn.
+        """
+        lat, lon = self.shift(frame["lat"].to_numpy(), frame["lon"].to_numpy())
+        return [{"type": "Feature",
+                 "geometry": {"type": "Point", "coordinates": [round(float(x), 6), round(float(y), 6)]},
+                 "properties": {"title": title, "rows": row, "style": style}}
+                for x, y, title, row, style in zip(lon, lat, titles, rows, styles, strict=True)]
+
+    def geometry(self, geometry: dict[str, Any]) -> dict[str, Any]:
+        """A GeoJSON geometry as drawn.
+
+        Parameters
+        ----------
+        geometry : dict
+            A WGS-84 GeoJSON geometry.
+
+        Returns
+        -------
+        dict
+            The same geometry, shifted to GCJ-02 on Gaode tiles.
+        """
+        if self.tiles != "gaode":
+            return geometry
+
+        def move(coords: Any) -> Any:
+            array = np.asarray(coords, dtype=np.float64)
+            if array.ndim == 1:
+                lat, lon = wgs84_to_gcj02([array[1]], [array[0]])
+                return [float(lon[0]), float(lat[0])]
+            if array.ndim == 2:
+                lat, lon = wgs84_to_gcj02(array[:, 1], array[:, 0])
+                return np.column_stack([lon, lat]).tolist()
+            return [move(part) for part in coords]
+
+        return {"type": geometry["type"], "coordinates": move(geometry["coordinates"])}
+
+    def draw(self, fmap: folium.Map) -> None:
+        """Add the background to a map.
+
+        Parameters
+        ----------
+        fmap : folium.Map
+            The map, changed in place.
+        """
+        basemap = self
+        if basemap.tiles == "none":
+            fmap.add_child(Script("{map}.createPane('hc_base'); {map}.getPane('hc_base').style.zIndex = 250;"))
+            features = []
+            for feature in outline_features():
+                kind = feature["properties"].get("kind")
+                style = ({"colour": "#3a7bd5", "weight": 1.5, "opacity": 0.8} if kind == "river" else
+                         {"colour": "#8a8a8a", "weight": 1, "opacity": 0.9, "fill": True, "fillColour": "#f4f1ea",
+                          "fillOpacity": 1})
+                features.append({"type": "Feature", "geometry": basemap.geometry(feature["geometry"]),
+                                 "properties": {"style": style}})
+            fmap.add_child(Script("{map}.getContainer().style.background = '#dbe8f3';"))
+            fmap.add_child(GeoLayer("basemap", features, pane="hc_base", interactive=False, control=False))
+            return
+        if basemap.tiles == "tianditu":
+            key = basemap.key or os.environ.get(TIANDITU_KEY_VARIABLE, "")
+            for layer, name in (("vec", "Tianditu 天地图"), ("cva", "Tianditu labels 注记")):
+                url = (f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                       f"&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
+                       f"&TILECOL={{x}}&tk={key}")
+                folium.TileLayer(url, name=name, attr="&copy; 天地图 Tianditu", subdomains="01234567",
+                                 overlay=layer == "cva").add_to(fmap)
+            return
+        provider = {"osm": "OpenStreetMap.Mapnik", "carto": "CartoDB.Positron", "gaode": "Gaode.Normal"}[basemap.tiles]
+        folium.TileLayer(provider, name=basemap.tiles).add_to(fmap)
