@@ -43,6 +43,7 @@ bench: install-dev browser
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_map.py
+	$(BIN)/python benchmarks/bench_start.py
 
 clean:
 	rm -rf $(VENV) build dist $(OUT)

@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 from playwright.sync_api import Browser, sync_playwright
 
-from hourcircle import TravelTimes, datasets, load_scenario
+from hourcircle import Query, TravelTimes, datasets, load_scenario
 from hourcircle.analysis.run import analyse
-from hourcircle.maps import circle_map, use_leaflet_only
+from hourcircle.maps import circle_map
+from hourcircle.maps.assets import use_leaflet_only
 
 CATEGORIES = ["chips", "software", "battery", "e_motor", "die_casting"]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -60,7 +61,7 @@ def big_scenario(folder: Path, n_sites: int, seed: int = 5) -> Path:
 
 
 def baseline_map(times: TravelTimes) -> str:
-    sites = times.network.scenario.sites
+    sites = times.scenario.sites
     fmap = use_leaflet_only(folium.Map(location=[31.5, 119.5], zoom_start=7, tiles=None))
     for _, site in sites.iterrows():
         folium.CircleMarker([site["lat"], site["lon"]], radius=5, tooltip=f"{site['name']} ({site['category']})"
@@ -97,7 +98,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         times = TravelTimes.for_scenario(big_scenario(Path(folder), args.sites))
         start = time.perf_counter()
-        results = analyse(times)
+        results = analyse(Query(times))
         analyse_s = time.perf_counter() - start
         start = time.perf_counter()
         ours = circle_map(results)
@@ -105,7 +106,7 @@ def main() -> None:
         start = time.perf_counter()
         base = baseline_map(times)
         base_build = time.perf_counter() - start
-        bundled = circle_map(analyse(TravelTimes.for_scenario(datasets.bundled())))
+        bundled = circle_map(analyse(Query(TravelTimes.for_scenario(datasets.bundled()))))
         paths = {"hourcircle": Path(folder) / "ours.html", "baseline": Path(folder) / "base.html",
                  "bundled": Path(folder) / "bundled.html"}
         for name, html in (("hourcircle", ours), ("baseline", base), ("bundled", bundled)):
@@ -115,7 +116,7 @@ def main() -> None:
             loads = {name: statistics.median(interactive_seconds(browser, p) for _ in range(args.repeats))
                      for name, p in paths.items()}
             browser.close()
-    print(f"{args.sites} sites, {len(times.network.scenario.places)} places; analyse (with sweep) {analyse_s:.1f} s")
+    print(f"{args.sites} sites, {len(times.scenario.places)} places; analyse (with sweep) {analyse_s:.1f} s")
     for name, html, build in (("hourcircle", ours, ours_build), ("baseline", base, base_build)):
         print(f"{name:>10}: {len(html.encode()) / 1e6:.2f} MB, built in {build:.1f} s, "
               f"interactive in {loads[name]:.2f} s (median of {args.repeats})")

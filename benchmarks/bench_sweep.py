@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hourcircle.analysis.coverage import budget_minutes, plants, suppliers
 from hourcircle.analysis.disrupt import sweep
 from hourcircle.engine import Engine
+from hourcircle.query import Query
 from hourcircle.traveltimes import TravelTimes
 
 CATEGORIES = ["battery", "chips", "software", "e_motor"]
@@ -54,15 +54,15 @@ def write_scenario(folder: Path, n_places: int, n_plants: int, n_suppliers: int,
 
 def naive(times: TravelTimes, links: list[str]) -> list[int]:
     """Pairs broken per link, rebuilding the engine and searching from every plant each time."""
-    scenario = times.network.scenario
+    query = Query(times)
     ids = times.node_ids
     edges = times.network.edges.dropna(subset=["minutes_truck"])
     u, v = ids.get_indexer(pd.Index(edges["u"])), ids.get_indexer(pd.Index(edges["v"]))
     w = edges["minutes_truck"].to_numpy()
-    plant_pos = ids.get_indexer(plants(scenario).index)
-    sites = suppliers(scenario)
+    plant_pos = ids.get_indexer(query.plants.index)
+    sites = query.suppliers
     columns = [ids.get_indexer(sites.index[sites["category"] == c]) for c in CATEGORIES]
-    fixed, budget = times.terminal_minutes("truck"), budget_minutes(times, None)
+    fixed, budget = times.terminal_minutes("truck"), query.budget_minutes
 
     def nearest(engine: Engine) -> np.ndarray:
         dist = engine.minutes_from_many(plant_pos)
@@ -97,7 +97,7 @@ def main() -> None:
     sample = sorted(rng.choice(times.network.edges["link"].dropna().to_numpy(), args.sample, replace=False))
     for _ in range(args.repeats):
         start = time.perf_counter()
-        ranking = sweep(times, kinds=("link",))
+        ranking = sweep(Query(times), kinds=("link",))
         sweep_times.append((time.perf_counter() - start) / n_links)
         start = time.perf_counter()
         broken = naive(times, sample)

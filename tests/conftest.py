@@ -1,79 +1,11 @@
-"""Shared fixtures: a hand-checkable 4-city scenario written to a temporary folder.
-
-The four cities lie on a line; with truck speed 60 km/h (1 km a minute), detour 1 and no
-terminal minutes, times equal the km on the links:
-
-    A --100-- B --50-- C --60-- D        and a slow direct A --200-- C
-                                          rail: A --45 min-- C
-
-Sites: battery at B, chips at C, software at D; an assembly plant at A.
-"""
+"""Shared fixtures: the 4-city scenario of :mod:`helpers`, written to a temporary folder."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from hourcircle.cli import main
-
-TOML = """\
-[scenario]
-name = "four cities"
-budget_hours = 4.0
-places = "places.csv"
-sites = "sites.csv"
-links = "links.csv"
-
-[product]
-name = "test product"
-plant_category = "assembly"
-categories = ["battery", "chips", "software"]
-
-[travel.truck]
-speed_kmh = 60
-detour = 1.0
-access_speed_kmh = 60
-terminal_minutes = 0
-
-[travel.car]
-speed_kmh = 120
-detour = 1.0
-access_speed_kmh = 60
-terminal_minutes = 0
-
-[travel.rail]
-station_minutes = 0
-boarding_minutes = 0
-"""
-
-PLACES = """\
-place_id,name,name_zh,province,lat,lon,population
-a,Alpha,甲市,East,30.0,120.0,1000
-b,Beta,乙市,East,30.0,120.4,
-c,Gamma,丙市,West,30.0,121.0,2000
-d,Delta,丁市,West,30.0,121.5,
-"""
-
-SITES = """\
-site_id,name,company,category,place_id,lat,lon,precision,source
-plant_a,Plant A,Maker,assembly,a,30.0,120.0,city,test
-cells_b,Cells B,CellCo,battery,b,30.0,120.4,city,test
-fab_c,Fab C,ChipCo,chips,c,30.0,121.0,site,test
-code_d,Code D,SoftCo,software,d,30.0,121.5,city,test
-"""
-
-LINKS = """\
-from_place,to_place,mode,km,minutes,name,source
-a,b,road,100,,R1,test
-b,c,road,50,,R2,test
-a,c,road,200,,R3 slow,test
-c,d,road,60,,R4,test
-a,c,rail,,45,T1,test
-"""
-
-ScenarioMaker = Callable[..., Path]
+from helpers import ScenarioMaker, write_scenario
 
 
 @pytest.fixture
@@ -81,30 +13,12 @@ def make_scenario(tmp_path: Path) -> ScenarioMaker:
     """Write the 4-city scenario, with any file replaced (text, or bytes for encodings)."""
 
     def make(files: dict[str, str | bytes | None] | None = None) -> Path:
-        folder = tmp_path / "scenario"
-        folder.mkdir(exist_ok=True)
-        contents = {"scenario.toml": TOML, "places.csv": PLACES, "sites.csv": SITES, "links.csv": LINKS}
-        contents.update(files or {})
-        for name, content in contents.items():
-            path = folder / name
-            if content is None:
-                path.unlink(missing_ok=True)
-            elif isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-        return folder
+        return write_scenario(tmp_path / "scenario", files)
 
     return make
 
 
 @pytest.fixture
 def four(make_scenario: ScenarioMaker) -> Path:
+    """The 4-city scenario as given."""
     return make_scenario()
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the CLI in-process; return (exit status, stdout, stderr)."""
-    status = main(args)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err

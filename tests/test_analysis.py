@@ -6,19 +6,22 @@ B, chips at C, software at D; budget 4 h = 240 min.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ScenarioMaker
+from helpers import ScenarioMaker
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from hourcircle import TravelTimes
-from hourcircle.analysis.coverage import circles, coverage
-from hourcircle.analysis.disrupt import disrupt, impact, resolve_removals, sweep
+from hourcircle import Query, TravelTimes
+from hourcircle.analysis.coverage import Coverage, circles, coverage
+from hourcircle.analysis.disrupt import disrupt, impact, sweep
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import locate, plant_set
-from hourcircle.analysis.reach import reach_bands, share_within
+from hourcircle.analysis.reach import reach_bands, reached_sites, share_within
 from hourcircle.errors import ArgumentError, HourcircleError
 
 
@@ -27,8 +30,13 @@ def times(four: Path) -> TravelTimes:
     return TravelTimes.for_scenario(four)
 
 
-def test_coverage_nearest_supplier_minutes_and_alternatives(times: TravelTimes) -> None:
-    pairs = coverage(times).set_index(["origin", "category"])
+@pytest.fixture
+def query(times: TravelTimes) -> Query:
+    return Query(times)
+
+
+def test_coverage_nearest_supplier_minutes_and_alternatives(query: Query) -> None:
+    pairs = coverage(query).pairs.set_index(["origin", "category"])
     assert pairs.loc[("plant_a", "battery"), "minutes"] == pytest.approx(100)
     assert pairs.loc[("plant_a", "chips"), "minutes"] == pytest.approx(150)
     assert pairs.loc[("plant_a", "software"), "minutes"] == pytest.approx(210)
@@ -38,13 +46,13 @@ def test_coverage_nearest_supplier_minutes_and_alternatives(times: TravelTimes) 
     assert pairs.loc["plant_a", "kind"].eq("plant").all() and pairs.loc["d", "kind"].eq("place").all()
 
 
-def test_circles_complete_and_hours_to_complete(times: TravelTimes) -> None:
-    summary = circles(coverage(times))
+def test_circles_complete_and_hours_to_complete(times: TravelTimes, query: Query) -> None:
+    summary = circles(coverage(query))
     assert summary.loc["plant_a", "complete"]
     assert summary.loc["plant_a", "hours_to_complete"] == pytest.approx(3.5)
     assert summary.loc["plant_a", "weakest"] == "software"
     assert summary.loc["c", "hours_to_complete"] == pytest.approx(1.0)
-    tight = circles(coverage(times, hours=3))
+    tight = circles(coverage(Query(times, hours=3)))
     assert not tight.loc["plant_a", "complete"]
     assert tight.loc["plant_a", "hours_to_complete"] == pytest.approx(3.5)  # complete at 3.5 h
     assert tight.loc["plant_a", "covered"] == 2 and tight.loc["plant_a", "missing"] == "software"
@@ -55,7 +63,7 @@ def test_weights_change_the_share(make_scenario: ScenarioMaker) -> None:
     toml = (make_scenario() / "scenario.toml").read_text().replace(
         'categories = ["battery", "chips", "software"]',
         'categories = ["battery", "chips", "software"]\nweights = { software = 2 }')
-    summary = circles(coverage(TravelTimes.for_scenario(make_scenario({"scenario.toml": toml})), hours=3))
+    summary = circles(coverage(Query(TravelTimes.for_scenario(make_scenario({"scenario.toml": toml})), hours=3)))
     assert summary.loc["plant_a", "share"] == pytest.approx(2 / 4)
 
 
@@ -74,89 +82,100 @@ def test_bad_weights_are_named(make_scenario: ScenarioMaker, weights: str, messa
     assert error.value.lines == [f"scenario.toml, key {key}: {text}"]
 
 
-def test_reach_bands_count_sites_cumulatively(times: TravelTimes) -> None:
-    bands = reach_bands(times, "a", hours=4)
+def test_reach_bands_count_sites_cumulatively(times: TravelTimes, query: Query) -> None:
+    bands = reach_bands(query, "a")
     assert list(bands.columns) == ["<=1 h", "<=2 h", "<=3 h", "<=4 h"]
     assert bands.loc["battery"].tolist() == [0, 1, 1, 1]
     assert bands.loc["chips"].tolist() == [0, 0, 1, 1]
     assert bands.loc["software"].tolist() == [0, 0, 0, 1]
     assert bands.loc["assembly"].tolist() == [1, 1, 1, 1]
-    assert list(reach_bands(times, "a", hours=1.5).columns) == ["<=1 h", "<=1.5 h"]
+    assert list(reach_bands(Query(times, hours=1.5), "a").columns) == ["<=1 h", "<=1.5 h"]
+
+
+def test_reached_sites_within_the_budget(times: TravelTimes) -> None:
+    two_hours = reached_sites(Query(times, hours=2), "a")
+    assert two_hours.index.tolist() == ["plant_a", "cells_b"]
+    assert two_hours["minutes"].tolist() == [0.0, 100.0]
+    assert set(reached_sites(Query(times, hours=2.5), "a").index) == {"plant_a", "cells_b", "fab_c"}
+    assert len(reached_sites(Query(times), "a")) == 4  # the scenario's budget: 4 h
 
 
 def test_share_within_km_and_hours(times: TravelTimes) -> None:
     # geodesic from A: B 38.6 km, C 96.5 km, D 144.8 km
-    share = share_within(times, "plant_a", km=100, hours=2)
+    share = share_within(Query(times, hours=2), "plant_a", km=100)
     assert share.loc["all", "suppliers"] == 3
     assert share.loc["all", "share_km"] == pytest.approx(2 / 3, abs=1e-4)
     assert share.loc["all", "within_hours"] == 1  # only the battery at B, 100 min
     assert share.loc["software", "within_km"] == 0
-    with pytest.raises(ArgumentError, match="give --km, --hours or both"):
-        share_within(times, "a")
+    assert "within_km" not in share_within(Query(times, hours=2), "a")
+    with pytest.raises(ArgumentError, match="km: must be a positive number"):
+        share_within(Query(times), "a", km=float("nan"))
 
 
 def test_chain_gaps_and_missing_links(times: TravelTimes) -> None:
-    pairs = coverage(times, hours=3)
-    gaps = chain_gaps(pairs)
+    found = coverage(Query(times, hours=3))
+    gaps = chain_gaps(found)
     assert gaps.index.tolist() == ["a"] and gaps.loc["a", "missing"] == "software"
-    links = missing_links(times, pairs, hours=3).set_index(["category", "place_id"])
+    links = missing_links(found).set_index(["category", "place_id"])
     # a software supplier at A, B or C (within 180 min of A) completes plant_a and place a; D is 210 away
     assert links.loc[("software", "a"), ["completes_plants", "completes_places"]].tolist() == [1, 1]
     assert links.loc[("software", "c"), "completes_plants"] == 1
     assert ("software", "d") not in links.index
 
 
-def test_locate_ranks_by_hours_then_redundancy_then_spread(times: TravelTimes) -> None:
-    ranking = locate(times)
+def test_locate_ranks_by_hours_then_redundancy_then_spread(query: Query) -> None:
+    found = coverage(query)
+    ranking = locate(found)
     # c completes in 1 h; b and d both in 1.83 h, 1 alternative each: d is farther from the plant
     assert ranking.index.tolist() == ["c", "d", "b", "a"]
     assert ranking["rank"].tolist() == [1, 2, 3, 4]
     assert ranking.loc["d", "nearest_plant_minutes"] == pytest.approx(210)
-    assert len(locate(times, top=2)) == 2
-    with pytest.raises(ArgumentError, match="--top must be at least 1"):
-        locate(times, top=0)
+    assert len(locate(found, top=2)) == 2
+    with pytest.raises(ArgumentError, match="top: must be at least 1, not 0"):
+        locate(found, top=0)
 
 
-def test_plant_set_is_the_p_center(times: TravelTimes) -> None:
-    one = plant_set(times, 1)
+def test_plant_set_is_the_p_center(query: Query) -> None:
+    found = coverage(query)
+    one = plant_set(found, 1)
     assert one.index.tolist() == ["b"]  # farthest place from B is D at 110 min; from C, A at 150
     assert one.loc["b", "farthest_minutes"] == pytest.approx(110) and one.loc["b", "serves"] == 4
-    two = plant_set(times, 2)
+    two = plant_set(found, k=2)
     assert two["farthest_minutes"].max() <= 60
-    with pytest.raises(ArgumentError, match="only 4 places have a complete circle"):
-        plant_set(times, 5)
+    with pytest.raises(ArgumentError, match="k: asks for 5 plants, but only 4 places have a complete circle"):
+        plant_set(found, 5)
 
 
-def test_disrupt_a_link_by_name(times: TravelTimes) -> None:
-    table = disrupt(times, ["R2"]).set_index(["plant", "category"])
+def test_disrupt_a_link_by_name(query: Query) -> None:
+    table = disrupt(query, ["R2"]).set_index(["plant", "category"])
     # without B-C, A reaches C by the slow road (200) and D at 260 > 240
     assert table.loc[("plant_a", "chips"), "after_minutes"] == pytest.approx(200)
     assert table.loc[("plant_a", "software"), "lost"]
     assert impact(table.reset_index()) == (1, pytest.approx(100.0), 1)
 
 
-def test_disrupt_a_place_removes_its_sites_and_routes(times: TravelTimes) -> None:
-    table = disrupt(times, ["Beta"]).set_index(["plant", "category"])
+def test_disrupt_a_place_removes_its_sites_and_routes(query: Query) -> None:
+    table = disrupt(query, "Beta").set_index(["plant", "category"])  # one text is one removal
     assert np.isnan(table.loc[("plant_a", "battery"), "after_minutes"])
     assert table.loc[("plant_a", "battery"), "lost"] and table.loc[("plant_a", "software"), "lost"]
     assert impact(table.reset_index())[:2] == (2, pytest.approx(100.0))
 
 
-def test_disrupt_names_unknown_and_empty_removals(times: TravelTimes) -> None:
-    with pytest.raises(ArgumentError, match=r"--remove: no place or site is called 'Zeta'.*no link's id or name"):
-        disrupt(times, ["Zeta"])
-    with pytest.raises(ArgumentError, match="needs at least one"):
-        disrupt(times, [])
+def test_disrupt_names_unknown_and_empty_removals(query: Query) -> None:
+    with pytest.raises(ArgumentError, match=r"remove: no place or site is called 'Zeta'.*no link's id or name"):
+        disrupt(query, ["Zeta"])
+    with pytest.raises(ArgumentError, match="remove: needs at least one"):
+        disrupt(query, [])
 
 
 def test_a_bridge_name_removes_every_link_across_it(times: TravelTimes) -> None:
-    removal = resolve_removals(times, ["slow"])[0]
+    removal = times.removals(["slow"])[0]
     assert removal.kind == "link" and removal.links == ("road:a-c",)
-    assert resolve_removals(times, ["road:b-c"])[0].links == ("road:b-c",)
+    assert times.removals("road:b-c")[0].links == ("road:b-c",)
 
 
-def test_sweep_ranks_the_worst_loss_first(times: TravelTimes) -> None:
-    ranking = sweep(times)
+def test_sweep_ranks_the_worst_loss_first(query: Query) -> None:
+    ranking = sweep(query)
     top = ranking.iloc[0]
     # without A-B, A reaches B only round by C (250 min): battery and software fall out, +250 min
     assert (top["kind"], top["id"], top["pairs_broken"], top["minutes_added"]) == ("link", "road:a-b", 2, 250)
@@ -165,10 +184,77 @@ def test_sweep_ranks_the_worst_loss_first(times: TravelTimes) -> None:
     assert ranking.set_index("id").loc["road:a-c", "plants_rerouted"] == 0
 
 
-def test_analyses_leave_their_inputs_alone(times: TravelTimes) -> None:
+def test_analyses_leave_their_inputs_alone(times: TravelTimes, query: Query) -> None:
     edges = times.network.edges.copy()
-    sites = times.network.scenario.sites.copy()
-    sweep(times)
-    disrupt(times, ["b"])
+    sites = times.scenario.sites.copy()
+    sweep(query)
+    disrupt(query, ["b"])
     pd.testing.assert_frame_equal(times.network.edges, edges)
-    pd.testing.assert_frame_equal(times.network.scenario.sites, sites)
+    pd.testing.assert_frame_equal(times.scenario.sites, sites)
+
+
+@pytest.mark.parametrize("hours", [0, -1, float("nan"), float("inf"), 73, "4", True])
+def test_a_query_refuses_budgets_that_are_not_hours(times: TravelTimes, hours: object) -> None:
+    with pytest.raises(ArgumentError, match=r"^hours: must be a finite number of hours above 0 and at most 72"):
+        Query(times, hours=hours)  # type: ignore[arg-type]
+
+
+def test_a_query_refuses_a_mode_the_network_lacks(make_scenario: ScenarioMaker) -> None:
+    from helpers import LINKS
+    times = TravelTimes.for_scenario(make_scenario({"links.csv": LINKS.replace("a,c,rail,,45,T1,test\n", "")}))
+    with pytest.raises(ArgumentError, match="mode: this scenario has no rail links"):
+        Query(times, mode="rail")
+    with pytest.raises(ValueError, match="mode: unknown mode 'boat'"):
+        Query(times, mode="boat")  # type: ignore[arg-type]
+
+
+def test_a_coverage_carries_its_question(times: TravelTimes) -> None:
+    found = coverage(Query(times, hours=3))
+    assert isinstance(found, Coverage) and found.query.hours == 3.0
+    assert locate(found)["hours_to_complete"].notna().all()
+    assert set(found.of_kind("plant").pairs["origin"]) == {"plant_a"}
+
+
+def test_library_errors_are_builtin_errors(query: Query) -> None:
+    from hourcircle.errors import NameLookupError, NoRouteError
+    assert issubclass(NameLookupError, LookupError) and issubclass(NoRouteError, LookupError)
+    with pytest.raises(LookupError):
+        query.times.resolve("Omega")
+    with pytest.raises(ValueError):
+        locate(coverage(query), top=0)
+
+
+# -- the sweep equals removing each element and recomputing from scratch ---------------------
+
+@st.composite
+def small_regions(draw: st.DrawFn) -> dict[str, str]:
+    n = draw(st.integers(4, 9))
+    coords = draw(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=n, max_size=n, unique=True))
+    places = "place_id,name,name_zh,province,lat,lon\n" + "".join(
+        f"p{i},P{i},市{i},X,{30 + y / 20:.3f},{118 + x / 20:.3f}\n" for i, (x, y) in enumerate(coords))
+    categories = ["assembly", "battery", "chips"]
+    k = draw(st.integers(3, 8))
+    rows = []
+    for j in range(k):
+        place = draw(st.integers(0, n - 1))
+        x, y = coords[place]
+        rows.append(f"s{j},S{j},Co,{categories[j % 3]},p{place},{30 + y / 20:.3f},{118 + x / 20:.3f}\n")
+    budget = draw(st.sampled_from([0.5, 1.0, 1.5]))
+    toml = (f'[scenario]\nname = "random"\nbudget_hours = {budget}\n\n[product]\nname = "x"\n'
+            'plant_category = "assembly"\ncategories = ["battery", "chips"]\n')
+    return {"scenario.toml": toml, "places.csv": places,
+            "sites.csv": "site_id,name,company,category,place_id,lat,lon\n" + "".join(rows)}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_regions())
+def test_sweep_equals_naive_recompute(files: dict[str, str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in files.items():
+            (Path(folder) / name).write_text(text, encoding="utf-8")
+        query = Query(TravelTimes.for_scenario(folder))
+        ranking = sweep(query)
+        for _, row in ranking.iterrows():
+            lost, added, alternatives = impact(disrupt(query, [row["id"]]))
+            assert (row["pairs_broken"], row["alternatives_lost"]) == (lost, alternatives), row["id"]
+            assert row["minutes_added"] == pytest.approx(added, abs=1e-6), row["id"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import run
+from helpers import run
 
 import hourcircle
 from hourcircle import datasets, load_scenario

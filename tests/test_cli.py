@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pandas as pd
 import pytest
-from conftest import LINKS, ScenarioMaker, run
+from helpers import LINKS, ScenarioMaker, run
 
 
 def test_travel_prints_minutes_km_and_route(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -57,6 +58,10 @@ def test_matrix_to_a_file(four: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     assert [p.name for p in target.parent.iterdir()] == ["m.csv"]
 
 
+BUNDLED = "<bundled>"  # this case runs on the bundled dataset, not the 4-city scenario
+NO_RAIL = "<no rail>"  # the 4-city scenario without its rail link
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["reach", "a", "--hours", "-1"], "Invalid value for '--hours': -1.0 is not in the range 0<x<=72"),
     (["reach", "a", "--hours", "four"], "Invalid value for '--hours': 'four' is not a valid float"),
@@ -66,12 +71,38 @@ def test_matrix_to_a_file(four: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     (["travel", "a"], "Missing argument 'TO'"),
     (["reach", "nowhere"], "no place or site is called 'nowhere'"),
     (["frobnicate"], "No such command 'frobnicate'"),
+    (["run", "--hours", "0"], "--hours"),
+    (["locate", "--top", "0"], "--top"),
+    (["locate", "--plants", "0"], "--plants"),
+    (["locate", "--plants", "5"], "--plants: asks for 5 plants, but only 4 places have a complete circle"),
+    (["disrupt", "--remove", "atlantis"], "--remove: no place or site is called 'atlantis'"),
+    (["disrupt", "--remove", "Suzhou", BUNDLED], "--remove: 'Suzhou' is ambiguous: suzhou_js"),
+    (["disrupt"], "give --remove ID (one or more) or --sweep"),
+    (["disrupt", "--sweep", "--remove", "a"], "give --remove ID (one or more) or --sweep"),
+    (["travel", "a", "b", "--mode", "rail", NO_RAIL], "--mode: this scenario has no rail links"),
 ])
-def test_bad_arguments_exit_2_with_one_line(four: Path, capsys: pytest.CaptureFixture[str],
-                                            args: list[str], message: str) -> None:
-    status, _, err = run([*args, "--scenario", str(four)], capsys)
-    assert status == 2
+def test_bad_arguments_exit_2_with_one_line(four: Path, make_scenario: ScenarioMaker,
+                                            capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    if NO_RAIL in args:
+        folder = make_scenario({"links.csv": LINKS.replace("a,c,rail,,45,T1,test\n", "")})
+        args = [*args[:-1], "--scenario", str(folder)]
+    elif BUNDLED in args:
+        args = args[:-1]
+    else:
+        args = [*args, "--scenario", str(four)]
+    status, out, err = run(args, capsys)
+    assert status == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("hourcircle: error: ") and message in err, err
+    assert "Traceback" not in err
+
+
+def test_every_command_and_option_has_help() -> None:
+    from hourcircle.cli import cli
+    for name, command in cli.commands.items():
+        assert command.help, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.opts}"
 
 
 def test_ambiguous_names_list_the_candidates(capsys: pytest.CaptureFixture[str]) -> None:
@@ -92,5 +123,5 @@ def test_out_that_is_a_directory_is_refused_cleanly(four: Path, tmp_path: Path,
     target = tmp_path / "taken"
     target.mkdir()
     status, _, err = run(["matrix", "--out", str(target), "--scenario", str(four)], capsys)
-    assert status == 2 and err.startswith(f"hourcircle: error: --out {target}: cannot write there")
+    assert status == 2 and err.startswith(f"hourcircle: error: --out: {target}: cannot write there")
     assert list(target.iterdir()) == [] and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SITES, ScenarioMaker, run
+from helpers import SITES, ScenarioMaker, run
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from hourcircle import TravelTimes, datasets
+from hourcircle import Query, TravelTimes, datasets
+from hourcircle.analysis.reach import reached_sites
 from hourcircle.analysis.run import analyse
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import wgs84_to_gcj02
@@ -37,8 +38,9 @@ def times() -> TravelTimes:
 @pytest.fixture(scope="module")
 def bundled_map(times: TravelTimes, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("maps") / "map.html"
-    path.write_text(circle_map(analyse(times, remove=["Hangzhou Bay Bridge"]),
-                               disrupted=["road:jiaxing-ningbo", "road:shanghai-ningbo"]), encoding="utf-8")
+    results = analyse(Query(times), remove=["Hangzhou Bay Bridge"])
+    assert results.disrupted_links == ("road:jiaxing-ningbo", "road:shanghai-ningbo")
+    path.write_text(circle_map(results), encoding="utf-8")
     return path
 
 
@@ -121,7 +123,7 @@ def test_reach_map_draws_the_reached_sites(browser: Browser, times: TravelTimes,
     assert status == 0, err
     visit = Visit(browser, path)
     assert visit.errors == [] and visit.requests == []
-    assert visit.page.locator("path.hc-site").count() == len(times.reach("hefei", 3))
+    assert visit.page.locator("path.hc-site").count() == len(reached_sites(Query(times, hours=3), "hefei"))
     assert "<=3 h" in visit.page.locator(".hc-legend").inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     visit.page.screenshot(path=str(SCREENSHOTS / "reach_map.png"))
@@ -132,7 +134,7 @@ def test_user_text_is_shown_as_text_and_never_runs(browser: Browser, make_scenar
                                                    tmp_path: Path) -> None:
     sites = SITES.replace("plant_a,Plant A,Maker", f'plant_a,"{PAYLOAD}","{PAYLOAD}"')
     times = TravelTimes.for_scenario(make_scenario({"sites.csv": sites}))
-    html = reach_map(times, "a")
+    html = reach_map(Query(times), "a")
     assert PAYLOAD not in html and "<img" not in html
     path = tmp_path / "xss.html"
     path.write_text(html, encoding="utf-8")
@@ -155,13 +157,13 @@ def test_offline_html_has_no_external_resources(bundled_map: Path) -> None:
 
 
 def test_online_map_takes_leaflet_from_the_cdn_and_tiles(times: TravelTimes) -> None:
-    html = reach_map(times, "hefei", basemap=Basemap("osm", offline=False))
+    html = reach_map(Query(times), "hefei", basemap=Basemap("osm", offline=False))
     assert "cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in html
     assert "tile.openstreetmap.org" in html
 
 
 def test_gaode_tiles_shift_every_coordinate_to_gcj02(times: TravelTimes) -> None:
-    html = reach_map(times, "shanghai", hours=1, basemap=Basemap("gaode", offline=False))
+    html = reach_map(Query(times, hours=1), "shanghai", basemap=Basemap("gaode", offline=False))
     assert "autonavi.com" in html
     place = times.network.scenario.places.loc["shanghai"]
     lat, lon = wgs84_to_gcj02([place["lat"]], [place["lon"]])
@@ -171,12 +173,12 @@ def test_gaode_tiles_shift_every_coordinate_to_gcj02(times: TravelTimes) -> None
 
 
 def test_map_files_are_reproducible(times: TravelTimes) -> None:
-    assert reach_map(times, "hefei", hours=1) == reach_map(times, "hefei", hours=1)
+    assert reach_map(Query(times, hours=1), "hefei") == reach_map(Query(times, hours=1), "hefei")
 
 
 @pytest.mark.parametrize("basemap, message", [
-    (Basemap("osm", offline=True), "--tiles osm loads tiles from the network; add --online"),
-    (Basemap("bing", offline=False), "--tiles 'bing': use one of none, osm, carto, gaode, tianditu"),
+    (Basemap("osm", offline=True), "tiles: osm loads tiles from the network; go online"),
+    (Basemap("bing", offline=False), "tiles: 'bing' is not one of none, osm, carto, gaode, tianditu"),
 ])
 def test_impossible_basemaps_are_refused(basemap: Basemap, message: str) -> None:
     with pytest.raises(ArgumentError, match=re.escape(message)):
@@ -188,7 +190,7 @@ def test_tianditu_needs_a_key(monkeypatch: pytest.MonkeyPatch, times: TravelTime
     with pytest.raises(ArgumentError, match="TIANDITU_KEY"):
         Basemap("tianditu", offline=False).check()
     monkeypatch.setenv("TIANDITU_KEY", "k123")
-    html = reach_map(times, "hefei", hours=1, basemap=Basemap("tianditu", offline=False))
+    html = reach_map(Query(times, hours=1), "hefei", basemap=Basemap("tianditu", offline=False))
     assert "tianditu.gov.cn/vec_w/wmts" in html and "tk=k123" in html
 
 
@@ -196,7 +198,8 @@ def test_map_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     status, _, err = run(["reach", "hefei", "--map", str(tmp_path)], capsys)
     assert status == 2 and "--map" in err and "is a folder" in err
     status, _, err = run(["run", "--tiles", "gaode", "--out", str(tmp_path / "o")], capsys)
-    assert status == 2 and "add --online" in err and not (tmp_path / "o").exists()
+    assert status == 2 and "--tiles: gaode loads tiles from the network; go online" in err
+    assert not (tmp_path / "o").exists()
 
 
 def test_run_writes_the_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

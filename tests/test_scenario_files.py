@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import LINKS, PLACES, SITES, TOML, ScenarioMaker, run
+from helpers import LINKS, PLACES, SITES, TOML, ScenarioMaker, run
 
 from hourcircle import load_scenario
 from hourcircle.errors import InputError

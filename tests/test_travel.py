@@ -8,9 +8,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import LINKS, ScenarioMaker
+from helpers import LINKS, ScenarioMaker
 
-from hourcircle import TravelTimes, build_network, load_scenario
+from hourcircle import Query, TravelTimes, build_network, load_scenario
+from hourcircle.analysis.reach import reached_sites
 from hourcircle.errors import ArgumentError, NameLookupError, NoRouteError
 from hourcircle.geo import haversine_km
 from hourcircle.network import gabriel_links
@@ -49,7 +50,7 @@ def test_rail_uses_the_timetable_corridor_stops_and_road_feeders(times: TravelTi
 
 
 def test_terminal_and_station_minutes_are_paid_once_a_trip(make_scenario: ScenarioMaker) -> None:
-    from conftest import TOML
+    from helpers import TOML
     toml = TOML.replace("terminal_minutes = 0", "terminal_minutes = 15", 1).replace(
         "station_minutes = 0", "station_minutes = 30")
     times = TravelTimes.for_scenario(make_scenario({"scenario.toml": toml}))
@@ -57,14 +58,6 @@ def test_terminal_and_station_minutes_are_paid_once_a_trip(make_scenario: Scenar
     assert times.route("a", "a", "truck").minutes == 0.0
     assert times.route("a", "c", "rail").minutes == pytest.approx(75.0)
     assert times.minutes_from("a", "truck")["d"] == pytest.approx(225.0)
-
-
-def test_reach_lists_sites_by_category_within_the_budget(times: TravelTimes) -> None:
-    two_hours = times.reach("a", hours=2)
-    assert two_hours.index.tolist() == ["plant_a", "cells_b"]
-    assert two_hours["minutes"].tolist() == [0.0, 100.0]
-    assert set(times.reach("a", hours=2.5).index) == {"plant_a", "cells_b", "fab_c"}
-    assert len(times.reach("a")) == 4  # the scenario's budget: 4 h
 
 
 def test_nearest_site_of_each_category_from_every_node(times: TravelTimes) -> None:
@@ -83,7 +76,7 @@ def test_matrix_is_symmetric_with_a_zero_diagonal(times: TravelTimes) -> None:
 
 
 def test_sites_join_their_place_by_an_access_leg(make_scenario: ScenarioMaker) -> None:
-    from conftest import SITES
+    from helpers import SITES
     sites = SITES.replace("cells_b,Cells B,CellCo,battery,b,30.0,120.4", "cells_b,Cells B,CellCo,battery,b,30.1,120.4")
     times = TravelTimes.for_scenario(make_scenario({"sites.csv": sites}))
     access = float(haversine_km(30.0, 120.4, 30.1, 120.4))  # detour 1, 60 km/h: a km a minute
@@ -100,7 +93,7 @@ def test_a_disconnected_place_has_no_route(make_scenario: ScenarioMaker) -> None
 def test_unknown_and_ambiguous_names_and_modes(times: TravelTimes) -> None:
     with pytest.raises(NameLookupError, match="no place or site is called 'Omega'"):
         times.route("Omega", "a")
-    with pytest.raises(ArgumentError, match="unknown mode 'boat'"):
+    with pytest.raises(ArgumentError, match="mode: unknown mode 'boat'"):
         times.engine("boat")  # type: ignore[arg-type]
 
 
@@ -113,14 +106,14 @@ def test_the_networkx_graph_holds_every_edge_with_its_minutes(times: TravelTimes
 
 
 def test_links_are_inferred_when_none_are_given(make_scenario: ScenarioMaker) -> None:
-    from conftest import TOML
+    from helpers import TOML
     folder = make_scenario({"scenario.toml": TOML.replace('links = "links.csv"\n', ""), "links.csv": None})
     network = build_network(load_scenario(folder))
     road = network.edges[network.edges["kind"] == "road"]
     assert sorted(zip(road["u"], road["v"], strict=True)) == [("a", "b"), ("b", "c"), ("c", "d")]
     assert not network.has_mode("rail")
     times = TravelTimes(network)
-    with pytest.raises(ArgumentError, match="no rail links"):
+    with pytest.raises(ArgumentError, match="mode: this scenario has no rail links"):
         times.route("a", "b", "rail")
     assert times.route("a", "d").minutes == pytest.approx(3 * C_TO_D_KM)  # detour 1, 1 km/min
 
@@ -137,13 +130,30 @@ def test_gabriel_links_drop_long_hull_edges_and_stay_connected() -> None:
 
 
 def test_a_budget_below_the_terminal_minutes_reaches_only_the_origin(make_scenario: ScenarioMaker) -> None:
-    from conftest import TOML
+    from helpers import TOML
     toml = TOML.replace("terminal_minutes = 0", "terminal_minutes = 15", 1)
     times = TravelTimes.for_scenario(make_scenario({"scenario.toml": toml}))
     # even the plant in the same city is a trip, and every trip pays its 15 terminal minutes
     assert times.minutes_from("a", cutoff=10).to_dict() == {"a": 0.0}
-    assert times.reach("a", hours=0.1).empty
-    assert times.reach("a", hours=0.25).index.tolist() == ["plant_a"]
+    assert reached_sites(Query(times, hours=0.1), "a").empty
+    assert reached_sites(Query(times, hours=0.25), "a").index.tolist() == ["plant_a"]
     minutes, nearest = times.nearest_by_category(cutoff=10)
     assert np.isnan(minutes.loc["a", "assembly"]) and pd.isna(nearest.loc["a", "assembly"])
     assert minutes.loc["plant_a", "assembly"] == 0.0 and nearest.loc["plant_a", "assembly"] == "plant_a"
+
+
+def test_without_closes_links_places_and_sites_and_leaves_the_original(times: TravelTimes) -> None:
+    closed = times.without(times.removals(["R2"]))
+    assert closed.route("a", "c").minutes == pytest.approx(200.0)  # the slow road
+    assert times.route("a", "c").minutes == pytest.approx(150.0)
+    no_beta = times.without(times.removals("Beta"))
+    assert "cells_b" not in no_beta.scenario.sites.index and "b" not in no_beta.scenario.places.index
+    assert no_beta.route("a", "d").minutes == pytest.approx(260.0)  # round b: a-c slow, then c-d
+    assert "cells_b" in times.scenario.sites.index
+
+
+def test_a_closed_edge_keeps_a_parallel_one(make_scenario: ScenarioMaker) -> None:
+    links = LINKS + "a,b,road,150,,R1 old,test\n"
+    times = TravelTimes.for_scenario(make_scenario({"links.csv": links}))
+    closed = times.without(times.removals(["road:a-b"]))  # the first a-b link, 100 km
+    assert closed.route("a", "b").minutes == pytest.approx(150.0)
