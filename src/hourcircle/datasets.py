@@ -9,6 +9,8 @@ Examples
 True
 >>> sorted(p.name for p in available())[:1]
 ['yrd_nev']
+>>> locate("china") == bundled("china_nev")
+True
 >>> category_names()["battery"]
 '动力电池'
 """
@@ -21,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 DEFAULT = "yrd_nev"
+NAMES = {"yrd": "yrd_nev", "china": "china_nev"}  # short names users may give for the bundled scenarios
 
 
 def data_root() -> Path:
@@ -51,6 +54,26 @@ def bundled(name: str = DEFAULT) -> Path:
         Its folder (it may not exist: see :func:`available`).
     """
     return data_root() / name
+
+
+def locate(text: str | Path) -> Path:
+    """The scenario a user names: an existing path, else a bundled scenario by name.
+
+    Parameters
+    ----------
+    text : str or pathlib.Path
+        A folder, a ``.toml`` file, or a bundled scenario's name (``yrd``, ``china``,
+        ``yrd_nev``, ``china_nev``).
+
+    Returns
+    -------
+    pathlib.Path
+        The path (which may not exist, when it names nothing).
+    """
+    path = Path(text)
+    if path.exists() or str(text) not in {*NAMES, *NAMES.values()}:
+        return path
+    return bundled(NAMES.get(str(text), str(text)))
 
 
 def available() -> list[Path]:

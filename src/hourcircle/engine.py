@@ -216,6 +216,38 @@ class Engine:
         found = np.atleast_2d(dijkstra(self.matrix, directed=True, indices=org, limit=_limit(cutoff)))
         return np.asarray(found[:, self._rank])
 
+    def trees(self, origins: Indices, cutoff: float | None = None) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """Shortest-path trees from several origins.
+
+        Parameters
+        ----------
+        origins : array_like of int
+            Node numbers.
+        cutoff : float, optional
+            Search no farther.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Minutes, and each node's predecessor on its fastest route from the origin (-1 for
+            the origin and for nodes not reached); origins (rows) by nodes (columns).
+
+        Examples
+        --------
+        >>> e = Engine(np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([10.0, 10.0, 30.0]), 3)
+        >>> minutes, before = e.trees([0])
+        >>> minutes.tolist(), before.tolist()
+        ([[0.0, 10.0, 20.0]], [[-1, 0, 1]])
+        """
+        org = self._inside(origins)
+        if org.size == 0:
+            return np.empty((0, self.n_nodes)), np.empty((0, self.n_nodes), dtype=np.int64)
+        found, before = dijkstra(self.matrix, directed=True, indices=org, limit=_limit(cutoff),
+                                 return_predecessors=True)
+        inner = np.atleast_2d(before)[:, self._rank].astype(np.int64)
+        return (np.asarray(np.atleast_2d(found)[:, self._rank]),
+                np.where(inner < 0, -1, self._order[np.maximum(inner, 0)]))
+
     def _inside(self, nodes: Indices) -> NDArray[np.int64]:
         return self._rank[np.asarray(nodes, dtype=np.int64)]
 

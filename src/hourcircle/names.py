@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import defaultdict
 
 import pandas as pd
@@ -50,10 +51,11 @@ def compact(text: str) -> str:
 
     Examples
     --------
-    >>> compact("Hangzhou Bay-Bridge (G92)")
-    'hangzhoubaybridgeg92'
+    >>> compact("Hangzhou Bay-Bridge (G92)"), compact("Ürümqi")
+    ('hangzhoubaybridgeg92', 'urumqi')
     """
-    return _IGNORED.sub("", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return _IGNORED.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def normalise(text: str) -> str:

@@ -1,18 +1,20 @@
 """Build the multi-modal travel network of a scenario.
 
-Nodes are places and sites; edges are road and rail links between places, inferred road
-links when a scenario gives none, rail feeders for places without a station, and an access
-leg from every site to its place. Each edge carries its minutes for every profile that may
-use it (``minutes_truck``, ``minutes_car``, ``minutes_rail``; missing where it may not).
+Nodes are places, sites and road nodes; edges are the roads of :mod:`hourcircle.roads`, an
+access leg from every place and site to the road node it joins (road modes), a station leg
+from every site to its place (rail), rail links between places, and rail estimates for
+places no timetable serves (:mod:`hourcircle.rail_gaps`). Each edge carries its minutes for
+every profile that may use it (``minutes_truck``, ``minutes_car``, ``minutes_rail``; NaN
+where it may not).
 
 Examples
 --------
 >>> from hourcircle.datasets import bundled
 >>> from hourcircle.io import load_scenario
 >>> net = build_network(load_scenario(bundled()))
->>> net.graph.nodes["hefei"]["kind"]
+>>> net.nodes.loc["hefei", "kind"]
 'place'
->>> set(net.edges["kind"]) >= {"road", "rail", "access"}
+>>> set(net.edges["kind"]) >= {"road", "rail", "access", "station"}
 True
 """
 
@@ -26,20 +28,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.spatial import Delaunay, QhullError, cKDTree
+from scipy.sparse.csgraph import dijkstra
 
 from hourcircle import rail_gaps
-from hourcircle.geo import haversine_km, project_km
+from hourcircle.geo import haversine_km
 from hourcircle.io import Scenario
-from hourcircle.rail_gaps import LINK_COLUMNS
+from hourcircle.roads import Roads, build_roads, link_table, with_link_ids
 from hourcircle.settings import PROFILES, ProfileName, TravelSettings
 
 if TYPE_CHECKING:
     import networkx as nx
 
 ROAD_KINDS = ("road", "access")
-RAIL_KINDS = ("rail", "rail_estimate", "rail_feeder", "access")
+RAIL_KINDS = ("rail", "rail_estimate", "rail_feeder", "station")
+FEEDER_SEARCH_KM = 400.0  # how far a feeder looks for a station by road
 
 
 @dataclass(frozen=True)
@@ -54,15 +58,19 @@ class TravelNetwork:
     scenario : Scenario
         What the network was built from.
     nodes : pandas.DataFrame
-        Places and sites, indexed by id: ``kind, name, category, place_id, lat, lon``.
+        Places, sites and road nodes, indexed by id: ``kind, name, category, place_id, lat, lon``.
     edges : pandas.DataFrame
         ``u, v, kind, name, km, minutes, estimated, link``, ``geodesic_km`` and, per profile,
         ``minutes_<profile>`` and ``km_<profile>`` (NaN where the profile may not use it).
+    roads : Roads
+        Where the roads came from, how places and sites join them, segments and named
+        infrastructure.
     """
 
     scenario: Scenario
     nodes: pd.DataFrame
     edges: pd.DataFrame
+    roads: Roads
 
     @cached_property
     def graph(self) -> nx.MultiGraph[str]:
@@ -89,7 +97,16 @@ class TravelNetwork:
         bool
             True when a road link (for truck and car) or a rail link (for rail) exists.
         """
-        return bool((self.edges["kind"] == ("rail" if mode == "rail" else "road")).any())
+        return ("rail" if mode == "rail" else "road") in self._kinds
+
+    @cached_property
+    def link_ids(self) -> frozenset[str]:
+        """Every link id a removal may name (``road:a-b``, ``rail:a-b``, ``seg:12``)."""
+        return frozenset(self.edges["link"].dropna().astype(str))
+
+    @cached_property
+    def _kinds(self) -> frozenset[str]:
+        return frozenset(self.edges["kind"].astype(str).unique())
 
     def without(self, blocked: NDArray[np.bool_], places: Collection[str] = (),
                 sites: Collection[str] = ()) -> TravelNetwork:
@@ -109,74 +126,28 @@ class TravelNetwork:
         """
         scenario = dataclasses.replace(self.scenario, places=self.scenario.places.drop(index=list(places)),
                                        sites=self.scenario.sites.drop(index=list(sites)))
-        return TravelNetwork(scenario, self.nodes, self.edges[~blocked].reset_index(drop=True))
+        return TravelNetwork(scenario, self.nodes, self.edges[~blocked].reset_index(drop=True), self.roads)
 
 
-def _node_table(scenario: Scenario) -> pd.DataFrame:
+def _node_table(scenario: Scenario, roads: Roads) -> pd.DataFrame:
     places = scenario.places.assign(kind="place", category=None, place_id=scenario.places.index)
     sites = scenario.sites.assign(kind="site")
+    road = roads.nodes.assign(kind="road", name=None, category=None, place_id=None)
     columns = ["kind", "name", "category", "place_id", "lat", "lon"]
-    nodes = pd.concat([places[columns], sites[columns]])
+    nodes = pd.concat([places[columns], sites[columns], road[columns]])
     nodes.index.name = "node"
     return nodes
 
 
-def gabriel_links(lat: NDArray[np.float64], lon: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Pairs (i, j) of a road-like graph over points: the Gabriel graph of their triangulation.
-
-    An edge of the Delaunay triangulation stays when no other point lies in the circle on it
-    as diameter. The graph is connected and planar, and drops the long hull edges a triangulation adds.
-
-    Parameters
-    ----------
-    lat, lon : numpy.ndarray
-        The points, in degrees.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(m, 2)`` array of point positions, one row per link.
-    """
-    xy = project_km(lat, lon)
-    n = len(xy)
-    if n < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    try:
-        simplices = Delaunay(xy).simplices
-    except (QhullError, ValueError):  # fewer than 3 points, or all on one line: chain them
-        order = np.lexsort((xy[:, 1], xy[:, 0]))
-        return np.column_stack([order[:-1], order[1:]]).astype(np.int64)
-    pairs = np.vstack([simplices[:, [0, 1]], simplices[:, [1, 2]], simplices[:, [0, 2]]])
-    pairs = np.unique(np.sort(pairs, axis=1), axis=0)
-    middle = (xy[pairs[:, 0]] + xy[pairs[:, 1]]) / 2
-    radius = np.linalg.norm(xy[pairs[:, 0]] - xy[pairs[:, 1]], axis=1) / 2
-    nearest, _ = cKDTree(xy).query(middle, k=1)
-    return np.asarray(pairs[nearest >= radius * (1 - 1e-9)], dtype=np.int64)
-
-
-def _inferred_road_links(places: pd.DataFrame) -> pd.DataFrame:
-    pairs = gabriel_links(places["lat"].to_numpy(), places["lon"].to_numpy())
-    ids = places.index.to_numpy()
-    return pd.DataFrame({"u": ids[pairs[:, 0]], "v": ids[pairs[:, 1]], "kind": "road",
-                         "name": "inferred", "km": np.nan, "minutes": np.nan, "estimated": True})
-
-
-def _given_links(scenario: Scenario) -> pd.DataFrame:
-    """The scenario's links; road links are inferred when it gives none."""
-    given = pd.DataFrame(columns=LINK_COLUMNS)
-    if scenario.links is not None and not scenario.links.empty:
-        given = scenario.links.rename(columns={"from_place": "u", "to_place": "v", "mode": "kind"})
-        given = given.assign(estimated=given["km"].isna() & given["minutes"].isna())[LINK_COLUMNS]
-    if not (given["kind"] == "road").any():
-        inferred = _inferred_road_links(scenario.places)
-        given = inferred if given.empty else pd.concat([given, inferred], ignore_index=True)
-    return given
-
-
-def _access_legs(scenario: Scenario) -> pd.DataFrame:
+def _legs(scenario: Scenario, roads: Roads) -> pd.DataFrame:
+    """Access legs (place or site to its road node) and station legs (site to its place)."""
+    joins = roads.joins[roads.joins.index != roads.joins["node"]]
+    access = pd.DataFrame({"u": joins.index, "v": joins["node"].to_numpy(), "kind": "access", "name": "access",
+                           "km": np.nan, "minutes": np.nan, "estimated": True})
     sites = scenario.sites
-    return pd.DataFrame({"u": sites.index, "v": sites["place_id"].to_numpy(), "kind": "access",
-                         "name": "access", "km": np.nan, "minutes": np.nan, "estimated": True})
+    station = pd.DataFrame({"u": sites.index, "v": sites["place_id"].to_numpy(), "kind": "station",
+                            "name": "to the station", "km": np.nan, "minutes": np.nan, "estimated": True})
+    return pd.concat([access, station], ignore_index=True)
 
 
 def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFrame:
@@ -190,6 +161,7 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFram
     given_km = out["km"].to_numpy(dtype=np.float64)
     given_minutes = out["minutes"].to_numpy(dtype=np.float64)
     geodesic = out["geodesic_km"].to_numpy(dtype=np.float64)
+    leg = np.isin(kind, ("access", "station"))
     for name in PROFILES:
         road = travel.road(name)
         km = np.where(np.isnan(given_km), geodesic * road.detour, given_km)
@@ -203,7 +175,7 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFram
             moving = np.where(kind == "rail_feeder", given_minutes, by_train)
         else:
             moving = np.where(np.isnan(given_minutes), km / road.speed_kmh * 60, given_minutes)
-        minutes = np.where(kind == "access", access, moving)
+        minutes = np.where(leg, access, moving)
         usable = np.isin(kind, RAIL_KINDS if name == "rail" else ROAD_KINDS)
         out[f"minutes_{name}"] = np.where(usable, minutes, np.nan)
         out[f"km_{name}"] = np.where(usable, km, np.nan)
@@ -211,20 +183,25 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFram
 
 
 def _with_geodesic(edges: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
-    ends = [nodes.loc[edges[end], ["lat", "lon"]].to_numpy() for end in ("u", "v")]
+    ends = [nodes.loc[edges[end], ["lat", "lon"]].to_numpy(dtype=np.float64) for end in ("u", "v")]
     return edges.assign(geodesic_km=haversine_km(ends[0][:, 0], ends[0][:, 1], ends[1][:, 0], ends[1][:, 1]))
 
 
-def _with_link_ids(edges: pd.DataFrame) -> pd.DataFrame:
-    """Name every road and rail link ``mode:from-to`` (``#2`` on a repeat) so a user can remove it.
+def _road_km(nodes: pd.DataFrame, edges: pd.DataFrame, detour: float, origins: pd.Index,
+             targets: pd.Index) -> pd.DataFrame:
+    """Road km (access legs included) from origin places to target places.
 
-    Derived edges (estimated stops, feeders, access legs) get none.
+    Searched no farther than :data:`FEEDER_SEARCH_KM`.
     """
-    given = edges["kind"].isin(["road", "rail"])
-    ids = edges["kind"] + ":" + edges["u"].astype(str) + "-" + edges["v"].astype(str)
-    repeat = ids.groupby(ids).cumcount()
-    ids = ids.where(repeat == 0, ids + "#" + (repeat + 1).astype(str))
-    return edges.assign(link=ids.where(given, None))
+    if origins.empty or targets.empty:
+        return pd.DataFrame(index=origins, columns=targets, dtype=float)
+    road = edges[edges["kind"].isin(ROAD_KINDS)]
+    km = road["km"].fillna(road["geodesic_km"] * detour).to_numpy(dtype=np.float64)
+    u, v = nodes.index.get_indexer(pd.Index(road["u"])), nodes.index.get_indexer(pd.Index(road["v"]))
+    n = len(nodes)
+    graph = sp.coo_array((np.r_[km, km], (np.r_[u, v], np.r_[v, u])), shape=(n, n)).tocsr()
+    found = dijkstra(graph, indices=nodes.index.get_indexer(origins), limit=FEEDER_SEARCH_KM)
+    return pd.DataFrame(np.atleast_2d(found)[:, nodes.index.get_indexer(targets)], index=origins, columns=targets)
 
 
 def build_network(scenario: Scenario) -> TravelNetwork:
@@ -233,19 +210,28 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     Parameters
     ----------
     scenario : Scenario
-        Places, sites, links (or none: road links are then inferred) and profiles.
+        Places, sites, links, roads settings and profiles.
 
     Returns
     -------
     TravelNetwork
         Nodes and edges with minutes per profile.
+
+    Raises
+    ------
+    InputError
+        If the roads cannot be built (see :func:`hourcircle.roads.build_roads`).
     """
-    nodes = _node_table(scenario)
-    links = _with_geodesic(_given_links(scenario), nodes)
-    rail = links[links["kind"] == "rail"]
-    road = links[links["kind"] == "road"]
-    road = road.assign(km=road["km"].fillna(road["geodesic_km"] * scenario.travel.car.detour))
-    stops = rail_gaps.corridor_stops(scenario.places, road, rail)
-    added = [stops, rail_gaps.feeders(scenario.places, road, rail, scenario.travel.car, stops), _access_legs(scenario)]
-    edges = pd.concat([links, *(_with_geodesic(p, nodes) for p in added if not p.empty)], ignore_index=True)
-    return TravelNetwork(scenario, nodes, _profile_minutes(_with_link_ids(edges), scenario.travel))
+    roads = build_roads(scenario)
+    nodes = _node_table(scenario, roads)
+    road = _with_geodesic(pd.concat([roads.edges, _legs(scenario, roads)], ignore_index=True), nodes)
+    rail_links = link_table(scenario.links, "rail")
+    rail = _with_geodesic(with_link_ids(rail_links), nodes) if len(rail_links) else rail_links
+    stops = rail_gaps.corridor_stops(scenario.places, rail)
+    needing = rail_gaps.unserved(scenario.places, rail).difference(pd.Index(stops["u"]))
+    served = scenario.places.index.difference(rail_gaps.unserved(scenario.places, rail))
+    feeders = rail_gaps.feeders(_road_km(nodes, road, scenario.travel.car.detour, needing, served), scenario.travel.car)
+    estimates = [_with_geodesic(part.assign(link=None), nodes) for part in (stops, feeders) if len(part)]
+    edges = pd.concat([road, *([rail] if len(rail) else []), *estimates], ignore_index=True)
+    edges["link"] = edges["link"].where(edges["kind"].isin(["road", "rail"]), None)
+    return TravelNetwork(scenario, nodes, _profile_minutes(edges, scenario.travel), roads)

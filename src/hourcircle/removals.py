@@ -10,14 +10,17 @@ Examples
 >>> from hourcircle.traveltimes import TravelTimes
 >>> times = TravelTimes.for_scenario(bundled())
 >>> bridge, = times.removals(["Hangzhou Bay Bridge"])
->>> bridge.kind, bridge.links
-('link', ('road:jiaxing-ningbo', 'road:shanghai-ningbo'))
+>>> bridge.kind, len(bridge.links) > 0
+('link', True)
+>>> times.removals(["Sutong"])[0].links
+('road:suzhou_js-nantong',)
 >>> times.removals("合肥")[0].kind
 'place'
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,6 +29,7 @@ import pandas as pd
 from hourcircle.errors import AmbiguousNameError, ArgumentError, NameLookupError
 from hourcircle.io import Scenario
 from hourcircle.names import NameIndex, compact
+from hourcircle.network import TravelNetwork
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class Removal:
         What is removed.
     places, sites, links : tuple of str
         The place ids, site ids and link ids it takes away.
+    names : tuple of str
+        The names of the links and infrastructure it closes, when named by name.
     """
 
     label: str
@@ -47,6 +53,20 @@ class Removal:
     places: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """What the removal takes away, in a few words.
+
+        Returns
+        -------
+        str
+            E.g. ``place hefei``, ``site byd_hefei``, ``Hangzhou Bay Bridge (1 link)``.
+        """
+        if self.kind != "link":
+            return f"{self.kind} {self.label}"
+        count = f"{len(self.links)} link{'' if len(self.links) == 1 else 's'}"
+        return f"{'; '.join(self.names)} ({count})" if self.names else f"{', '.join(self.links)}"
 
     @classmethod
     def of_place(cls, scenario: Scenario, place: str) -> Removal:
@@ -84,29 +104,77 @@ class Removal:
         return cls(site, "site", sites=(site,))
 
 
-def _links_named(edges: pd.DataFrame, text: str) -> Removal | None:
-    """The link whose id is ``text``, or every link whose name contains it (compacted)."""
-    links = edges.dropna(subset=["link"])
-    if text in set(links["link"]):
+MAX_NAMED = 6  # a text naming more things than this is refused, with what it names
+
+
+def named_links(network: TravelNetwork) -> pd.DataFrame:
+    """Everything a removal can name: named infrastructure, and links that carry a name.
+
+    Parameters
+    ----------
+    network : TravelNetwork
+        The network.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name`` and ``links`` (the link ids it closes), one row per named thing.
+    """
+    infrastructure = network.roads.infrastructure[["name", "links"]]
+    links = network.edges.dropna(subset=["link", "name"])
+    links = links[~links["link"].astype(str).str.startswith("seg:")]
+    by_link = pd.DataFrame({"name": links["name"].astype(str), "links": [(str(k),) for k in links["link"]]})
+    return pd.concat([infrastructure, by_link], ignore_index=True)
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", text.casefold())) + " "
+
+
+def _contains(name: str, text: str) -> bool:
+    """Whether a name contains a text: as whole words, or anywhere for text with no word breaks.
+
+    ``G15`` is not in ``G1522``; Chinese text has no word breaks.
+
+    >>> _contains("G15 Shenhai", "g15"), _contains("G1522 Changtai", "G15"), _contains("苏通长江大桥", "苏通")
+    (True, False, True)
+    """
+    if text.isascii():
+        return _words(text) in _words(name)
+    return compact(text) in compact(name)
+
+
+def _links_named(network: TravelNetwork, text: str) -> Removal | None:
+    """The link whose id is ``text``, or everything whose name contains it (compacted).
+
+    An exact name wins. A bridge so closes on every link that crosses it.
+    """
+    if text in network.link_ids:
         return Removal(text, "link", links=(text,))
     wanted = compact(text)
     if not wanted:
         return None
-    named = links.dropna(subset=["name"])
-    hits = named[named["name"].astype(str).map(compact).str.contains(wanted, regex=False)]
-    return Removal(text, "link", links=tuple(sorted(hits["link"]))) if len(hits) else None
+    named = named_links(network)
+    exact = named[named["name"].map(compact) == wanted]
+    hits = exact if len(exact) else named[named["name"].map(lambda name: _contains(str(name), text))]
+    if hits.empty:
+        return None
+    distinct = list(dict.fromkeys(hits["name"]))
+    if len(distinct) > MAX_NAMED:
+        shown = "; ".join(distinct[:MAX_NAMED])
+        raise ArgumentError("remove", f"{text!r} names {len(distinct)} links and crossings ({shown}; ...); "
+                                      "give more of one name, or its id")
+    return Removal(text, "link", links=tuple(sorted({link for links in hits["links"] for link in links})),
+                   names=tuple(distinct))
 
 
-def resolve_removals(scenario: Scenario, edges: pd.DataFrame, names: NameIndex,
-                     texts: str | Iterable[str]) -> tuple[Removal, ...]:
+def resolve_removals(network: TravelNetwork, names: NameIndex, texts: str | Iterable[str]) -> tuple[Removal, ...]:
     """Turn what a user typed into removals: a place or site by id or name, else links.
 
     Parameters
     ----------
-    scenario : Scenario
-        The places and sites.
-    edges : pandas.DataFrame
-        The network's edges, with ``link`` ids and ``name``.
+    network : TravelNetwork
+        The places, sites, links and named infrastructure.
     names : NameIndex
         Resolves place and site names.
     texts : str or iterable of str
@@ -120,8 +188,10 @@ def resolve_removals(scenario: Scenario, edges: pd.DataFrame, names: NameIndex,
     Raises
     ------
     ArgumentError
-        (parameter ``remove``) for a text that names nothing, or several places or sites.
+        (parameter ``remove``) for a text that names nothing, several places or sites, or more
+        than :data:`MAX_NAMED` links and crossings.
     """
+    scenario = network.scenario
     removals = []
     for text in [texts] if isinstance(texts, str) else list(texts):
         try:
@@ -129,7 +199,7 @@ def resolve_removals(scenario: Scenario, edges: pd.DataFrame, names: NameIndex,
         except AmbiguousNameError as error:
             raise ArgumentError("remove", str(error)) from None
         except NameLookupError as error:
-            links = _links_named(edges, text)
+            links = _links_named(network, text)
             if links is None:
                 raise ArgumentError("remove", f"{error}, and no link's id or name contains it") from None
             removals.append(links)

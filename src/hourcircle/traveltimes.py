@@ -19,31 +19,33 @@ True
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.spatial import cKDTree
 
 from hourcircle.engine import Engine, Indices
 from hourcircle.errors import ArgumentError, NoRouteError
+from hourcircle.geo import project_km
 from hourcircle.io import Scenario, load_scenario
 from hourcircle.names import NameIndex
 from hourcircle.network import TravelNetwork, build_network
 from hourcircle.removals import Removal, resolve_removals
 from hourcircle.settings import PROFILES, ProfileName
 
-ROUTE_KEYS = ("from", "to", "mode", "minutes", "km", "route", "links", "kinds")
+PROJECTION_LAT = 30.0  # planar km for "the nearest place" are good enough at any Chinese latitude
+ROUTE_KEYS = ("from", "to", "mode", "minutes", "km", "parts", "legs", "estimated")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Route:
-    """A fastest route.
+    """A fastest route, door to door, with its minutes itemised.
 
     Parameters
     ----------
@@ -51,31 +53,97 @@ class Route:
         Node ids.
     mode : {"truck", "car", "rail"}
         The profile.
-    minutes, km : float
-        Totals (terminal or station minutes included).
+    minutes : float
+        Door to door: the network's minutes plus the trip's fixed minutes.
     nodes : list of str
         The nodes passed, origin first.
-    links : list of str
-        The name of each edge taken.
-    kinds : list of str
-        Each edge's kind: ``road``, ``rail``, ``access``, or the estimates ``rail_estimate``
-        (a stop a timetable lacks) and ``rail_feeder`` (a road leg to a station); see
-        :mod:`hourcircle.rail_gaps`.
+    hops : pandas.DataFrame
+        One row per edge taken: ``kind, name, km, minutes, estimated`` and ``to``, the node it
+        ends at (a road node is described by the nearest place: ``near Wuxi``). Kinds: ``road``,
+        ``access`` (a place or site to its road), ``station`` (a site to its station), ``rail``,
+        and the estimates ``rail_estimate`` (a stop a timetable lacks) and ``rail_feeder`` (a road
+        leg to a station); see :mod:`hourcircle.rail_gaps`.
+    fixed_minutes : float
+        The trip's fixed minutes: terminal minutes by road, station minutes by rail.
+    boarding_minutes : float
+        Paid for every train taken (rail).
     """
 
     origin: str
     destination: str
     mode: ProfileName
     minutes: float
-    km: float
     nodes: list[str]
-    links: list[str]
-    kinds: list[str]
+    hops: pd.DataFrame
+    fixed_minutes: float = 0.0
+    boarding_minutes: float = 0.0
+
+    @property
+    def km(self) -> float:
+        """Total km."""
+        return float(self.hops["km"].sum())
+
+    @property
+    def links(self) -> list[str]:
+        """The name of each edge taken (``road`` for an unnamed road)."""
+        return [str(name) if isinstance(name, str) and name else str(kind)
+                for name, kind in zip(self.hops["name"], self.hops["kind"], strict=True)]
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kind of each edge taken."""
+        return self.hops["kind"].astype(str).tolist()
 
     @property
     def rides(self) -> int:
         """How many trains the route takes (each pays the rail profile's boarding minutes)."""
         return sum(kind == "rail" for kind in self.kinds)
+
+    @property
+    def estimated(self) -> bool:
+        """Whether any figure on the route is an estimate (a rail stop or feeder the timetable lacks)."""
+        return bool(self.hops["kind"].isin(["rail_estimate", "rail_feeder"]).any())
+
+    def parts(self) -> dict[str, float]:
+        """The route's minutes, itemised; they add up to :attr:`minutes`.
+
+        Returns
+        -------
+        dict of str to float
+            By road: ``driving``, ``access`` (to and from the roads), ``terminal`` (leaving
+            and entering city centres). By rail: ``train`` (in trains, timetable or estimated),
+            ``boarding`` (waiting for each train), ``station`` (to, through and from stations),
+            ``feeder`` (by road to a station the timetable serves), ``access`` (a site to its
+            city's station).
+        """
+        by_kind = self.hops.groupby("kind")["minutes"].sum()
+
+        def total(*kinds: str) -> float:
+            return float(sum(by_kind.get(kind, 0.0) for kind in kinds))
+
+        if self.mode != "rail":
+            return {"driving": total("road"), "access": total("access"), "terminal": self.fixed_minutes}
+        boarding = self.boarding_minutes * self.rides
+        return {"train": total("rail", "rail_estimate") - boarding, "boarding": boarding,
+                "station": self.fixed_minutes, "feeder": total("rail_feeder"), "access": total("station")}
+
+    def legs(self) -> pd.DataFrame:
+        """The route as legs: runs of edges of one kind and name (an unnamed road: near one place).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``kind, name, km, minutes, to`` per leg, ``to`` being the node where it ends.
+        """
+        hops = self.hops.assign(label=self.links)
+        # unnamed roads are told apart by the place they pass near
+        hops["where"] = hops["to"].where(hops["name"].isna() & (hops["kind"] == "road"), "")
+        keys = hops[["kind", "label", "where"]]
+        run = (keys != keys.shift()).any(axis=1).cumsum()
+        grouped = hops.groupby(run, sort=False)
+        return pd.DataFrame({"kind": grouped["kind"].first(), "name": grouped["label"].first(),
+                             "km": grouped["km"].sum(), "minutes": grouped["minutes"].sum(),
+                             "to": grouped["to"].last()}).reset_index(drop=True)
 
     def as_dict(self) -> dict[str, object]:
         """The route as JSON-ready values.
@@ -83,10 +151,14 @@ class Route:
         Returns
         -------
         dict
-            Keys :data:`ROUTE_KEYS`; minutes and km to 0.1.
+            Keys :data:`ROUTE_KEYS`: ``minutes`` door to door and ``km`` (to 0.1), ``parts``
+            (see :meth:`parts`), ``legs`` (see :meth:`legs`) and ``estimated``.
         """
+        legs = [{"kind": str(row["kind"]), "name": str(row["name"]), "km": round(float(row["km"]), 1),
+                 "minutes": round(float(row["minutes"]), 1), "to": str(row["to"])}
+                for row in self.legs().to_dict("records")]
         values = (self.origin, self.destination, self.mode, round(self.minutes, 1), round(self.km, 1),
-                  self.nodes, self.links, self.kinds)
+                  {k: round(v, 1) for k, v in self.parts().items()}, legs, self.estimated)
         return dict(zip(ROUTE_KEYS, values, strict=True))
 
     @staticmethod
@@ -412,20 +484,90 @@ class TravelTimes:
         if found is None:
             raise NoRouteError(f"no {mode} route from {source} to {target}")
         network_minutes, path = found
-        ids = [str(self.node_ids[k]) for k in path]
-        taken = self._fastest_edges(ids, mode)
-        minutes = network_minutes + (self.terminal_minutes(mode) if i != j else 0.0)
-        return Route(source, target, mode, minutes, float(taken[f"km_{mode}"].sum()), ids,
-                     taken["name"].astype(str).tolist(), taken["kind"].astype(str).tolist())
+        rows = self._fastest_edge_rows(np.asarray(path, dtype=np.int64), mode)
+        taken = self.network.edges.iloc[rows]
+        hops = pd.DataFrame({"kind": taken["kind"].to_numpy(), "name": taken["name"].to_numpy(),
+                             "km": taken[f"km_{mode}"].to_numpy(dtype=float),
+                             "minutes": taken[f"minutes_{mode}"].to_numpy(dtype=float),
+                             "estimated": taken["estimated"].to_numpy(dtype=bool),
+                             "to": self._describe(np.asarray(path[1:], dtype=np.int64))})
+        fixed = self.terminal_minutes(mode) if i != j else 0.0
+        boarding = self.scenario.travel.rail.boarding_minutes if mode == "rail" else 0.0
+        return Route(source, target, mode, network_minutes + fixed, [str(self.node_ids[k]) for k in path], hops,
+                     fixed, boarding)
 
-    def _fastest_edges(self, ids: list[str], mode: ProfileName) -> pd.DataFrame:
-        """For each hop of a path, the fastest ``mode`` edge between its two nodes (one join)."""
-        column = f"minutes_{mode}"
-        edges = self.network.edges.dropna(subset=[column])
-        ends = np.sort(edges[["u", "v"]].to_numpy(dtype=str), axis=1)
-        keyed = edges.assign(a=ends[:, 0], b=ends[:, 1]).sort_values(column).drop_duplicates(["a", "b"])
-        hops = np.sort(np.array(list(itertools.pairwise(ids)), dtype=str).reshape(-1, 2), axis=1)
-        return pd.DataFrame({"a": hops[:, 0], "b": hops[:, 1]}).merge(keyed, on=["a", "b"], how="left")
+    @cached_property
+    def _place_tree(self) -> tuple[Any, NDArray[Any]]:
+        places = self.scenario.places
+        return (cKDTree(project_km(places["lat"], places["lon"], origin_lat=PROJECTION_LAT)),
+                places["name"].astype(str).to_numpy())
+
+    def _describe(self, positions: NDArray[np.int64]) -> list[str]:
+        """Node ids, with road nodes described by the nearest place (``near Wuxi``)."""
+        nodes = self.network.nodes.iloc[positions]
+        labels = np.array(nodes.index.astype(str), dtype=object)
+        road = (nodes["kind"] == "road").to_numpy()
+        if road.any() and len(self.scenario.places):
+            tree, names = self._place_tree
+            near = tree.query(project_km(nodes["lat"][road], nodes["lon"][road], origin_lat=PROJECTION_LAT))[1]
+            labels[road] = ["near " + name for name in names[near]]
+        return [str(label) for label in labels]
+
+    @cached_property
+    def _fastest_by_pair(self) -> dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]]:
+        """Per profile: node-pair keys, sorted, and the row of the fastest edge of each pair."""
+        found: dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]] = {}
+        for mode, arrays in self._edge_arrays.items():
+            key = self._pairs[mode][0]
+            order = np.lexsort((arrays.minutes, key))
+            first = np.r_[True, key[order][1:] != key[order][:-1]]
+            found[mode] = (key[order][first], arrays.rows[order][first])
+        return found
+
+    def _fastest_edge_rows(self, path: NDArray[np.int64], mode: ProfileName) -> NDArray[np.int64]:
+        """For each hop of a node path, the row of the fastest ``mode`` edge between its two nodes."""
+        return self.edges_between(path[:-1], path[1:], mode)
+
+    def edges_between(self, tails: Indices, heads: Indices, mode: ProfileName = "truck") -> NDArray[np.int64]:
+        """The fastest edge a profile may use between each of several pairs of nodes.
+
+        Parameters
+        ----------
+        tails, heads : array_like of int
+            Node positions, pair by pair; each pair must be joined by an edge.
+        mode : {"truck", "car", "rail"}, default "truck"
+            The profile.
+
+        Returns
+        -------
+        numpy.ndarray
+            Each pair's edge, as a row of the network's edges.
+        """
+        self._check_mode(mode)
+        keys, rows = self._fastest_by_pair[mode]
+        a, b = np.asarray(tails, dtype=np.int64), np.asarray(heads, dtype=np.int64)
+        n = len(self.node_ids)
+        return np.asarray(rows[np.searchsorted(keys, np.minimum(a, b) * n + np.maximum(a, b))], dtype=np.int64)
+
+    def node_trees(self, origins: Indices, mode: ProfileName = "truck",
+                   cutoff: float | None = None) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """Network minutes (no terminal minutes) and shortest-path trees from origins.
+
+        Parameters
+        ----------
+        origins : array_like of int
+            Node positions.
+        mode : {"truck", "car", "rail"}, default "truck"
+            The profile.
+        cutoff : float, optional
+            Search no farther.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Minutes and each node's predecessor (-1: the origin, or not reached); origins by nodes.
+        """
+        return self.engine(mode).trees(origins, cutoff)
 
     def trip_minutes(self, origins: Sequence[str], destinations: Sequence[str],
                      mode: ProfileName = "truck") -> NDArray[np.float64]:
@@ -518,7 +660,7 @@ class TravelTimes:
         ArgumentError
             (parameter ``remove``) for a text that names nothing, or several places.
         """
-        return resolve_removals(self.scenario, self.network.edges, self.names, texts)
+        return resolve_removals(self.network, self.names, texts)
 
     @cached_property
     def _edges_by_link(self) -> dict[object, list[int]]:

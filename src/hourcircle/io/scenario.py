@@ -18,9 +18,9 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field, ValidationError
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
 from hourcircle.io.csvfile import read_csv
-from hourcircle.io.tables import LINKS, PLACES, SITES, TableSpec, parse_table
+from hourcircle.io.tables import INFRASTRUCTURE, LINKS, PLACES, SITES, TableSpec, parse_table
 from hourcircle.settings import PROFILES, RailProfile, RoadProfile, StrictModel, TravelSettings
 
 SCENARIO_FILE = "scenario.toml"
@@ -49,6 +49,8 @@ class ScenarioSection(StrictModel):
         The CSV files.
     links : str, optional
         The links file.
+    infrastructure : str, optional
+        The file naming bridges, tunnels and corridors by their two ends.
     """
 
     name: str = Field(min_length=1)
@@ -56,6 +58,25 @@ class ScenarioSection(StrictModel):
     places: str = "places.csv"
     sites: str = "sites.csv"
     links: str | None = None
+    infrastructure: str | None = None
+
+
+class RoadsSection(StrictModel):
+    """``[roads]`` of ``scenario.toml``: where the road network comes from.
+
+    Parameters
+    ----------
+    source : {"osm", "links", "inferred"}, optional
+        ``osm``: OpenStreetMap major roads (``links.csv`` road rows are patches); ``links``:
+        the road rows of ``links.csv`` are the network; ``inferred``: links between
+        neighbouring places. Default: ``links`` when ``links.csv`` has road rows, else
+        ``inferred``.
+    margin_km : float, default 100
+        How far beyond the places and sites the OpenStreetMap roads are kept.
+    """
+
+    source: Literal["osm", "links", "inferred"] | None = None
+    margin_km: float = Field(default=100.0, ge=0, le=2000, allow_inf_nan=False)
 
 
 class ProductSection(StrictModel):
@@ -104,11 +125,14 @@ class ScenarioDocument(StrictModel):
         ``[product]``.
     travel : TravelSection
         ``[travel]``.
+    roads : RoadsSection
+        ``[roads]``.
     """
 
     scenario: ScenarioSection
     product: ProductSection
     travel: TravelSection = Field(default_factory=TravelSection)
+    roads: RoadsSection = Field(default_factory=RoadsSection)
 
 
 @dataclass(frozen=True)
@@ -183,7 +207,15 @@ class Scenario:
     places, sites : pandas.DataFrame
         Indexed by ``place_id`` and ``site_id``.
     links : pandas.DataFrame or None
-        ``None`` when the scenario gives no links file (links are then inferred).
+        ``None`` when the scenario gives no links file.
+    roads : RoadsSection
+        Where the road network comes from (``source`` resolved).
+    infrastructure : pandas.DataFrame or None
+        Named bridges, tunnels and corridors by their two ends, with their ``row`` in the file.
+    files : dict of str to str
+        The file of each table (``places``, ``sites``, ...), as messages name it.
+    rows : dict of str to pandas.Series
+        For ``places`` and ``sites``: each id's row in its file.
     """
 
     name: str
@@ -194,6 +226,10 @@ class Scenario:
     places: pd.DataFrame
     sites: pd.DataFrame
     links: pd.DataFrame | None
+    roads: RoadsSection = field(default_factory=lambda: RoadsSection(source="inferred"))
+    infrastructure: pd.DataFrame | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, pd.Series] = field(default_factory=dict)
 
     def summary(self) -> str:
         """A few lines: counts of places, sites per category and links per mode.
@@ -402,13 +438,15 @@ def load_scenario(folder: str | Path) -> Scenario:
     InputError
         Listing every problem in every file, each with its file, row and column or key.
     """
-    folder = Path(folder)
-    if folder.is_file() and folder.name.endswith(".toml"):
-        folder = folder.parent
-    if not folder.is_dir():
-        raise InputError([Problem(str(folder), "scenario folder not found")])
-    label = SCENARIO_FILE
-    raw = _read_document(folder / SCENARIO_FILE, label)
+    path = Path(folder)
+    document_path = path / SCENARIO_FILE
+    if path.suffix == ".toml" and not path.is_dir():
+        document_path, path = path, path.parent
+    elif not path.is_dir():
+        raise InputError([Problem(str(path), "scenario folder not found")])
+    folder = path
+    label = document_path.name
+    raw = _read_document(document_path, label)
     problems: list[Problem] = []
     try:
         document: ScenarioDocument | None = ScenarioDocument.model_validate(raw)
@@ -417,7 +455,8 @@ def load_scenario(folder: str | Path) -> Scenario:
         problems += _document_problems(error, label, ScenarioDocument)
     given = raw.get("scenario")
     section: dict[str, Any] = given if isinstance(given, dict) else {}
-    files: dict[str, str | None] = {"places": "places.csv", "sites": "sites.csv", "links": None}
+    files: dict[str, str | None] = {"places": "places.csv", "sites": "sites.csv", "links": None,
+                                    "infrastructure": None}
     files |= {key: str(section[key]) for key in files if isinstance(section.get(key), str)}
     product = _product(raw.get("product"))
     problems += _weight_problems(raw.get("product"), label)
@@ -433,8 +472,14 @@ def load_scenario(folder: str | Path) -> Scenario:
     if files["links"] is not None:
         links, more = _read_table(folder, files["links"], LINKS)
         problems += more
+    infrastructure = None
+    if files["infrastructure"] is not None:
+        infrastructure, more = _read_table(folder, files["infrastructure"], INFRASTRUCTURE)
+        problems += more
     named_files = {k: v for k, v in files.items() if v is not None}
     problems += _cross_checks(places, sites, links, product, named_files, places_ok)
+    if document is not None:
+        problems += _roads_problems(document.roads, links, files["infrastructure"], label)
     if problems or document is None or product is None:
         raise InputError(problems)
 
@@ -447,7 +492,34 @@ def load_scenario(folder: str | Path) -> Scenario:
         places=_indexed(places, "place_id"),
         sites=_indexed(sites, "site_id"),
         links=None if links is None else links.drop(columns="row").reset_index(drop=True),
+        roads=_roads(document.roads, links),
+        infrastructure=None if infrastructure is None else infrastructure.reset_index(drop=True),
+        files=named_files,
+        rows={"places": places.set_index("place_id")["row"], "sites": sites.set_index("site_id")["row"]},
     )
+
+
+def _has_road_links(links: pd.DataFrame | None) -> bool:
+    return links is not None and bool((links["mode"] == "road").any())
+
+
+def _roads(section: RoadsSection, links: pd.DataFrame | None) -> RoadsSection:
+    """The roads section with its source resolved (``links`` when links.csv has road rows, else ``inferred``)."""
+    if section.source is not None:
+        return section
+    return section.model_copy(update={"source": "links" if _has_road_links(links) else "inferred"})
+
+
+def _roads_problems(section: RoadsSection, links: pd.DataFrame | None, infrastructure: str | None,
+                    label: str) -> list[Problem]:
+    source = _roads(section, links).source
+    if source == "links" and not _has_road_links(links):
+        return [Problem(label, "is 'links', but no links file with road rows is given; add road rows to "
+                               "links.csv, or use 'osm' or 'inferred'", key="roads.source")]
+    if infrastructure is not None and source != "osm":
+        return [Problem(label, f"an infrastructure file ({infrastructure}) is matched to OpenStreetMap roads: "
+                               "set [roads] source = 'osm', or leave the file out", key="scenario.infrastructure")]
+    return []
 
 
 def _indexed(frame: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -171,6 +171,31 @@ class LinkRow(StrictModel):
     source: str | None = None
 
 
+class InfrastructureRow(StrictModel):
+    """A row of ``infrastructure.csv``: a named crossing or road section by its two ends.
+
+    Parameters
+    ----------
+    name : str
+        What users call it (``Sutong Yangtze River Bridge``, ``G15 Ningbo-Taizhou``).
+    kind : {"bridge", "tunnel", "corridor"}
+        What it is.
+    lat1, lon1, lat2, lon2 : float
+        WGS-84 points on the road at or near its two ends; it is matched to the road edges on
+        the fastest path between them.
+    source : str, optional
+        Where the row's facts come from.
+    """
+
+    name: Text
+    kind: Literal["bridge", "tunnel", "corridor"]
+    lat1: Latitude
+    lon1: Longitude
+    lat2: Latitude
+    lon2: Longitude
+    source: str | None = None
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """A table's row model and the columns it requires and allows.
@@ -201,6 +226,7 @@ def _spec(model: type[StrictModel], required: tuple[str, ...]) -> TableSpec:
 PLACES = _spec(PlaceRow, ("place_id", "name", "name_zh", "province", "lat", "lon"))
 SITES = _spec(SiteRow, ("site_id", "name", "company", "category", "place_id", "lat", "lon"))
 LINKS = _spec(LinkRow, ("from_place", "to_place", "mode", "km"))
+INFRASTRUCTURE = _spec(InfrastructureRow, ("name", "kind", "lat1", "lon1", "lat2", "lon2"))
 
 _MESSAGES: dict[str, Callable[[Any], str]] = {
     "literal_error": lambda e: f"{e['input']!r} is not one of {e['ctx']['expected']}",
