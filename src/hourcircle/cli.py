@@ -45,7 +45,8 @@ def scenario_option(command: F) -> F:
         The same, with the option.
     """
     return click.option("--scenario", "scenario_path", type=click.Path(path_type=Path), default=None,
-                        help="Scenario folder (default: the bundled Yangtze River Delta dataset).")(command)
+                        help="Scenario folder or .toml file, or a bundled scenario: yrd (the default, the "
+                             "Yangtze River Delta) or china.")(command)
 
 
 def mode_option(command: F) -> F:
@@ -130,7 +131,7 @@ def _query(path: Path | None, hours: float | None = None, mode: str = "truck") -
     from hourcircle.query import Query
     from hourcircle.traveltimes import TravelTimes
 
-    times = TravelTimes.for_scenario(path or datasets.bundled())
+    times = TravelTimes.for_scenario(datasets.locate(path) if path else datasets.bundled())
     return Query(times, hours, mode)  # type: ignore[arg-type]
 
 
@@ -176,10 +177,16 @@ def validate(scenario: Path | None, scenario_path: Path | None) -> None:
     """Check a scenario's files and list every problem at once."""
     from hourcircle import datasets
     from hourcircle.io import load_scenario
+    from hourcircle.network import build_network
 
-    loaded = load_scenario(scenario or scenario_path or datasets.bundled())
+    given = scenario or scenario_path
+    loaded = load_scenario(datasets.locate(given) if given else datasets.bundled())
+    network = build_network(loaded)
     click.echo(loaded.summary())
-    click.echo("ok: no problems found")
+    click.echo(network.roads.summary())
+    for note in network.roads.notes():
+        click.echo(f"warning: {note}")
+    click.echo("ok: no problems found" + (f" ({len(network.roads.notes())} warnings)" if network.roads.notes() else ""))
 
 
 @cli.command()
@@ -204,10 +211,14 @@ def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Pa
         click.echo(json.dumps(route.as_dict(), ensure_ascii=False, indent=1))
         return
     h, m = divmod(round(route.minutes), 60)
-    click.echo(f"{route.origin} -> {route.destination} by {mode}: {route.minutes:.0f} min "
+    door = " door to door" if mode == "rail" else ""
+    click.echo(f"{route.origin} -> {route.destination} by {mode}: {route.minutes:.0f} min{door} "
                f"({h} h {m:02d}), {route.km:.0f} km")
-    for node, link in zip(route.nodes[1:], route.links, strict=True):
-        click.echo(f"  -> {node}  via {link}")
+    click.echo("  " + ", ".join(f"{name} {value:.0f} min" for name, value in route.parts().items() if value))
+    for leg in route.legs().to_dict("records"):
+        click.echo(f"  {leg['km']:7.1f} km {leg['minutes']:5.0f} min  {leg['name']}  -> {leg['to']}")
+    if route.estimated:
+        click.echo("  (estimated: a leg is a rail stop or station feeder the timetable lacks)")
 
 
 @cli.command()
@@ -240,7 +251,7 @@ def matrix(mode: str, fmt: str, out: Path | None, scenario_path: Path | None) ->
 def reach(origin: str, hours: float | None, mode: str, fmt: str, map_path: Path | None, km: float | None,
           tiles: str, offline: bool, scenario_path: Path | None) -> None:
     """Sites FROM reaches within the budget, grouped by category."""
-    from hourcircle.analysis.reach import count_bands, reached_sites, share_within
+    from hourcircle.analysis.reach import count_bands, population_bands, reached_sites, share_within
     from hourcircle.output import write_atomic
 
     basemap = _basemap(tiles, offline)
@@ -262,6 +273,10 @@ def reach(origin: str, hours: float | None, mode: str, fmt: str, map_path: Path 
     click.echo("\nsites reached per category, cumulative by hour:")
     categories = query.scenario.product.all_categories
     click.echo(count_bands(table, query.hours, categories).to_string())
+    people = population_bands(query, origin)
+    if people.iloc[-1] > 0:
+        click.echo("\npeople in the places reached (2020 census, whole prefectures whose seat is reached):")
+        click.echo("  " + "  ".join(f"{band} {value / 1e6:.1f} M" for band, value in people.items()))
     if share is not None:
         click.echo(f"\nshare of the scenario's suppliers within {km:g} km (geodesic) and {query.hours:g} h:")
         _print_frame(share, "table")
@@ -349,8 +364,7 @@ def disrupt(remove: tuple[str, ...], do_sweep: bool, hours: float | None, mode: 
         _print_frame(table.set_index(["plant", "category"]), fmt)
         return
     for removal in removals:
-        what = ", ".join(removal.links) if removal.kind == "link" else f"{removal.kind} {removal.label}"
-        click.echo(f"removed {removal.label!r}: {what}")
+        click.echo(f"removed {removal.label!r}: {removal.describe()}")
     lost, added, alternatives = impact(table)
     click.echo(f"{lost} plant-component pairs fall outside the budget; +{added:.0f} min to nearest suppliers; "
                f"{alternatives} alternatives lost\n")

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hourcircle.analysis.coverage import pair_table, supplier_minutes
@@ -151,9 +152,14 @@ def impact(table: pd.DataFrame) -> tuple[int, float, int]:
 class _Sweep:
     """The baseline of a sweep, and the damage of one removal measured against it.
 
-    Plants and suppliers are leaves (one access leg each), so the network is searched once
-    per *place* that has plants, and a plant's minutes are its place's plus its access leg.
-    ``trip`` holds plant x supplier trip minutes (terminal minutes included).
+    Plants and suppliers are leaves (one leg each into the network), so the network is
+    searched once per *origin*, the node a plant's leg joins, and a plant's minutes are its
+    origin's plus its leg. ``trip`` holds plant x supplier trip minutes (terminal minutes
+    included). A removal can change an origin's answers only if it cuts the origin's
+    shortest-path tree on the way to a supplier that counts (one within the budget, or the
+    nearest of its category): ``tree`` marks those edges. An origin it cuts is searched again,
+    no farther than its horizon (the farthest nearest supplier of its plants, or the budget),
+    and without that bound only when a category's nearest supplier moves beyond it.
     """
 
     def __init__(self, query: Query) -> None:
@@ -162,21 +168,22 @@ class _Sweep:
         self.budget = query.budget_minutes
         self.fixed = times.terminal_minutes(mode)
         arrays = times.edge_arrays(mode)
-        self.rows = arrays.rows
-        self.ends = (arrays.tails, arrays.heads)
-        self.minutes = arrays.minutes
-        edges = times.network.edges.iloc[arrays.rows]
+        edges = times.network.edges
         sites = query.scenario.sites.index
-        self.site_ends = np.asarray(edges["u"].isin(sites) | edges["v"].isin(sites))
+        self.at_site = np.asarray(edges["u"].isin(sites) | edges["v"].isin(sites))
         self.plant_ids = query.plants.index
-        access = edges[edges["kind"] == "access"].set_index("u")[f"minutes_{mode}"]
-        self.access = access.reindex(self.plant_ids).fillna(np.inf).to_numpy()
-        self.origins, self.row = np.unique(times.positions(query.plants["place_id"]), return_inverse=True)
+        self.categories = list(query.components)
         self.sites = query.suppliers
         self.site_pos = times.positions(self.sites.index)
         self.site_category = self.sites["category"].to_numpy()
-        self.categories = list(query.components)
-        self.dist = times.node_minutes(self.origins, mode)  # plant places x nodes
+        leg = pd.Series(arrays.heads, index=arrays.tails).groupby(level=0).first()  # a leaf's one leg
+        leg_minutes = pd.Series(arrays.minutes, index=arrays.tails).groupby(level=0).first()
+        plant_pos = times.positions(self.plant_ids)
+        joined = leg.reindex(plant_pos).fillna(-1).to_numpy(dtype=np.int64)
+        self.access = leg_minutes.reindex(plant_pos).fillna(np.inf).to_numpy()
+        self.origins, self.row = np.unique(np.where(joined >= 0, joined, plant_pos), return_inverse=True)
+        self.row = np.asarray(self.row, dtype=np.int64).reshape(-1)
+        self.dist, before = times.node_trees(self.origins, mode)  # origins x nodes
         self.trip = self._trip(self.dist, np.arange(len(self.plant_ids)))
         self.nearest = self._nearest(self.trip)
         self.within = self.trip <= self.budget  # plants x suppliers
@@ -185,17 +192,23 @@ class _Sweep:
         plant_horizon = np.maximum(finite.max(axis=1, initial=-np.inf), self.budget) - self.fixed - self.access
         self.horizon = pd.Series(plant_horizon).groupby(self.row).max().reindex(
             range(len(self.origins)), fill_value=-np.inf).to_numpy() + 1e-9
+        self.tree = self._trees(before)  # edges (rows) x origins (columns): on a path that counts
 
-    def _trip(self, dist: NDArray[np.float64], plants_: NDArray[np.int64]) -> NDArray[np.float64]:
-        """Trip minutes from the given plants to every supplier, from their places' rows of ``dist``."""
-        return np.asarray(dist[self.row[plants_]][:, self.site_pos] + (self.access[plants_] + self.fixed)[:, None])
+    def _trip(self, dist: NDArray[np.float64], plants_: NDArray[np.int64],
+              origins: NDArray[np.int64] | None = None) -> NDArray[np.float64]:
+        """Trip minutes from the given plants to every supplier, from their origins' rows of ``dist``.
+
+        ``dist`` holds the rows of ``origins`` only, when they are given.
+        """
+        rows = self.row[plants_] if origins is None else np.searchsorted(origins, self.row[plants_])
+        return np.asarray(dist[rows][:, self.site_pos] + (self.access[plants_] + self.fixed)[:, None])
 
     def _nearest(self, trip: NDArray[np.float64], kept: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
         """Plants x categories: minutes to the nearest kept supplier (``inf``: none)."""
         if kept is not None:
             trip = np.where(kept, trip, np.inf)
         return np.column_stack([trip[:, self.site_category == c].min(axis=1, initial=np.inf)
-                                for c in self.categories])
+                                for c in self.categories]) if self.categories else np.empty((len(trip), 0))
 
     def _runner_up(self) -> NDArray[np.float64]:
         """Plants x categories: minutes to the second-nearest supplier (``inf``: none)."""
@@ -205,6 +218,35 @@ class _Sweep:
             columns.append(np.partition(block, 1, axis=1)[:, 1] if block.shape[1] > 1
                            else np.full(len(block), np.inf))
         return np.column_stack(columns) if columns else np.empty((len(self.trip), 0))
+
+    def _trees(self, before: NDArray[np.int64]) -> sp.csr_array:
+        """Edges x origins: the edges on an origin's fastest routes to the suppliers that count.
+
+        Suppliers count when within the budget of one of its plants, or the nearest of a
+        category; a site's own leg is left out (a site is a leaf).
+        """
+        times, mode = self.query.times, self.query.mode
+        columns = [(k, self.site_category == c) for k, c in enumerate(self.categories)]
+        rows, cols = [], []
+        for o in range(len(self.origins)):
+            mine = self.row == o
+            counts = self.within[mine].any(axis=0)
+            for k, in_category in columns:
+                counts |= in_category & np.any(self.trip[mine] <= self.nearest[mine, k][:, None], axis=0)
+            nodes = _ancestors(before[o], self.site_pos[counts])
+            nodes = nodes[before[o][nodes] >= 0]
+            found = times.edges_between(nodes, before[o][nodes], mode)
+            found = found[~self.at_site[found]]
+            rows.append(found)
+            cols.append(np.full(len(found), o))
+        flat_rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        flat_cols = np.concatenate(cols) if cols else np.empty(0, dtype=np.int64)
+        shape = (len(times.network.edges), len(self.origins))
+        return sp.coo_array((np.ones(len(flat_rows), dtype=bool), (flat_rows, flat_cols)), shape=shape).tocsr()
+
+    def on_trees(self) -> NDArray[np.bool_]:
+        """Edges on some origin's tree (see :meth:`_trees`)."""
+        return np.diff(self.tree.indptr) > 0
 
     def _supplier_damage(self, site: str) -> tuple[int, float, int, int, int]:
         """One supplier gone and no route changed.
@@ -220,23 +262,13 @@ class _Sweep:
                 int(self.within[:, k].sum()), 0, 0)
 
     def rerouted(self, blocked: NDArray[np.bool_]) -> NDArray[np.int64]:
-        """Plant places whose answers a blocked edge can change.
-
-        The edge lies on one of their shortest-path trees (its ends differ by exactly its
-        minutes) no farther out than their plants' nearest supplier or the budget, whichever is
-        larger; distances only grow, so nothing beyond matters. A site is a leaf: its access
-        leg only matters to the site.
-        """
-        through = blocked[self.rows] & ~self.site_ends
-        u, v, w = self.ends[0][through], self.ends[1][through], self.minutes[through]
-        du, dv = self.dist[:, u], self.dist[:, v]
-        with np.errstate(invalid="ignore"):
-            tight = np.isfinite(du) & np.isfinite(dv) & (np.abs(du - dv) >= w - 1e-9 * np.maximum(w, 1.0))
-        return np.flatnonzero((tight & (np.maximum(du, dv) <= self.horizon[:, None])).any(axis=1))
+        """Origins whose answers the blocked edges can change: the edges cut a path that counts."""
+        cut = np.flatnonzero(blocked & ~self.at_site)
+        return np.unique(self.tree[cut].indices).astype(np.int64) if cut.size else np.empty(0, dtype=np.int64)
 
     def damage(self, removal: Removal) -> tuple[int, float, int, int, int]:
         """Pairs broken, minutes added, alternatives lost, plants removed, plants searched again."""
-        times = self.query.times
+        times, mode = self.query.times, self.query.mode
         blocked = times.blocked_edges([removal])
         rerouted_rows = self.rerouted(blocked)
         if removal.kind == "site" and not rerouted_rows.size and removal.label in self.sites.index:
@@ -247,9 +279,13 @@ class _Sweep:
         nearest = self.nearest.copy()
         lost_alternatives = self.within[:, ~kept].sum(axis=1)
         if moved.size:
-            dist = self.dist.copy()
-            dist[rerouted_rows] = times.node_minutes(self.origins[rerouted_rows], self.query.mode, blocked=blocked)
-            trip = self._trip(dist, moved)
+            dist = np.empty((len(rerouted_rows), self.dist.shape[1]))  # rows of the origins searched again
+            for i, o in enumerate(rerouted_rows):
+                dist[i] = times.node_minutes([self.origins[o]], mode, blocked=blocked, cutoff=self.horizon[o])[0]
+                mine = np.flatnonzero(self.row == o)
+                if not np.isfinite(self._nearest(self._trip(dist, mine, rerouted_rows), kept)).all():
+                    dist[i] = times.node_minutes([self.origins[o]], mode, blocked=blocked)[0]  # beyond the horizon
+            trip = self._trip(dist, moved, rerouted_rows)
             nearest[moved] = self._nearest(trip, kept)
             lost_alternatives[moved] = self.within[moved].sum(axis=1) - (trip[:, kept] <= self.budget).sum(axis=1)
         if not kept.all():
@@ -262,18 +298,58 @@ class _Sweep:
                 int((~surviving).sum()), int(moved.size))
 
     def candidates(self) -> list[tuple[str, str, str, Removal]]:
-        """(kind, id, name, removal) for every link of the mode, every place and every supplier."""
+        """(kind, id, name, removal) for what the sweep removes.
+
+        Named infrastructure, named road links (patches), and the road segments on some
+        origin's tree when the roads are OpenStreetMap's; every link of the mode otherwise; then
+        every place and every supplier.
+        """
         scenario = self.query.scenario
+        network = self.query.times.network
+        roads = network.roads
+        found: list[tuple[str, str, str, Removal]] = []
+        usable = self.query.times.edge_arrays(self.query.mode).rows
+        links = network.edges.iloc[usable].dropna(subset=["link"])
+        if roads.source == "osm":
+            for name, covered in zip(roads.infrastructure["name"], roads.infrastructure["links"], strict=True):
+                found.append(("infrastructure", str(name), str(name), Removal(str(name), "link", links=tuple(covered))))
+            named = {link for covered in roads.infrastructure["links"] for link in covered}
+            on_trees = set(network.edges["link"].to_numpy()[self.on_trees()].tolist())
+            segments = roads.segments
+            for link in sorted(on_trees - named, key=_segment_order):
+                if link in segments.index:
+                    where = segments.loc[link]
+                    label = (f"road near {where['near']} ({where['lat']:.3f} N, {where['lon']:.3f} E, "
+                             f"{where['km']:.1f} km)")
+                    found.append(("segment", link, label, Removal(link, "link", links=(link,))))
+            links = links[~links["link"].astype(str).str.startswith("seg:")]
+        found += [("link", str(link), str(name) if pd.notna(name) else "", Removal(str(link), "link", links=(link,)))
+                  for link, name in zip(links["link"], links["name"], strict=True)]
         places = scenario.places
-        links = self.query.times.network.edges.iloc[self.rows].dropna(subset=["link"])
-        found = [("link", str(link), str(name) if pd.notna(name) else "", Removal(str(link), "link", links=(link,)))
-                 for link, name in zip(links["link"], links["name"], strict=True)]
         found += [("place", str(p), str(name), Removal.of_place(scenario, p))
                   for p, name in zip(places.index, places["name"], strict=True)]
         labels = self.sites["name"].astype(str) + " (" + self.sites["company"].astype(str) + ")"
         found += [("supplier", str(s), label, Removal.of_site(s))
                   for s, label in zip(self.sites.index, labels, strict=True)]
         return found
+
+
+def _segment_order(link: str) -> tuple[int, str]:
+    """Segments by number (``seg:2`` before ``seg:10``), then anything else by name."""
+    number = link.removeprefix("seg:")
+    return (int(number), "") if number.isdigit() else (-1, link)
+
+
+def _ancestors(before: NDArray[np.int64], targets: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Every node on the tree paths from the root to the targets (``before``: each node's predecessor)."""
+    seen = np.zeros(len(before), dtype=bool)
+    frontier = np.unique(targets[before[targets] >= 0]) if len(targets) else targets
+    while frontier.size:
+        seen[frontier] = True
+        parents = before[frontier]
+        parents = parents[parents >= 0]
+        frontier = np.unique(parents[~seen[parents]])
+    return np.flatnonzero(seen)
 
 
 SWEEP_COLUMNS = ["kind", "id", "name", "pairs_broken", "minutes_added", "alternatives_lost",
@@ -308,7 +384,8 @@ def sweep(query: Query, *, progress: Progress | None = None,
     rows = [(kind, ident, name, *state.damage(removal))
             for kind, ident, name, removal in (progress or iter)(candidates)]
     table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
-    return (table.assign(_k=table["kind"].map({"link": 0, "place": 1, "supplier": 2}))
+    order = {"infrastructure": 0, "link": 1, "segment": 2, "place": 3, "supplier": 4}
+    return (table.assign(_k=table["kind"].map(order))
             .sort_values(["pairs_broken", "minutes_added", "alternatives_lost", "_k", "id"],
                          ascending=[False, False, False, True, True], kind="stable")
             .drop(columns="_k").reset_index(drop=True))

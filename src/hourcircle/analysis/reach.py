@@ -8,6 +8,9 @@ Examples
 >>> query = Query(TravelTimes.for_scenario(bundled()), hours=4)
 >>> list(reach_bands(query, "hefei").columns)
 ['<=1 h', '<=2 h', '<=3 h', '<=4 h']
+>>> people = population_bands(query, "hefei")
+>>> people.index.tolist(), bool(people.is_monotonic_increasing)
+(['<=1 h', '<=2 h', '<=3 h', '<=4 h'], True)
 >>> share = share_within(query, "hefei", km=600)
 >>> int(share.loc["all", "suppliers"]) == len(query.suppliers)
 True
@@ -130,6 +133,35 @@ def count_bands(reached: pd.DataFrame, hours: float, categories: Sequence[str]) 
     frame = pd.DataFrame(counts).reindex(list(categories)).fillna(0).astype(int)
     frame.index.name = "category"
     return frame
+
+
+def population_bands(query: Query, origin: str) -> pd.Series:
+    """People an origin reaches: the population of the places whose seat lies within each hourly band.
+
+    A place counts whole when its seat (city centre) is reached: the bands tell how many
+    people live in the cities a plant can recruit from or deliver to, not a head count
+    within an exact isochrone.
+
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
+    origin : str
+        A place or site id or name.
+
+    Returns
+    -------
+    pandas.Series
+        People, cumulative, by band (see :func:`band_labels`); places without a population
+        count as none.
+    """
+    places = query.scenario.places
+    people = (pd.to_numeric(places["population"], errors="coerce").fillna(0) if "population" in places
+              else pd.Series(0.0, index=places.index))
+    minutes = query.times.minutes_from(origin, query.mode, cutoff=query.budget_minutes)
+    reached = minutes[minutes.index.isin(places.index)]
+    counts = [float(people[reached.index[reached <= 60 * edge]].sum()) for edge in band_edges(query.hours)]
+    return pd.Series(counts, index=pd.Index(band_labels(query.hours), name="band"), name="population")
 
 
 def share_within(query: Query, origin: str, *, km: float | None = None) -> pd.DataFrame:
