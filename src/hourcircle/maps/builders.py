@@ -13,19 +13,24 @@ False
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
 import folium
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.geometry
 from branca.element import Element
+from shapely.geometry.base import BaseGeometry
 
 from hourcircle import datasets
 from hourcircle.analysis.reach import band_edges, band_labels
 from hourcircle.analysis.run import Results
 from hourcircle.io import Scenario
-from hourcircle.maps.assets import SCRIPT, STYLE, figure, use_leaflet_only
+from hourcircle.maps import shapes
+from hourcircle.maps.assets import SCRIPT, STYLE, figure, script_json, use_leaflet_only
 from hourcircle.maps.basemap import Basemap
 from hourcircle.maps.layers import GeoLayer, Script, cell, legend
 from hourcircle.query import Query
@@ -38,6 +43,7 @@ CATEGORY_COLOURS = ["#1f3c88", "#17becf", "#9467bd", "#e377c2", "#8c564b", "#bcb
                     "#00a087", "#5b4a9b"]
 BAND_COLOURS = ["#1a9850", "#66bd63", "#a6d96a", "#fdae61", "#f46d43", "#d73027", "#a50026", "#67001f"]
 OUT_OF_REACH = "#9e9e9e"
+ROAD_ATTRIBUTION = "Roads © OpenStreetMap contributors, ODbL (via scgraph-data)"
 
 def category_label(category: str) -> str:
     """English and Chinese name of a category (English only when unknown).
@@ -72,7 +78,7 @@ def _new_map(basemap: Basemap, lat: np.ndarray, lon: np.ndarray, title: str, n_s
     root.header.add_child(Element(f"<style>{STYLE}</style><script>{SCRIPT}</script>"), name="hourcircle")
     root.html.add_child(Element(f'<div class="hc-title">{html.escape(title)}</div>'))
     root.title = title
-    basemap.draw(fmap)
+    basemap.draw(fmap, lat, lon)
     south, north = basemap.shift([float(lat.min()), float(lat.max())], [float(lon.min()), float(lon.max())])
     fmap.fit_bounds([[float(south[0]), float(north[0])], [float(south[1]), float(north[1])]])
     return fmap
@@ -136,6 +142,35 @@ def _link_features(times: TravelTimes, mode: ProfileName, basemap: Basemap,
     return features
 
 
+Ends = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _edge_ends(times: TravelTimes, edges: pd.DataFrame) -> Ends:
+    """The two ends of edges: lat1, lon1, lat2, lon2."""
+    nodes = times.network.nodes
+    a = nodes[["lat", "lon"]].to_numpy(dtype=np.float64)[times.positions(edges["u"])]
+    b = nodes[["lat", "lon"]].to_numpy(dtype=np.float64)[times.positions(edges["v"])]
+    return a[:, 0], a[:, 1], b[:, 0], b[:, 1]
+
+
+def _pick(ends: Ends, mask: np.ndarray) -> Ends:
+    return ends[0][mask], ends[1][mask], ends[2][mask], ends[3][mask]
+
+
+def _shape_feature(geometry: BaseGeometry, basemap: Basemap, style: dict[str, Any], title: str = "",
+                   rows: list[list[Any]] | None = None) -> dict[str, Any] | None:
+    """A GeoJSON feature of a shapely geometry (lon, lat; 4 decimals, about 10 m), as drawn."""
+    if geometry.is_empty:
+        return None
+    rounded = shapely.geometry.mapping(shapely.set_precision(geometry, 1e-4))
+    return {"type": "Feature", "geometry": basemap.geometry(json.loads(json.dumps(rounded))),
+            "properties": {"title": title, "rows": rows or [], "style": style}}
+
+
+def _osm_attribution(fmap: folium.Map) -> None:
+    fmap.add_child(Script(f"{{map}}.attributionControl.addAttribution({script_json(ROAD_ATTRIBUTION)});"))
+
+
 def _finish(fmap: folium.Map) -> str:
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.add_child(Script("window.hourcircle.ready = true;"))
@@ -144,6 +179,38 @@ def _finish(fmap: folium.Map) -> str:
     ids: dict[str, str] = {}
     return re.sub(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])",
                   lambda m: ids.setdefault(m.group(0), f"{len(ids) + 1:04d}"), rendered)
+
+
+def _reached_roads(fmap: folium.Map, times: TravelTimes, minutes: pd.Series, edges: list[float],
+                   labels: list[str], basemap: Basemap) -> None:
+    """The area reached in each hourly band (filled, the widest first) and the roads reached, coloured by band."""
+    road = times.network.edges[times.network.edges["kind"] == "road"]
+    far = np.maximum(minutes.reindex(road["u"]).to_numpy(), minutes.reindex(road["v"]).to_numpy())
+    reached = road[np.isfinite(far) & (far <= edges[-1] + 1e-9)]
+    far = far[np.isfinite(far) & (far <= edges[-1] + 1e-9)]
+    ends = _edge_ends(times, reached)
+    colours = [BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)] for i in range(len(edges))]
+    areas = []
+    for i in reversed(range(len(edges))):
+        within = far <= edges[i] + 1e-9
+        area = shapes.isochrone(*_pick(ends, within))
+        style = {"colour": colours[i], "weight": 1, "opacity": 0.6, "fill": True, "fillColour": colours[i],
+                 "fillOpacity": 0.18}
+        feature = _shape_feature(area, basemap, style, f"Reached {labels[i]} 可达范围")
+        if feature:
+            areas.append(feature)
+    fmap.add_child(GeoLayer("area reached 可达范围", areas, interactive=False))
+    tolerance = shapes.tolerance_for(np.r_[ends[0], ends[2]], np.r_[ends[1], ends[3]])
+    lines = []
+    band = np.searchsorted(np.asarray(edges) + 1e-9, far)
+    for i in range(len(edges)):
+        part = band == i
+        feature = _shape_feature(shapes.merged_lines(*_pick(ends, part), tolerance=tolerance), basemap,
+                                 {"colour": colours[i], "weight": 2, "opacity": 0.9})
+        if feature:
+            lines.append(feature)
+    fmap.add_child(GeoLayer("roads reached 道路", lines, interactive=False))
+    _osm_attribution(fmap)
 
 
 def reach_map(query: Query, origin: str, *, basemap: Basemap | None = None) -> str:
@@ -181,7 +248,9 @@ def reach_map(query: Query, origin: str, *, basemap: Basemap | None = None) -> s
     sites = scenario.sites
     reached = sites[sites.index.isin(minutes.index[minutes <= budget * 60 + 1e-9])]
     title = f"{node}: {budget:g}-hour reach by {mode}"
-    fmap = _new_map(basemap, places["lat"].to_numpy(), places["lon"].to_numpy(), title, len(reached))
+    seen = times.network.nodes.loc[minutes.index[minutes <= budget * 60 + 1e-9]]  # frame what is reached
+    fmap = _new_map(basemap, seen["lat"].to_numpy(dtype=np.float64), seen["lon"].to_numpy(dtype=np.float64),
+                    title, len(reached))
 
     def link_style(edge: pd.Series) -> dict[str, Any]:
         far = max(minutes.get(edge["u"], np.inf), minutes.get(edge["v"], np.inf))
@@ -192,7 +261,10 @@ def reach_map(query: Query, origin: str, *, basemap: Basemap | None = None) -> s
         return [["From 起", edge["u"]], ["To 止", edge["v"]], ["Minutes at far end 分钟",
                 cell(max(minutes.get(edge["u"], np.inf), minutes.get(edge["v"], np.inf)))]]
 
-    fmap.add_child(GeoLayer("links 线路", _link_features(times, mode, basemap, link_style, link_rows)))
+    if times.network.roads.source == "osm" and mode != "rail":
+        _reached_roads(fmap, times, minutes, edges, labels, basemap)
+    else:
+        fmap.add_child(GeoLayer("links 线路", _link_features(times, mode, basemap, link_style, link_rows)))
     place_rows = [[["Chinese 中文", p["name_zh"]], ["Province 省", p["province"]],
                    ["Minutes 分钟", cell(minutes.get(pid))]] for pid, p in places.iterrows()]
     place_styles = [{"colour": band(minutes.get(pid)), "radius": 5, "stroke": "#333"} for pid in places.index]
@@ -210,6 +282,37 @@ def reach_map(query: Query, origin: str, *, basemap: Basemap | None = None) -> s
     entries += [(colours[c], category_label(c), False) for c in scenario.product.all_categories]
     legend(fmap, f"{mode} minutes from {where['name']}", entries)
     return _finish(fmap)
+
+
+def _all_roads(fmap: folium.Map, times: TravelTimes, gone: set[str], basemap: Basemap) -> None:
+    """Every road, merged and simplified; named infrastructure with its name; closed links dashed red."""
+    roads = times.network.roads
+    edges = times.network.edges[times.network.edges["kind"] == "road"]
+    ends = _edge_ends(times, edges)
+    tolerance = shapes.tolerance_for(np.r_[ends[0], ends[2]], np.r_[ends[1], ends[3]])
+    everything = _shape_feature(shapes.merged_lines(*ends, tolerance=tolerance), basemap,
+                                {"colour": "#777", "weight": 1, "opacity": 0.55})
+    fmap.add_child(GeoLayer("roads 道路", [everything] if everything else [], interactive=False))
+    link = edges["link"].astype(str).to_numpy()
+    named = []
+    for row in roads.infrastructure.to_dict("records"):
+        covered = np.isin(link, [str(k) for k in row["links"]])
+        style = {"colour": "#1f3c88" if row["kind"] != "corridor" else "#4a6fa5",
+                 "weight": 3 if row["kind"] != "corridor" else 1.5, "opacity": 0.7}
+        feature = _shape_feature(shapes.merged_lines(*_pick(ends, covered), tolerance=tolerance / 4),
+                                 basemap, style, str(row["name"]),
+                                 [["Kind 类型", str(row["kind"])], ["km 公里", cell(row["km"])]])
+        if feature:
+            named.append(feature)
+    if named:
+        fmap.add_child(GeoLayer("named infrastructure 桥隧与走廊", named, show=len(named) <= 300))
+    closed = np.isin(link, list(gone))
+    if closed.any():
+        feature = _shape_feature(shapes.merged_lines(*_pick(ends, closed), tolerance=tolerance / 4),
+                                 basemap, {"colour": "#e00000", "weight": 4, "dash": "8 6", "opacity": 1},
+                                 "closed 中断", [["Status 状态", "disrupted 中断"]])
+        fmap.add_child(GeoLayer("closed 中断", [feature] if feature else []))
+    _osm_attribution(fmap)
 
 
 def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
@@ -247,6 +350,9 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
         return rows + ([["Status 状态", "disrupted 中断"]] if edge["link"] in gone else [])
 
     for mode in ("truck", "rail"):
+        if mode == "truck" and times.network.roads.source == "osm":
+            _all_roads(fmap, times, gone, basemap)
+            continue
         features = _link_features(times, mode, basemap, link_style, link_rows)
         if features:
             name = "road links 公路" if mode == "truck" else "rail links 铁路"
