@@ -1,8 +1,13 @@
-"""Rebuild data/yrd_nev/links.csv from its curated sources.
+"""Rebuild the links files of data/yrd_nev/ from their curated sources.
 
-Road rows come from data/sources/road_links.csv (expressway corridors, named crossings,
-published km where found); rail rows from data/sources/hsr_fastest_direct_minutes_yrd.csv
-(fastest direct train between two cities, both directions merged to the faster).
+- links.csv (the bundled scenario, on OpenStreetMap roads): road patches for what the extract
+  lacks (data/sources/osm_patches.csv), and the rail links;
+- links_schematic.csv (scenario_schematic.toml, the curated city-to-city road network): road
+  rows from data/sources/road_links.csv (expressway corridors, named crossings, published km
+  where found), and the same rail links.
+
+Rail rows come from data/sources/hsr_fastest_direct_minutes_yrd.csv (fastest direct train
+between two cities, both directions merged to the faster).
 
 Run: python scripts/make_links.py
 """
@@ -41,13 +46,16 @@ def rail_links() -> pd.DataFrame:
                          "name": "train " + fastest["train"], "source": RAIL_SOURCE})
 
 
+def patches() -> pd.DataFrame:
+    return pd.read_csv(DATA / "sources" / "osm_patches.csv", dtype=str, keep_default_na=False)
+
+
 def main() -> None:
-    parts = [rail_links()]
-    if (DATA / "sources" / "road_links.csv").exists():
-        parts.insert(0, road_links())
-    links = pd.concat(parts, ignore_index=True)
-    links.to_csv(DATA / "yrd_nev" / "links.csv", index=False, lineterminator="\n")
-    print(f"wrote {len(links)} links: {links['mode'].value_counts().to_dict()}")
+    rail = rail_links()
+    for name, road in (("links.csv", patches()), ("links_schematic.csv", road_links())):
+        links = pd.concat([road, rail], ignore_index=True)
+        links.to_csv(DATA / "yrd_nev" / name, index=False, lineterminator="\n")
+        print(f"wrote {len(links)} links to {name}: {links['mode'].value_counts().to_dict()}")
 
 
 if __name__ == "__main__":
