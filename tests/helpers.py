@@ -97,3 +97,43 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     status = main(args)
     captured = capsys.readouterr()
     return status, captured.out, captured.err
+
+
+REGION = ["shanghai", "suzhou_js", "wuxi", "changzhou", "jiaxing", "huzhou", "nantong"]  # on OpenStreetMap roads
+
+
+def region_places(ids: list[str] = REGION) -> str:
+    """places.csv of some of the delta's cities (their real seats)."""
+    import pandas as pd
+
+    from hourcircle import datasets
+
+    places = pd.read_csv(datasets.bundled() / "places.csv", dtype=str).set_index("place_id").loc[ids]
+    return places.reset_index().to_csv(index=False, lineterminator="\n")
+
+
+REGION_TOML = """\
+[scenario]
+name = "small region on OpenStreetMap roads"
+budget_hours = {hours}
+places = "places.csv"
+sites = "sites.csv"
+{extra}
+[product]
+name = "test product"
+plant_category = "assembly"
+categories = ["battery", "chips"]
+
+[roads]
+source = "osm"
+margin_km = 20
+"""
+
+
+def write_region(folder: Path, sites: str, hours: float = 1.5, extra: str = "",
+                 files: dict[str, str | bytes | None] | None = None) -> Path:
+    """A scenario of :data:`REGION` on OpenStreetMap roads, with the given sites."""
+    contents: dict[str, str | bytes | None] = {"scenario.toml": REGION_TOML.format(hours=hours, extra=extra),
+                                               "places.csv": region_places(), "sites.csv": sites,
+                                               "links.csv": None}
+    return write_scenario(folder, contents | (files or {}))

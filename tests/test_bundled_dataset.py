@@ -58,8 +58,9 @@ def test_the_story_the_data_must_tell(scenario: hourcircle.Scenario) -> None:
     assert any(c.startswith("Geely") for c in sites.loc[sites["place_id"].isin(["ningbo", "taizhou_zj"]), "company"])
 
 
-def test_road_links_cross_water_only_on_named_crossings(scenario: hourcircle.Scenario) -> None:
-    assert scenario.links is not None
+def test_schematic_road_links_cross_water_only_on_named_crossings() -> None:
+    scenario = load_scenario(datasets.bundled() / "scenario_schematic.toml")
+    assert scenario.roads.source == "links" and scenario.links is not None
     road = scenario.links[scenario.links["mode"] == "road"]
     north = {"nantong", "taizhou_js", "yangzhou", "huaian", "chuzhou", "hefei", "luan", "anqing", "bengbu"}
     south = {"shanghai", "suzhou_js", "wuxi", "changzhou", "zhenjiang", "nanjing", "maanshan", "wuhu",
@@ -73,6 +74,21 @@ def test_road_links_cross_water_only_on_named_crossings(scenario: hourcircle.Sce
     assert set(zhoushan["from_place"]) | set(zhoushan["to_place"]) == {"zhoushan", "ningbo"}
 
 
+def test_the_delta_runs_on_openstreetmap_roads_with_its_crossings_named(scenario: hourcircle.Scenario) -> None:
+    network = hourcircle.build_network(scenario)
+    roads = network.roads
+    assert roads.source == "osm" and len(roads.edges) > 40_000
+    assert roads.notes() == [] and roads.joins["km"].max() < 5  # every place and site is near a road
+    names = set(roads.infrastructure["name"])
+    crossings = {"Nanjing Dashengguan", "Nanjing Qixiashan", "Runyang", "Taizhou Yangtze", "Jiangyin",
+                 "Hutong", "Chongqi", "Shanghai Yangtze River Tunnel", "Hangzhou Bay Bridge", "Jiaxing–Shaoxing",
+                 "Qianjiang First Bridge", "Zhijiang Bridge", "G15 Shenhai (Yongtaiwen Expressway): Ningbo-Taizhou"}
+    assert all(any(c in name for name in names) for c in crossings), crossings - {
+        c for c in crossings if any(c in name for name in names)}
+    patched = set(scenario.links.loc[scenario.links["mode"] == "road", "name"]) if scenario.links is not None else set()
+    assert any("Sutong" in n for n in patched) and any("Zhoushan" in n for n in patched)
+
+
 def test_every_city_is_reachable_by_road_and_rail() -> None:
     times = hourcircle.TravelTimes.for_scenario(datasets.bundled())
     for mode in ("truck", "rail"):
@@ -84,7 +100,8 @@ def test_the_installed_package_carries_its_data() -> None:
     package = Path(hourcircle.__file__).parent
     assert datasets.data_root() == package / "data", "run the tests against the installed wheel (make test)"
     for name in ("yrd_nev/scenario.toml", "yrd_nev/places.csv", "yrd_nev/sites.csv", "yrd_nev/links.csv",
-                 "china_prefectures.csv", "calibration/road_pairs.csv", "README.md"):
+                 "yrd_nev/infrastructure.csv", "yrd_nev/scenario_schematic.toml", "china_nev/scenario.toml",
+                 "china_prefectures.csv", "calibration/road_pairs.csv", "basemap/china.geojson", "README.md"):
         assert (package / "data" / name).is_file(), name
 
 
@@ -98,3 +115,16 @@ def test_bundled_road_times_are_symmetric_and_obey_the_triangle_inequality() -> 
     minutes = times.matrix("truck").to_numpy()
     assert abs(minutes - minutes.T).max() < 1e-9
     assert (minutes[:, None, :] <= minutes[:, :, None] + minutes[None, :, :] + 1e-9).all()
+
+
+def test_the_national_dataset() -> None:
+    scenario = load_scenario(datasets.locate("china"))
+    places, sites = scenario.places, scenario.sites
+    assert len(places) == 338 and places["population"].notna().sum() == 337  # Laiwu: merged into Jinan
+    assert places["population"].sum() > 1.3e9
+    assert len(sites) >= 250 and sites["category"].value_counts().min() >= 20
+    assert sites["place_id"].map(places["province"]).nunique() >= 20
+    assert sites["source"].str.startswith("http").all()
+    outside = ~sites["place_id"].map(places["province"]).isin(["Shanghai", "Jiangsu", "Zhejiang", "Anhui"])
+    leaders = set(sites.loc[outside, "company"])
+    assert {"CATL", "BYD"} <= {name.split(" ")[0] for name in leaders}

@@ -24,18 +24,18 @@ def test_road_fit_recovers_speed_and_terminal(four: Path) -> None:
         for (a, b), km in route_km.items()
     ])
     fit = fit_road(load_scenario(four), pairs)
-    assert fit.parameters["speed_kmh"] == 90.0
+    assert fit.parameters["speed_kmh"] == 90.0 and fit.parameters["detour"] == 1.0
     assert fit.parameters["terminal_minutes"] == 15.0
     assert fit.error_fit == pytest.approx(0.0, abs=1e-9)
     assert fit.error_holdout == pytest.approx(0.0, abs=1e-9)
 
 
 def test_shipped_defaults_are_the_fit_of_the_shipped_data() -> None:
-    scenario = load_scenario(datasets.bundled())
     folder = datasets.data_root() / "calibration"
-    road = fit_road(scenario, pd.read_csv(folder / "road_pairs.csv"))
-    rail = fit_rail(scenario, pd.read_csv(folder / "rail_pairs.csv"))
+    road = fit_road(load_scenario(datasets.locate("china")), pd.read_csv(folder / "road_pairs.csv"))
+    rail = fit_rail(load_scenario(datasets.bundled()), pd.read_csv(folder / "rail_pairs.csv"))
     assert road.parameters == {"detour": CAR_DEFAULT.detour, "speed_kmh": CAR_DEFAULT.speed_kmh,
                                "terminal_minutes": CAR_DEFAULT.terminal_minutes}
     assert rail.parameters == {"boarding_minutes": RAIL_DEFAULT.boarding_minutes}
-    assert len(road.table) >= 15 and len(rail.table) >= 10
+    assert len(road.table) >= 80 and len(rail.table) >= 10
+    assert road.error_holdout < 20

@@ -11,18 +11,22 @@ import pytest
 from helpers import LINKS, ScenarioMaker, run
 
 
-def test_travel_prints_minutes_km_and_route(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_travel_prints_minutes_parts_and_legs(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(["travel", "a", "Delta", "--scenario", str(four)], capsys)
     assert (status, err) == (0, "")
-    assert out.splitlines()[0] == "a -> d by truck: 210 min (3 h 30), 210 km"
-    assert "via R2" in out
+    lines = out.splitlines()
+    assert lines[0] == "a -> d by truck: 210 min (3 h 30), 210 km"
+    assert lines[1] == "  driving 210 min"  # no access legs, no terminal minutes in this scenario
+    assert lines[3].split() == ["50.0", "km", "50", "min", "R2", "->", "c"]
 
 
 def test_travel_json(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["travel", "甲", "c", "--mode", "car", "--format", "json", "--scenario", str(four)], capsys)
     answer = json.loads(out)
     assert status == 0
-    assert answer["minutes"] == 75.0 and answer["route"] == ["a", "b", "c"] and answer["links"] == ["R1", "R2"]
+    assert answer["minutes"] == 75.0 and answer["parts"] == {"driving": 75.0, "access": 0.0, "terminal": 0.0}
+    assert [(leg["name"], leg["to"]) for leg in answer["legs"]] == [("R1", "b"), ("R2", "c")]
+    assert answer["estimated"] is False
 
 
 def test_no_route_is_said_plainly(make_scenario: ScenarioMaker, capsys: pytest.CaptureFixture[str]) -> None:
@@ -32,7 +36,7 @@ def test_no_route_is_said_plainly(make_scenario: ScenarioMaker, capsys: pytest.C
     status, out, _ = run(["travel", "a", "d", "--format", "json", "--scenario", str(folder)], capsys)
     answer = json.loads(out)
     assert status == 0 and answer["minutes"] is None
-    assert set(answer) == {"from", "to", "mode", "minutes", "km", "route", "links", "kinds"}
+    assert set(answer) == {"from", "to", "mode", "minutes", "km", "parts", "legs", "estimated"}
 
 
 def test_reach_groups_by_category(four: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import BundledRun
 from helpers import SITES, ScenarioMaker, run
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from hourcircle import Query, TravelTimes, datasets
 from hourcircle.analysis.reach import reached_sites
-from hourcircle.analysis.run import analyse
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import wgs84_to_gcj02
-from hourcircle.maps import Basemap, circle_map, reach_map
+from hourcircle.maps import Basemap, reach_map
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -36,12 +36,9 @@ def times() -> TravelTimes:
 
 
 @pytest.fixture(scope="module")
-def bundled_map(times: TravelTimes, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("maps") / "map.html"
-    results = analyse(Query(times), remove=["Hangzhou Bay Bridge"])
-    assert results.disrupted_links == ("road:jiaxing-ningbo", "road:shanghai-ningbo")
-    path.write_text(circle_map(results), encoding="utf-8")
-    return path
+def bundled_map(bundled_run: BundledRun) -> Path:
+    assert bundled_run.results.disrupted_links  # the Hangzhou Bay Bridge's segments
+    return bundled_run.folder / "map.html"
 
 
 @pytest.fixture(scope="module")
@@ -87,10 +84,11 @@ def test_bundled_offline_map_loads_with_legend_layers_and_every_site(browser: Br
     assert page.locator(".hc-legend").count() == 1
     assert "disrupted link" in page.locator(".hc-legend").inner_text()
     layers = page.locator(".leaflet-control-layers-overlays label")
-    assert layers.count() >= 2 + len(times.network.scenario.product.all_categories)
-    assert page.locator("path.hc-site").count() == len(times.network.scenario.sites)
-    assert page.evaluate("window.hourcircle.sites") == len(times.network.scenario.sites)
-    assert page.locator('path[stroke="#e00000"][stroke-dasharray]').count() == 2  # the closed bridge links
+    assert layers.count() >= 2 + len(times.scenario.product.all_categories)
+    assert page.locator("path.hc-site").count() == len(times.scenario.sites)
+    assert page.evaluate("window.hourcircle.sites") == len(times.scenario.sites)
+    assert page.locator('path[stroke="#e00000"][stroke-dasharray]').count() == 1  # the closed bridge
+    assert "OpenStreetMap contributors" in page.locator(".leaflet-control-attribution").inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "circle_map.png"))
     assert (SCREENSHOTS / "circle_map.png").stat().st_size > 10_000
@@ -99,9 +97,9 @@ def test_bundled_offline_map_loads_with_legend_layers_and_every_site(browser: Br
 
 def test_a_category_layer_can_be_switched_off(browser: Browser, bundled_map: Path, times: TravelTimes) -> None:
     visit = Visit(browser, bundled_map)
-    batteries = int((times.network.scenario.sites["category"] == "battery").sum())
+    batteries = int((times.scenario.sites["category"] == "battery").sum())
     visit.page.locator(".leaflet-control-layers-overlays label", has_text="battery").locator("input").uncheck()
-    assert visit.page.locator("path.hc-site").count() == len(times.network.scenario.sites) - batteries
+    assert visit.page.locator("path.hc-site").count() == len(times.scenario.sites) - batteries
     visit.page.close()
 
 
@@ -165,7 +163,7 @@ def test_online_map_takes_leaflet_from_the_cdn_and_tiles(times: TravelTimes) -> 
 def test_gaode_tiles_shift_every_coordinate_to_gcj02(times: TravelTimes) -> None:
     html = reach_map(Query(times, hours=1), "shanghai", basemap=Basemap("gaode", offline=False))
     assert "autonavi.com" in html
-    place = times.network.scenario.places.loc["shanghai"]
+    place = times.scenario.places.loc["shanghai"]
     lat, lon = wgs84_to_gcj02([place["lat"]], [place["lon"]])
     shifted = f"[{round(float(lon[0]), 6)},{round(float(lat[0]), 6)}]"
     assert shifted in html
@@ -202,11 +200,11 @@ def test_map_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert not (tmp_path / "o").exists()
 
 
-def test_run_writes_the_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(["run", "--out", str(tmp_path / "out"), "--remove", "Sutong"], capsys)
+def test_run_writes_the_map(four: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(["run", "--out", str(tmp_path / "out"), "--remove", "R2", "--scenario", str(four)], capsys)
     assert status == 0, err
     html = (tmp_path / "out" / "map.html").read_text(encoding="utf-8")
-    assert "road:nantong-suzhou_js" in html or "road:suzhou_js-nantong" in html
+    assert "road:b-c" in html and "disrupted 中断" in html
     assert "map.html" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
 
 

@@ -101,7 +101,7 @@ def test_a_failed_run_leaves_no_partial_files(make_scenario: ScenarioMaker, tmp_
 def test_disrupt_cli_names_what_it_removed(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["disrupt", "--remove", "Hangzhou Bay Bridge"], capsys)
     assert status == 0
-    assert "road:jiaxing-ningbo, road:shanghai-ningbo" in out and "alternatives lost" in out
+    assert "removed 'Hangzhou Bay Bridge': Hangzhou Bay Bridge (1 link)" in out and "alternatives lost" in out
 
 
 def test_reach_cli_prints_bands_and_the_share_within_a_radius(capsys: pytest.CaptureFixture[str]) -> None:
@@ -111,8 +111,8 @@ def test_reach_cli_prints_bands_and_the_share_within_a_radius(capsys: pytest.Cap
     assert "within 600 km (geodesic) and 4 h" in out and "share_km" in out
 
 
-def test_locate_and_sweep_cli(capsys: pytest.CaptureFixture[str]) -> None:
+def test_locate_and_sweep_cli(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["locate", "--top", "3", "--format", "csv"], capsys)
     assert status == 0 and len(out.strip().splitlines()) == 4
-    status, out, _ = run(["disrupt", "--sweep", "--top", "5", "--format", "csv"], capsys)
+    status, out, _ = run(["disrupt", "--sweep", "--top", "5", "--format", "csv", "--scenario", str(four)], capsys)
     assert status == 0 and out.splitlines()[0].startswith("kind,id,name,pairs_broken")

@@ -14,7 +14,7 @@ from hourcircle import Query, TravelTimes, build_network, load_scenario
 from hourcircle.analysis.reach import reached_sites
 from hourcircle.errors import ArgumentError, NameLookupError, NoRouteError
 from hourcircle.geo import haversine_km
-from hourcircle.network import gabriel_links
+from hourcircle.roads import gabriel_links
 
 C_TO_D_KM = float(haversine_km(30.0, 121.0, 30.0, 121.5))  # the network's bulk distance
 
@@ -38,10 +38,10 @@ def test_car_is_twice_as_fast_here(times: TravelTimes) -> None:
 
 def test_rail_uses_the_timetable_corridor_stops_and_road_feeders(times: TravelTimes) -> None:
     assert times.route("a", "c", "rail").minutes == pytest.approx(45.0)
-    # b has no train but lies on the road route of the fast a-c line (150 road km in 45 min):
-    # a stop 100/150 of the way along
+    # b has no train but lies on the straight course of the fast a-c line (96.5 great-circle km
+    # in 45 min, 129 km/h): a stop 0.4 of the way along, as b lies at 120.4 E between 120 and 121
     a_to_b = times.route("a", "b", "rail")
-    assert a_to_b.minutes == pytest.approx(30.0)
+    assert a_to_b.minutes == pytest.approx(45.0 * 0.4, rel=1e-3)
     assert (a_to_b.links, a_to_b.kinds, a_to_b.rides) == (["estimated stop on the a-c line"], ["rail_estimate"], 0)
     # d is on no line: a road feeder over the 60 road km to c, at the car's 120 km/h
     a_to_d = times.route("a", "d", "rail")

@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,7 +30,9 @@ from hourcircle.settings import ProfileName, TravelSettings
 from hourcircle.traveltimes import TravelTimes
 
 DETOURS = np.round(np.arange(1.0, 1.61, 0.02), 2)
-SPEEDS = np.arange(60.0, 121.0, 1.0)  # up to the legal limit for cars on expressways
+SPEEDS = np.arange(50.0, 121.0, 1.0)  # up to the legal limit for cars on expressways
+EXPONENTS = np.round(np.arange(0.70, 1.001, 0.01), 2)  # for a km-dependent speed
+SCALE_STEPS = np.exp(np.linspace(-0.4, 0.4, 81))  # around each exponent's median scale
 TERMINALS = np.arange(0.0, 61.0, 1.0)
 BOARDINGS = np.arange(0.0, 21.0, 1.0)  # a wait for a train on a dense network: up to 20 minutes
 
@@ -137,8 +138,33 @@ def _used(pairs: pd.DataFrame, column: str) -> pd.DataFrame:
     return rows.groupby(["from_place", "to_place", "role"])[column].mean().reset_index()
 
 
-def fit_road(scenario: Scenario, pairs: pd.DataFrame) -> Fit:
-    """Fit the car's ``detour`` on published km, then ``speed_kmh`` and ``terminal_minutes`` on drive times.
+def _road_parts(times: TravelTimes, pairs: pd.DataFrame) -> pd.DataFrame:
+    """For each pair, its fastest car route's road km, access km (legs to and from the roads) and total km."""
+    rows = []
+    for a, b in zip(pairs["from_place"], pairs["to_place"], strict=True):
+        hops = times.route(a, b, "car").hops
+        rows.append((float(hops.loc[hops["kind"] == "road", "km"].sum()),
+                     float(hops.loc[hops["kind"] == "access", "km"].sum()), float(hops["km"].sum())))
+    return pd.DataFrame(rows, columns=["road_km", "access_km", "km"], index=pairs.index)
+
+
+def _best_detour(scenario: Scenario, with_km: pd.DataFrame) -> float:
+    """The car detour that best fits published km (only links without km use it: the schematic roads)."""
+    if scenario.roads.source == "osm":
+        return scenario.travel.car.detour  # real km on every road: the detour shapes access legs only
+    fit = with_km["role"] == "fit"
+    errors = [(log_loss(_road_parts(_with_travel(scenario, {"car": {"detour": float(d)}}), with_km[fit])["km"]
+                        .to_numpy(), with_km.loc[fit, "km"].to_numpy()), float(d)) for d in DETOURS]
+    return min(errors)[1]
+
+
+def fit_road(scenario: Scenario, pairs: pd.DataFrame, *, km_dependent: bool = False) -> Fit:
+    """Fit the car's ``speed_kmh`` and ``terminal_minutes`` on published drive times.
+
+    On schematic roads (links without km), the ``detour`` is fitted first on published km; on
+    OpenStreetMap roads every road has its km and the detour is left as it is. Each pair is
+    routed once: with one speed for every road, the fastest route does not depend on the
+    speed, so the grid search works on the routes' road and access km.
 
     Parameters
     ----------
@@ -146,36 +172,52 @@ def fit_road(scenario: Scenario, pairs: pd.DataFrame) -> Fit:
         The network to route on.
     pairs : pandas.DataFrame
         Published figures: ``from_place, to_place, role, km, drive_minutes``.
+    km_dependent : bool, default False
+        Fit instead a speed that changes with the trip's length: driving minutes =
+        ``scale * road_km ** exponent`` (an exponent below 1: longer trips run faster).
 
     Returns
     -------
     Fit
-        The parameters and their errors.
+        The parameters and their errors (route km against published km, minutes against
+        published drive times).
     """
     with_km, with_time = _used(pairs, "km"), _used(pairs, "drive_minutes")
-    fit_km = with_km["role"] == "fit"
-    best_detour, best_error = 1.0, np.inf
-    km_by_detour: dict[float, np.ndarray] = {}
-    for detour in DETOURS:
-        times = _with_travel(scenario, {"car": {"detour": float(detour)}})
-        km_by_detour[float(detour)] = _pair_values(times, with_time, "car", "km")
-        error = log_loss(_pair_values(times, with_km[fit_km], "car", "km"), with_km.loc[fit_km, "km"].to_numpy())
-        if error < best_error:
-            best_detour, best_error = float(detour), error
-    route_km = km_by_detour[best_detour]
-    fit_time = (with_time["role"] == "fit").to_numpy()
+    detour = _best_detour(scenario, with_km)
+    times = _with_travel(scenario, {"car": {"detour": detour}})
+    car = times.scenario.travel.car
+    parts = _road_parts(times, with_time)
+    road_km = parts["road_km"].to_numpy()
+    access = parts["access_km"].to_numpy() / car.access_speed_kmh * 60
+    fit = (with_time["role"] == "fit").to_numpy()
     target = with_time["drive_minutes"].to_numpy()
-    best: tuple[float, float, float] = (np.inf, 0.0, 0.0)
-    for speed, terminal in itertools.product(SPEEDS, TERMINALS):
-        error = log_loss(route_km[fit_time] / speed * 60 + terminal, target[fit_time])
-        best = min(best, (error, float(speed), float(terminal)))
-    _, speed, terminal = best
-    times = _with_travel(scenario, {"car": {"detour": best_detour, "speed_kmh": speed,
-                                           "terminal_minutes": terminal}})
-    table = _score_table(times, with_km, "km", "km", "car")
-    table = pd.concat([table, _score_table(times, with_time, "drive_minutes", "minutes", "car")])
-    parameters = {"detour": best_detour, "speed_kmh": speed, "terminal_minutes": terminal}
+    best: tuple[float, float, float, float] = (np.inf, 0.0, 0.0, 1.0)
+    for terminal in TERMINALS:
+        for exponent in EXPONENTS if km_dependent else (1.0,):
+            shape = np.maximum(road_km, 1e-9) ** exponent
+            scales = (60 / SPEEDS) if exponent == 1.0 else np.exp(np.median(
+                np.log(np.maximum(target[fit] - terminal - access[fit], 1.0) / shape[fit]))) * SCALE_STEPS
+            for scale in np.atleast_1d(scales):
+                error = log_loss(scale * shape[fit] + access[fit] + terminal, target[fit])
+                best = min(best, (error, float(scale), float(terminal), float(exponent)))
+    _, scale, terminal, exponent = best
+    model = scale * np.maximum(road_km, 1e-9) ** exponent + access + terminal
+    parameters = {"detour": detour, "terminal_minutes": terminal}
+    if km_dependent:
+        parameters |= {"minutes_per_km_power": round(scale, 4), "exponent": exponent}
+    else:
+        parameters |= {"speed_kmh": round(60 / scale, 1)}
+    km_parts = _road_parts(times, with_km)
+    table = pd.concat([_table(with_km, "km", "km", km_parts["km"].to_numpy()),
+                       _table(with_time, "drive_minutes", "minutes", model)])
     return _fit(parameters, table)
+
+
+def _table(rows: pd.DataFrame, column: str, what: str, model: np.ndarray) -> pd.DataFrame:
+    published = rows[column].to_numpy(dtype=float)
+    return pd.DataFrame({"from_place": rows["from_place"].to_numpy(), "to_place": rows["to_place"].to_numpy(),
+                         "role": rows["role"].to_numpy(), "measure": what, "published": published, "model": model,
+                         "error_pct": (np.abs(model - published) / published * 100).round(1)})
 
 
 def fit_rail(scenario: Scenario, pairs: pd.DataFrame) -> Fit:
@@ -202,18 +244,8 @@ def fit_rail(scenario: Scenario, pairs: pd.DataFrame) -> Fit:
         best = min(best, (log_loss(in_train[fit], rows["minutes"].to_numpy()[fit]), float(boarding)))
     boarding = best[1]
     times = _with_travel(scenario, {"rail": {"boarding_minutes": boarding}})
-    table = _score_table(times, rows, "minutes", "minutes", "rail")
+    table = _table(rows, "minutes", "minutes", _pair_values(times, rows, "rail", "minutes"))
     return _fit({"boarding_minutes": boarding}, table)
-
-
-def _score_table(times: TravelTimes, rows: pd.DataFrame, column: str, what: str,
-                 mode: ProfileName) -> pd.DataFrame:
-    model = _pair_values(times, rows, mode, what)
-    return pd.DataFrame({"from_place": rows["from_place"].to_numpy(), "to_place": rows["to_place"].to_numpy(),
-                         "role": rows["role"].to_numpy(), "measure": what,
-                         "published": rows[column].to_numpy(dtype=float), "model": model,
-                         "error_pct": (np.abs(model - rows[column].to_numpy(dtype=float))
-                                       / rows[column].to_numpy(dtype=float) * 100).round(1)})
 
 
 def _fit(parameters: dict[str, float], table: pd.DataFrame) -> Fit:

@@ -87,13 +87,15 @@ def haversine_km(
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), dtype=np.float64)
 
 
-def project_km(lat: ArrayLike, lon: ArrayLike) -> NDArray[np.float64]:
-    """Equirectangular projection to km around the points' mean latitude (for planar geometry).
+def project_km(lat: ArrayLike, lon: ArrayLike, origin_lat: float | None = None) -> NDArray[np.float64]:
+    """Equirectangular projection to km (for planar geometry).
 
     Parameters
     ----------
     lat, lon : array_like
         Degrees.
+    origin_lat : float, optional
+        The latitude whose scale is kept (default: the points' mean).
 
     Returns
     -------
@@ -103,7 +105,8 @@ def project_km(lat: ArrayLike, lon: ArrayLike) -> NDArray[np.float64]:
     lat_a = np.asarray(lat, dtype=np.float64)
     lon_a = np.asarray(lon, dtype=np.float64)
     k = np.pi / 180 * EARTH_RADIUS_KM
-    x = lon_a * k * np.cos(np.radians(lat_a.mean() if lat_a.size else 0.0))
+    middle = (lat_a.mean() if lat_a.size else 0.0) if origin_lat is None else origin_lat
+    x = lon_a * k * np.cos(np.radians(middle))
     return np.column_stack([x, lat_a * k])
 
 

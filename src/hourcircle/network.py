@@ -126,7 +126,9 @@ class TravelNetwork:
         """
         scenario = dataclasses.replace(self.scenario, places=self.scenario.places.drop(index=list(places)),
                                        sites=self.scenario.sites.drop(index=list(sites)))
-        return TravelNetwork(scenario, self.nodes, self.edges[~blocked].reset_index(drop=True), self.roads)
+        reduced = TravelNetwork(scenario, self.nodes, self.edges[~blocked].reset_index(drop=True), self.roads)
+        reduced.__dict__["_kinds"] = self._kinds  # a mode whose every link is closed is still the network's
+        return reduced
 
 
 def _node_table(scenario: Scenario, roads: Roads) -> pd.DataFrame:

@@ -10,7 +10,7 @@ Examples
 >>> from hourcircle.query import Query
 >>> from hourcircle.traveltimes import TravelTimes
 >>> from hourcircle.analysis.run import analyse
->>> results = analyse(Query(TravelTimes.for_scenario(bundled())))
+>>> results = analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("infrastructure", "supplier"))
 >>> files = render(results)
 >>> sorted(files)[:3]
 ['chain_gaps.csv', 'circle_pairs.csv', 'critical.csv']
@@ -35,6 +35,8 @@ from hourcircle.analysis.disrupt import changed, impact
 from hourcircle.analysis.run import Results
 from hourcircle.io import Scenario
 
+CRITICAL = (("infrastructure", "bridges, tunnels and corridors"), ("link", "links"), ("segment", "road segments"),
+            ("supplier", "suppliers"), ("place", "places"))  # the sweep's kinds, as the report names them
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DECIMALS = 3
 
@@ -269,7 +271,7 @@ def findings(results: Results) -> list[str]:
         if len(broken):
             line += " (" + "; ".join(f"{r['plant']}: {r['category']}" for _, r in broken.head(5).iterrows()) + ")"
         lines.append(line + ".")
-    for kind, title in (("link", "links"), ("supplier", "suppliers"), ("place", "places")):
+    for kind, title in CRITICAL:
         top = results.critical[results.critical["kind"] == kind].head(3)
         if len(top):
             lines.append(f"**Most critical {title}:** " + "; ".join(
@@ -315,9 +317,10 @@ def markdown(results: Results, files: list[str]) -> str:
     ]
     if results.plant_set is not None:
         parts += ["## Best set of plant sites (p-center)", _table(results.plant_set)]
-    for kind, title in (("link", "links"), ("supplier", "suppliers"), ("place", "places")):
+    for kind, title in CRITICAL:
         part = results.critical[results.critical["kind"] == kind].drop(columns="kind").set_index("id")
-        parts += [f"## Critical {title}", _table(part, 10)]
+        if len(part):
+            parts += [f"## Critical {title}", _table(part, 10)]
     if results.disruption is not None:
         parts += [f"## Disruption: {', '.join(results.removed)} removed",
                   _table(changed(results.disruption).set_index(["plant", "category"]))]

@@ -57,6 +57,8 @@ CACHE_VARIABLE = "HOURCIRCLE_CACHE"
 CACHE_FORMAT = 1  # bump when what the cache holds changes
 FAR_FROM_ROAD_KM = 10.0  # a place or site farther than this from the main network is reported
 INFRASTRUCTURE_END_KM = 5.0  # an infrastructure end must lie this close to a road
+DEAD_END_KM = 0.5  # a dead end this near another road is joined to it (see join_dead_ends)
+ALONGSIDE_KM = 0.3  # an edge this close to a crossing's course, along it, is one of its carriageways
 LINK_COLUMNS = ["u", "v", "kind", "name", "km", "minutes", "estimated"]  # a table of links
 
 Array = NDArray[np.float64]
@@ -271,6 +273,60 @@ def osm_roads(box: Box, folder: Path | None = None) -> RoadArrays:
                       position.astype(np.int64), other.astype(np.int64), np.asarray(cached["km"], dtype=np.float64))
 
 
+def join_dead_ends(network: RoadArrays, within_km: float = DEAD_END_KM) -> RoadArrays:
+    """Join each dead end of a network to the nearest node it is not joined to, if one is near.
+
+    The extract's simplification leaves some junctions apart: a road that stops a few hundred
+    metres from another (the Jiangyin bridge's south carriageways end 0.35 km from the road they
+    meet). A major road rarely ends in nothing, so each dead end within ``within_km`` of another
+    node is joined to it by a straight edge (marked ``estimated`` in the network).
+
+    Parameters
+    ----------
+    network : RoadArrays
+        The roads.
+    within_km : float, default :data:`DEAD_END_KM`
+        How near the other node must be.
+
+    Returns
+    -------
+    RoadArrays
+        The same nodes; the edges, then the joins.
+
+    Examples
+    --------
+    >>> roads = RoadArrays(np.arange(4), np.array([30.0, 30.0, 30.001, 30.0]),
+    ...                    np.array([120.0, 120.01, 120.011, 120.02]), np.array([0, 2]), np.array([1, 3]),
+    ...                    np.array([1.0, 1.0]))
+    >>> joined = join_dead_ends(roads)
+    >>> joined.u[2:].tolist(), joined.v[2:].tolist()
+    ([1], [2])
+    """
+    n = len(network.ids)
+    degree = np.bincount(np.r_[network.u, network.v], minlength=n)
+    dead = np.flatnonzero(degree == 1)
+    if not dead.size:
+        return network
+    xyz = _unit_vectors(network.lat, network.lon)
+    distance, found = cKDTree(xyz).query(xyz[dead], k=3, distance_upper_bound=within_km / EARTH_RADIUS_KM)
+    neighbour = np.full(n, -1)
+    neighbour[network.u[degree[network.u] == 1]] = network.v[degree[network.u] == 1]
+    neighbour[network.v[degree[network.v] == 1]] = network.u[degree[network.v] == 1]
+    pairs = set()
+    for end, candidates, gaps in zip(dead.tolist(), np.asarray(found).tolist(), np.asarray(distance).tolist(),
+                                     strict=True):
+        for other, gap in zip(candidates, gaps, strict=True):
+            if np.isfinite(gap) and other != end and other != neighbour[end]:
+                pairs.add((min(end, other), max(end, other)))
+                break
+    if not pairs:
+        return network
+    a, b = np.array(sorted(pairs), dtype=np.int64).T
+    km = np.asarray(haversine_km(network.lat[a], network.lon[a], network.lat[b], network.lon[b]))
+    return RoadArrays(network.ids, network.lat, network.lon, np.r_[network.u, a], np.r_[network.v, b],
+                      np.r_[network.km, km.round(3)])
+
+
 def _unit_vectors(lat: Array, lon: Array) -> Array:
     phi, lam = np.radians(lat), np.radians(lon)
     return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
@@ -448,6 +504,8 @@ class Roads:
         lines = [f"roads: {self.source}" + (f" ({OSM_ATTRIBUTION})" if self.source == "osm" else "")
                  + f", {len(self.edges)} road links, {len(self.segments)} segments"]
         if self.source == "osm":
+            joined = int((self.edges["estimated"] & self.edges["link"].astype(str).str.startswith("seg:")).sum())
+            lines.append(f"dead ends joined to a road within {DEAD_END_KM:g} km: {joined}")
             km = self.joins["km"]
             lines.append(f"joined to the roads: {len(km)} places and sites, median {km.median():.1f} km, "
                          f"farthest {km.max():.1f} km ({km.idxmax()})")
@@ -554,6 +612,8 @@ def _osm_roads(scenario: Scenario) -> Roads:
                                   f"no OpenStreetMap roads within the scenario's area ({box.south:g}..{box.north:g} N, "
                                   f"{box.west:g}..{box.east:g} E); check the places' coordinates, or use "
                                   "[roads] source = 'links' or 'inferred'", key="roads.source")])
+    given = len(arrays.u)
+    arrays = join_dead_ends(arrays)
     node_ids = pd.Index([f"osm:{i}" for i in arrays.ids.tolist()])
     first, first_km = Snapper(arrays.lat, arrays.lon).nearest(lat, lon)
     patches = link_table(scenario.links, "road")
@@ -583,7 +643,7 @@ def _osm_roads(scenario: Scenario) -> Roads:
     pinned[np.r_[where[patches["u"]].to_numpy(), where[patches["v"]].to_numpy()].astype(np.int64)] = True
     segment = chain_segments(len(node_ids), arrays.u, arrays.v, pinned)
     road = pd.DataFrame({"u": node_ids[arrays.u], "v": node_ids[arrays.v], "kind": "road", "name": None,
-                         "km": arrays.km, "minutes": np.nan, "estimated": False,
+                         "km": arrays.km, "minutes": np.nan, "estimated": np.arange(len(arrays.u)) >= given,
                          "link": [f"seg:{k}" for k in segment.tolist()]})
     patched = with_link_ids(patches).assign(u=node_ids[where[patches["u"]].to_numpy()],
                                             v=node_ids[where[patches["v"]].to_numpy()])
@@ -629,7 +689,8 @@ def _segment_table(scenario: Scenario, arrays: RoadArrays, segment: Ints) -> pd.
     if k and count:
         tree = cKDTree(_unit_vectors(places["lat"].to_numpy(float), places["lon"].to_numpy(float)))
         which = np.asarray(tree.query(_unit_vectors(lat, lon), k=k)[1]).reshape(count, k)
-        labels = np.array([" / ".join(dict.fromkeys(names[row])) for row in which], dtype=object)
+        first, second = pd.Series(names[which[:, 0]]), pd.Series(names[which[:, -1]])
+        labels = first.where(first == second, first + " / " + second).to_numpy(dtype=object)
     return pd.DataFrame({"km": km, "lat": lat.round(4), "lon": lon.round(4), "near": labels},
                         index=pd.Index([f"seg:{i}" for i in range(count)], name="link"))
 
@@ -661,7 +722,7 @@ def _match_infrastructure(scenario: Scenario, network: RoadArrays, links: NDArra
             continue
         a, b = int(inside[end1[i]]), int(inside[end2[i]])
         straight = float(haversine_km(network.lat[a], network.lon[a], network.lat[b], network.lon[b]))
-        found, before = dijkstra(graph, indices=[a], return_predecessors=True, limit=3 * straight + 50)
+        found, before = dijkstra(graph, indices=[a], return_predecessors=True, limit=2 * straight + 20)
         dist, pred = found[0], before[0]
         if a == b or not np.isfinite(dist[b]):
             problems.append(Problem(label, f"{name!r}: no road joins its two ends", row=number, column="lat1"))
@@ -669,11 +730,38 @@ def _match_infrastructure(scenario: Scenario, network: RoadArrays, links: NDArra
         path = [b]
         while path[-1] != a:
             path.append(int(pred[path[-1]]))
-        covered = tuple(dict.fromkeys(links[edge_of(np.asarray(path, dtype=np.int64))].tolist()))
+        on_path = edge_of(np.asarray(path, dtype=np.int64))
+        if table["kind"].iloc[i] != "corridor":  # a crossing's other carriageway is closed with it
+            on_path = np.r_[on_path, _alongside(network, a, b)]
+        covered = tuple(dict.fromkeys(links[on_path].tolist()))
         rows.append((name, table["kind"].iloc[i], table["source"].iloc[i], float(dist[b]), covered))
     if problems:
         raise InputError(problems)
     return pd.DataFrame(rows, columns=["name", "kind", "source", "km", "links"])
+
+
+def _alongside(network: RoadArrays, a: int, b: int) -> Ints:
+    """Edges lying along the straight line between nodes ``a`` and ``b``.
+
+    Both ends within :data:`ALONGSIDE_KM` of it, between its ends: a parallel carriageway of a
+    bridge or tunnel.
+    """
+    margin = 0.01  # degrees: only edges near the line's box are looked at
+    south, north = sorted((network.lat[a], network.lat[b]))
+    west, east = sorted((network.lon[a], network.lon[b]))
+    inside = Box(south - margin, west - margin, north + margin, east + margin).contains
+    edges = np.flatnonzero(inside(network.lat[network.u], network.lon[network.u])
+                           & inside(network.lat[network.v], network.lon[network.v]))
+    ends = np.r_[a, b, network.u[edges], network.v[edges]]
+    xy = project_km(network.lat[ends], network.lon[ends], origin_lat=float(network.lat[a]))
+    start, along = xy[0], xy[1] - xy[0]
+    length = float(np.dot(along, along))
+    if length == 0:
+        return np.empty(0, dtype=np.int64)
+    share = (xy[2:] - start) @ along / length
+    offset = np.abs((xy[2:] - start) @ np.array([-along[1], along[0]])) / math.sqrt(length)
+    near = (share >= -0.05) & (share <= 1.05) & (offset <= ALONGSIDE_KM)
+    return np.asarray(edges[near[: len(edges)] & near[len(edges):]], dtype=np.int64)
 
 
 def _edge_lookup(network: RoadArrays) -> Callable[[Ints], Ints]:

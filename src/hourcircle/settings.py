@@ -16,8 +16,8 @@ Examples
 >>> s = TravelSettings.from_mapping({"car": {"speed_kmh": 90}})
 >>> s.car.speed_kmh, round(s.truck.speed_kmh, 1)
 (90.0, 75.0)
->>> TravelSettings.from_mapping().truck.speed_kmh
-100.0
+>>> round(TravelSettings.from_mapping().truck.speed_kmh, 1)  # the car's 103 km/h x 100/120
+85.8
 >>> s.terminal_minutes("rail") == RAIL_DEFAULT.station_minutes
 True
 """
@@ -86,16 +86,17 @@ class RailProfile(StrictModel):
     speed_kmh: float = Field(gt=0, le=400, description="mean speed on rail links given only km")
 
 
-# detour, speed_kmh and terminal_minutes are fitted to data/calibration/road_pairs.csv by
-# benchmarks/calibrate.py (the speed at the grid's top, the cars' legal limit: expressway
-# cruising, with 38 minutes a trip for leaving and entering city centres). access_speed_kmh
-# is an assumption (arterial roads and ring expressways between a city centre and its
-# industrial districts), not a measurement.
-CAR_DEFAULT = RoadProfile(speed_kmh=120.0, detour=1.18, access_speed_kmh=50.0, terminal_minutes=38.0)
+# speed_kmh and terminal_minutes are fitted by benchmarks/calibrate.py to the published drive times of
+# data/calibration/road_pairs.csv (the delta's and national pairs) on OpenStreetMap roads, where
+# every road has its km; detour (road km per great-circle km, for access legs and for links given
+# without km) was fitted to published km on the schematic roads of round one. access_speed_kmh is
+# an assumption (arterial roads and ring expressways between a city centre and its industrial
+# districts), not a measurement.
+CAR_DEFAULT = RoadProfile(speed_kmh=103.0, detour=1.18, access_speed_kmh=50.0, terminal_minutes=28.0)
 # boarding_minutes is fitted to data/calibration/rail_pairs.csv;
 # station_minutes (to, through and from stations) and speed_kmh (only for rail links given
 # by km alone) are assumptions, not measurements.
-RAIL_DEFAULT = RailProfile(station_minutes=30.0, boarding_minutes=13.0, speed_kmh=200.0)
+RAIL_DEFAULT = RailProfile(station_minutes=30.0, boarding_minutes=20.0, speed_kmh=200.0)
 
 
 def truck_from_car(car: RoadProfile) -> RoadProfile:

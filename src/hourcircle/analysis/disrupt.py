@@ -1,11 +1,11 @@
 """Disruption: what breaks when a place, a site or a link drops out.
 
 :func:`disrupt` compares every plant's circle before and after removing what the user
-names. :func:`sweep` removes each link, each place and each supplier in turn and ranks them
-by the plant-component pairs that fall outside the budget, then by minutes added. The sweep
-searches the network once per plant, then for each removal recomputes only the plants whose
-fastest routes it can change: a link matters to a plant only when it lies on one of the
-plant's shortest-path trees (its two ends differ by exactly its minutes).
+names. :func:`sweep` removes each named bridge, tunnel or corridor, each road link or segment,
+each place and each supplier in turn and ranks them by the plant-component pairs that fall
+outside the budget, then by minutes added. The sweep searches the network once per plant
+origin, then for each removal searches again only from the origins whose fastest routes to a
+supplier that counts it cuts, no farther than they need.
 
 Examples
 --------
@@ -16,10 +16,10 @@ Examples
 >>> table = disrupt(query, ["Hangzhou Bay Bridge"])
 >>> {"plant", "category", "before_minutes", "after_minutes", "lost"} <= set(table.columns)
 True
->>> ranking = sweep(query)
+>>> ranking = sweep(query, kinds=("infrastructure",))  # named bridges, tunnels and corridors only
 >>> list(ranking.columns[:4])
 ['kind', 'id', 'name', 'pairs_broken']
->>> int(ranking.loc[ranking["id"] == "road:jiaxing-ningbo", "alternatives_lost"].iloc[0]) > 0
+>>> int(ranking.loc[ranking["id"] == "Hangzhou Bay Bridge", "alternatives_lost"].iloc[0]) > 0
 True
 """
 
@@ -352,13 +352,14 @@ def _ancestors(before: NDArray[np.int64], targets: NDArray[np.int64]) -> NDArray
     return np.flatnonzero(seen)
 
 
+KINDS = ("infrastructure", "link", "segment", "place", "supplier")
 SWEEP_COLUMNS = ["kind", "id", "name", "pairs_broken", "minutes_added", "alternatives_lost",
                  "plants_removed", "plants_rerouted"]
 
 
 def sweep(query: Query, *, progress: Progress | None = None,
-          kinds: Sequence[str] = ("link", "place", "supplier")) -> pd.DataFrame:
-    """Remove each link, place and supplier in turn; rank them by the damage done.
+          kinds: Sequence[str] = KINDS) -> pd.DataFrame:
+    """Remove each piece of infrastructure, link, road segment, place and supplier in turn; rank them.
 
     Parameters
     ----------
@@ -366,8 +367,9 @@ def sweep(query: Query, *, progress: Progress | None = None,
         The network, budget and mode.
     progress : callable, optional
         Wraps the iterable of removals (a progress bar, say).
-    kinds : sequence of {"link", "place", "supplier"}
-        What to remove.
+    kinds : sequence of {"infrastructure", "link", "segment", "place", "supplier"}
+        What to remove: named infrastructure, links (named road patches, or every link of the
+        mode on schematic roads), road segments on some plant's routes, places, suppliers.
 
     Returns
     -------

@@ -175,11 +175,11 @@ class Basemap:
             return geometry
 
         def move(coords: Any) -> Any:
-            array = np.asarray(coords, dtype=np.float64)
-            if array.ndim == 1:
-                lat, lon = wgs84_to_gcj02([array[1]], [array[0]])
+            if isinstance(coords[0], int | float):  # a position
+                lat, lon = wgs84_to_gcj02([coords[1]], [coords[0]])
                 return [float(lon[0]), float(lat[0])]
-            if array.ndim == 2:
+            if isinstance(coords[0][0], int | float):  # a line or ring of positions
+                array = np.asarray(coords, dtype=np.float64)
                 lat, lon = wgs84_to_gcj02(array[:, 1], array[:, 0])
                 return np.column_stack([lon, lat]).tolist()
             return [move(part) for part in coords]
