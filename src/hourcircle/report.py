@@ -239,7 +239,13 @@ def findings(results: Results) -> list[str]:
     if len(share):
         lines.append(f"**Suppliers within {results.radius_km:g} km** (great-circle) of each plant: "
                      f"{share.min():.0%} to {share.max():.0%} of the scenario's suppliers "
-                     f"(median {share.median():.0%}).")
+                     f"(median {share.median():.0%}). This counts the suppliers of every maker in the "
+                     "scenario, not one company's partners, and distance, not travel time.")
+    people = plants["people_within_budget"] if "people_within_budget" in plants else pd.Series(dtype=float)
+    if len(people) and people.max() > 0:
+        lines.append(f"**People within {hours:g} h** of each plant (2020 census, whole cities whose centre is "
+                     f"reached): {people.min() / 1e6:.1f} to {people.max() / 1e6:.1f} million "
+                     f"(median {people.median() / 1e6:.1f} million).")
     gaps = results.gaps
     line = f"**Places:** {int(places['complete'].sum())} of {len(places)} have a complete circle."
     if len(gaps):

@@ -218,6 +218,7 @@ class TravelTimes:
     def __init__(self, network: TravelNetwork) -> None:
         self.network = network
         self._engines: dict[str, Engine] = {}
+        self._rows: dict[str, dict[int, NDArray[np.float64]]] = {}  # see _endpoint_rows
         self._derived: tuple[TravelTimes, NDArray[np.bool_]] | None = None  # (parent, its closed edges)
 
     @classmethod
@@ -584,9 +585,39 @@ class TravelTimes:
         -------
         numpy.ndarray
             Origins (rows) by destinations (columns); ``inf`` where there is no route.
+
+        Notes
+        -----
+        Between places and sites, each origin's minutes to every place and site are kept once
+        searched, so that analyses asking again of the same origins search only once.
         """
-        found = self.engine(mode).matrix_minutes(self.positions(origins), self.positions(destinations))
+        rows, columns = self.positions(origins), self.positions(destinations)
+        column = self._endpoint_column[columns]
+        if len(columns) and (column >= 0).all():
+            found = self._endpoint_rows(rows, mode)[:, column]
+        else:
+            found = self.engine(mode).matrix_minutes(rows, columns)
         return np.asarray(found + self.terminal_minutes(mode))
+
+    @cached_property
+    def _endpoint_column(self) -> NDArray[np.int64]:
+        """Each node's column among the places and sites (-1: a road node)."""
+        column = np.full(len(self.node_ids), -1, dtype=np.int64)
+        ends = np.flatnonzero((self.network.nodes["kind"] != "road").to_numpy())
+        column[ends] = np.arange(len(ends))
+        return column
+
+    def _endpoint_rows(self, rows: NDArray[np.int64], mode: ProfileName) -> NDArray[np.float64]:
+        """Network minutes from nodes to every place and site, searched once per origin and mode."""
+        kept = self._rows.setdefault(mode, {})
+        missing = np.unique([r for r in rows.tolist() if r not in kept]).astype(np.int64)
+        if missing.size:
+            columns = np.flatnonzero(self._endpoint_column >= 0)
+            for origin, found in zip(missing.tolist(), self.engine(mode).matrix_minutes(missing, columns),
+                                     strict=True):
+                kept[origin] = found
+        ends = int((self._endpoint_column >= 0).sum())
+        return np.array([kept[r] for r in rows.tolist()], dtype=np.float64).reshape(len(rows), ends)
 
     def matrix(self, mode: ProfileName = "truck", nodes: Sequence[str] | None = None) -> pd.DataFrame:
         """Trip minutes between every pair of places (or of the nodes given).

@@ -91,10 +91,15 @@ def _plant_table(found: Coverage, radius_km: float) -> pd.DataFrame:
     km = haversine_km(plants["lat"].to_numpy()[:, None], plants["lon"].to_numpy()[:, None],
                       sites["lat"].to_numpy()[None, :], sites["lon"].to_numpy()[None, :])
     within = pairs.pairs.groupby("origin", sort=False)["alternatives"].sum()
+    places = query.scenario.places
+    people = (pd.to_numeric(places["population"], errors="coerce").fillna(0).to_numpy() if "population" in places
+              else np.zeros(len(places)))
+    reached = query.times.trip_minutes(list(plants.index), list(places.index), query.mode) <= query.budget_minutes
     extra = pd.DataFrame({
         "name": plants["name"], "company": plants["company"], "place_id": plants["place_id"],
         f"share_within_{radius_km:g}km": np.round((km <= radius_km).mean(axis=1), 4) if len(sites) else np.nan,
         "suppliers_within_budget": within.reindex(plants.index),
+        "people_within_budget": reached.astype(float) @ people if len(places) else 0.0,
     }, index=plants.index)
     table = extra.join(summary)
     table.index.name = "plant"

@@ -294,9 +294,11 @@ def _all_roads(fmap: folium.Map, times: TravelTimes, gone: set[str], basemap: Ba
                                 {"colour": "#777", "weight": 1, "opacity": 0.55})
     fmap.add_child(GeoLayer("roads 道路", [everything] if everything else [], interactive=False))
     link = edges["link"].astype(str).to_numpy()
+    by_link = pd.Series(np.arange(len(link))).groupby(link).indices
     named = []
     for row in roads.infrastructure.to_dict("records"):
-        covered = np.isin(link, [str(k) for k in row["links"]])
+        covered = np.zeros(len(link), dtype=bool)
+        covered[np.concatenate([by_link.get(str(k), []) for k in row["links"]] or [[]]).astype(np.int64)] = True
         style = {"colour": "#1f3c88" if row["kind"] != "corridor" else "#4a6fa5",
                  "weight": 3 if row["kind"] != "corridor" else 1.5, "opacity": 0.7}
         feature = _shape_feature(shapes.merged_lines(*_pick(ends, covered), tolerance=tolerance / 4),
@@ -306,7 +308,8 @@ def _all_roads(fmap: folium.Map, times: TravelTimes, gone: set[str], basemap: Ba
             named.append(feature)
     if named:
         fmap.add_child(GeoLayer("named infrastructure 桥隧与走廊", named, show=len(named) <= 300))
-    closed = np.isin(link, list(gone))
+    closed = np.zeros(len(link), dtype=bool)
+    closed[np.concatenate([by_link.get(k, []) for k in gone] or [[]]).astype(np.int64)] = True
     if closed.any():
         feature = _shape_feature(shapes.merged_lines(*_pick(ends, closed), tolerance=tolerance / 4),
                                  basemap, {"colour": "#e00000", "weight": 4, "dash": "8 6", "opacity": 1},

@@ -54,6 +54,8 @@ def tolerance_for(lat: Array, lon: Array) -> float:
 def merged_lines(lat1: Array, lon1: Array, lat2: Array, lon2: Array, tolerance: float) -> BaseGeometry:
     """Road edges merged into as few lines as possible, simplified.
 
+    Lines shorter than the tolerance are left out: they would not show at the map's scale.
+
     Parameters
     ----------
     lat1, lon1, lat2, lon2 : numpy.ndarray
@@ -71,8 +73,11 @@ def merged_lines(lat1: Array, lon1: Array, lat2: Array, lon2: Array, tolerance: 
     ends = np.stack([np.column_stack([lon1, lat1]), np.column_stack([lon2, lat2])], axis=1)
     lines = shapely.multilinestrings(np.asarray(shapely.linestrings(ends), dtype=object))
     merged = shapely.simplify(shapely.line_merge(lines), tolerance, preserve_topology=False)
-    assert isinstance(merged, BaseGeometry)
-    return merged
+    parts = shapely.get_parts(merged)
+    kept = parts[shapely.length(parts) >= tolerance]  # shorter than the tolerance: not visible at this scale
+    drawn = shapely.multilinestrings(kept) if len(kept) != 1 else kept[0]
+    assert isinstance(drawn, BaseGeometry)
+    return drawn
 
 
 def isochrone(lat1: Array, lon1: Array, lat2: Array, lon2: Array, cell_km: float = CELL_KM) -> BaseGeometry:
