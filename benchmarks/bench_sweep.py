@@ -52,8 +52,8 @@ def write_scenario(folder: Path, n_places: int, n_plants: int, n_suppliers: int,
         f'plant_category = "assembly"\ncategories = {CATEGORIES!r}\n'.replace("'", '"'), encoding="utf-8")
 
 
-def naive(times: TravelTimes, links: list[str]) -> list[int]:
-    """Pairs broken per link, rebuilding the engine and searching from every plant each time."""
+def naive(times: TravelTimes, links: list[str]) -> list[tuple[int, float]]:
+    """Pairs broken and minutes added per link, rebuilding the engine and searching from every plant each time."""
     query = Query(times)
     ids = times.node_ids
     edges = times.network.edges.dropna(subset=["minutes_truck"])
@@ -74,7 +74,8 @@ def naive(times: TravelTimes, links: list[str]) -> list[int]:
     for link in links:
         keep = link_ids != link
         after = nearest(Engine(u[keep], v[keep], w[keep], len(ids)))
-        broken.append(int(((before <= budget) & ~(after <= budget)).sum()))
+        both = np.isfinite(before) & np.isfinite(after)
+        broken.append((int(((before <= budget) & ~(after <= budget)).sum()), float((after - before)[both].sum())))
     return broken
 
 
@@ -102,14 +103,16 @@ def main() -> None:
         start = time.perf_counter()
         broken = naive(times, sample)
         naive_times.append((time.perf_counter() - start) / len(sample))
-    expected = ranking.set_index("id").loc[sample, "pairs_broken"].tolist()
-    assert broken == expected, "sweep and naive recompute disagree"
+    expected = ranking.set_index("id").loc[sample, ["pairs_broken", "minutes_added"]]
+    assert [b for b, _ in broken] == expected["pairs_broken"].tolist(), "sweep and naive recompute disagree"
+    assert np.allclose([m for _, m in broken], expected["minutes_added"], atol=1e-6), "minutes added disagree"
     rerouted = ranking["plants_rerouted"]
     sweep_ms, naive_ms = statistics.median(sweep_times) * 1e3, statistics.median(naive_times) * 1e3
     print(f"sweep: {sweep_ms:.2f} ms per link ({sweep_ms * n_links / 1e3:.1f} s for all {n_links}); "
           f"plants searched again per link: median {rerouted.median():.0f}, mean {rerouted.mean():.1f} of 40")
     print(f"naive: {naive_ms:.2f} ms per link (sample of {len(sample)}; {naive_ms * n_links / 1e3:.0f} s for all)")
-    print(f"answers agree on the sample: {len(sample)} links, {sum(broken)} plant-component pairs broken")
+    print(f"answers agree on the sample: {len(sample)} links, {sum(b for b, _ in broken)} plant-component pairs "
+          f"broken, {sum(m for _, m in broken):.0f} minutes added")
     print(f"ratio_sweep_per_link={naive_ms / sweep_ms:.1f}")
 
 

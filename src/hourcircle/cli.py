@@ -125,6 +125,27 @@ def map_options(command: F) -> F:
                              "tianditu needs TIANDITU_KEY.")(command)
 
 
+def cluster_options(command: F) -> F:
+    """Add ``--workers`` and ``--scheduler`` for commands that do batch work.
+
+    Parameters
+    ----------
+    command : callable
+        A click command function.
+
+    Returns
+    -------
+    callable
+        The same, with the options.
+    """
+    command = click.option("--scheduler", default=None, metavar="ADDRESS",
+                           help="Run the batch work on this existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                                "(default: $HOURCIRCLE_SCHEDULER, if set).")(command)
+    return click.option("--workers", type=COUNT, default=None,
+                        help="Run the batch work on a local Dask cluster of this many processes "
+                             "(on 127.0.0.1; closed when done).")(command)
+
+
 def _query(path: Path | None, hours: float | None = None, mode: str = "truck") -> Query:
     """The question of a command: the scenario (default: bundled), budget and mode."""
     from hourcircle import datasets
@@ -224,13 +245,33 @@ def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Pa
 @cli.command()
 @mode_option
 @format_option()
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write CSV here instead.")
+@click.option("--between", type=click.Choice(["places", "sites", "all"]), default="places", show_default=True,
+              help="The matrix's nodes: places, sites, or both.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write the matrix here instead: FILE.parquet (written in batches of origins, so that memory "
+                   "stays bounded) or FILE.csv.")
+@cluster_options
 @scenario_option
-def matrix(mode: str, fmt: str, out: Path | None, scenario_path: Path | None) -> None:
-    """Minutes between every pair of places."""
-    from hourcircle.output import write_atomic
+def matrix(mode: str, fmt: str, between: str, out: Path | None, workers: int | None, scheduler: str | None,
+           scenario_path: Path | None) -> None:
+    """Minutes between every pair of places (or sites)."""
+    import pandas as pd
 
-    table = _query(scenario_path, mode=mode).times.matrix(mode)  # type: ignore[arg-type]
+    from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
+    from hourcircle.batches import cluster
+    from hourcircle.output import write_atomic, write_parquet
+
+    if out is not None and out.suffix not in (".parquet", ".csv"):
+        raise click.BadParameter(f"{out}: give a file name ending in .parquet or .csv", param_hint="--out")
+    times = _query(scenario_path, mode=mode).times
+    nodes = matrix_nodes(times, between)
+    with cluster(workers, scheduler) as client:
+        parts = matrix_parts(times, mode, nodes, client=client)  # type: ignore[arg-type]
+        if out is not None and out.suffix == ".parquet":
+            rows = write_parquet(out, parts)
+            click.echo(f"wrote {rows}x{len(nodes)} {mode} minutes to {out}")
+            return
+        table = pd.concat([part for _, part in sorted(parts, key=lambda numbered: numbered[0])])
     if out is not None:
         write_atomic(out, table.to_csv(float_format="%.1f"), parameter="out")
         click.echo(f"wrote {len(table)}x{len(table.columns)} {mode} minutes to {out}")
@@ -239,20 +280,30 @@ def matrix(mode: str, fmt: str, out: Path | None, scenario_path: Path | None) ->
 
 
 @cli.command()
-@click.argument("origin", metavar="FROM")
+@click.argument("origins", metavar="FROM...", nargs=-1, required=True)
 @budget_options
 @format_option()
 @click.option("--map", "map_path", type=click.Path(path_type=Path), default=None,
-              help="Also write an HTML map of the reach here.")
+              help="Also write an HTML map of the reach here (one FROM).")
 @click.option("--km", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Also: the share of the scenario's suppliers within this many km (geodesic) and the hours.")
+              help="Also: the share of the scenario's suppliers within this many km (geodesic) and the hours "
+                   "(one FROM).")
 @map_options
+@cluster_options
 @scenario_option
-def reach(origin: str, hours: float | None, mode: str, fmt: str, map_path: Path | None, km: float | None,
-          tiles: str, offline: bool, scenario_path: Path | None) -> None:
-    """Sites FROM reaches within the budget, grouped by category."""
+def reach(origins: tuple[str, ...], hours: float | None, mode: str, fmt: str, map_path: Path | None,
+          km: float | None, tiles: str, offline: bool, workers: int | None, scheduler: str | None,
+          scenario_path: Path | None) -> None:
+    """Sites FROM reaches within the budget, grouped by category; with several FROM, a table of them all."""
     from hourcircle.analysis.reach import count_bands, population_bands, reached_sites, share_within
     from hourcircle.output import write_atomic
+
+    if len(origins) > 1:
+        if map_path is not None or km is not None:
+            raise click.UsageError("--map and --km take one FROM")
+        _reach_many(origins, hours, mode, fmt, workers, scheduler, scenario_path)
+        return
+    origin = origins[0]
 
     basemap = _basemap(tiles, offline)
     if map_path is not None and map_path.is_dir():
@@ -287,6 +338,25 @@ def reach(origin: str, hours: float | None, mode: str, fmt: str, map_path: Path 
             click.echo(f"  {row['minutes']:5.0f} min  {site_id}  ({row['company']}, {row['place_id']})")
 
 
+def _reach_many(origins: Sequence[str], hours: float | None, mode: str, fmt: str, workers: int | None,
+                scheduler: str | None, scenario_path: Path | None) -> None:
+    """What several origins reach: every site (csv, json), or counts per category (table)."""
+    from hourcircle.analysis.reach import reached_from_many
+    from hourcircle.batches import cluster
+
+    query = _query(scenario_path, hours, mode)
+    with cluster(workers, scheduler) as client:
+        table = reached_from_many(query, origins, client=client)
+    if fmt != "table":
+        _print_frame(table.set_index(["origin", "site_id"]), fmt)
+        return
+    categories = list(query.scenario.product.all_categories)
+    counts = table.groupby(["origin", "category"]).size().unstack(fill_value=0).reindex(
+        index=[query.times.resolve(o) for o in origins], columns=categories, fill_value=0)
+    click.echo(f"sites reached within {query.hours:g} h by {mode}, per origin and category:")
+    _print_frame(counts.assign(all=counts.sum(axis=1)), "table")
+
+
 @cli.command()
 @click.argument("scenario", required=False, type=click.Path(path_type=Path))
 @budget_options
@@ -297,11 +367,14 @@ def reach(origin: str, hours: float | None, mode: str, fmt: str, map_path: Path 
 @click.option("--remove", multiple=True, metavar="ID",
               help="Also compare every plant's circle without this place, site or link (repeatable).")
 @map_options
+@cluster_options
 @scenario_option
 def run(scenario: Path | None, hours: float | None, mode: str, out: Path, plants_wanted: int,
-        remove: tuple[str, ...], tiles: str, offline: bool, scenario_path: Path | None) -> None:
+        remove: tuple[str, ...], tiles: str, offline: bool, workers: int | None, scheduler: str | None,
+        scenario_path: Path | None) -> None:
     """Everything: circles, gaps, siting, disruption; report.md, CSV, GeoJSON and map.html in --out."""
     from hourcircle.analysis.run import analyse
+    from hourcircle.batches import cluster
     from hourcircle.maps import circle_map
     from hourcircle.output import write_folder
     from hourcircle.report import findings, render
@@ -310,8 +383,10 @@ def run(scenario: Path | None, hours: float | None, mode: str, out: Path, plants
         raise click.BadParameter(f"{out} is a file; give a folder to write into", param_hint="--out")
     basemap = _basemap(tiles, offline)
     query = _query(scenario or scenario_path, hours, mode)
-    results = analyse(query, plants_wanted=plants_wanted, progress=_progress("sweep"),
-                      remove=query.times.removals(remove))
+    removals = query.times.removals(remove)
+    with cluster(workers, scheduler) as client:
+        results = analyse(query, plants_wanted=plants_wanted, progress=_progress("sweep"), remove=removals,
+                          client=client)
     files = render(results, {"map.html": circle_map(results, basemap=basemap)})
     write_folder(out, files)
     click.echo("\n".join(f"- {line}" for line in findings(results)))
@@ -344,18 +419,24 @@ def locate(hours: float | None, mode: str, top: int, plants_wanted: int | None, 
 @budget_options
 @click.option("--top", type=COUNT, default=None, help="List only the first N rows of a sweep.")
 @format_option()
+@cluster_options
 @scenario_option
 def disrupt(remove: tuple[str, ...], do_sweep: bool, hours: float | None, mode: str, top: int | None,
-            fmt: str, scenario_path: Path | None) -> None:
+            fmt: str, workers: int | None, scheduler: str | None, scenario_path: Path | None) -> None:
     """What a loss breaks: every plant's circle before and after, or a criticality sweep."""
     from hourcircle.analysis.disrupt import changed, impact, sweep
     from hourcircle.analysis.disrupt import disrupt as disrupt_table
 
     if bool(remove) == do_sweep:
         raise click.UsageError("give --remove ID (one or more) or --sweep, not both")
+    if not do_sweep and (workers is not None or scheduler is not None):
+        raise click.UsageError("--workers and --scheduler are for --sweep")
     query = _query(scenario_path, hours, mode)
     if do_sweep:
-        ranking = sweep(query, progress=_progress("sweep")).set_index(["kind", "id"])
+        from hourcircle.batches import cluster
+
+        with cluster(workers, scheduler) as client:
+            ranking = sweep(query, progress=_progress("sweep"), client=client).set_index(["kind", "id"])
         _print_frame(ranking.head(top) if top else ranking, fmt)
         return
     removals = query.times.removals(remove)
@@ -396,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit status: 0, 2 for bad input or usage, 1 if aborted.
+        The exit status: 0, 2 for bad input or usage, 130 if interrupted (Ctrl-C).
     """
     from hourcircle.errors import HourcircleError
 
@@ -404,9 +485,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.main(args=list(argv) if argv is not None else None, prog_name="hourcircle", standalone_mode=False)
     except click.exceptions.Exit as done:
         return int(done.exit_code)
-    except click.Abort:
-        click.echo("hourcircle: aborted", err=True)
-        return 1
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("hourcircle: interrupted; nothing was written", err=True)
+        return 130
     except (click.ClickException, HourcircleError) as error:
         for line in _messages(error):
             click.echo(f"hourcircle: error: {line}", err=True)

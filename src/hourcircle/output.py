@@ -14,9 +14,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hourcircle.errors import ArgumentError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _cannot_write(parameter: str, path: Path, error: OSError) -> ArgumentError:
@@ -55,6 +60,60 @@ def write_atomic(path: Path, text: str, *, parameter: str = "out") -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_parquet(path: Path, parts: Iterable[tuple[int, pd.DataFrame]], *, parameter: str = "out") -> int:
+    """Write numbered parts of one table to a Parquet file, in order, through a temporary file.
+
+    Parts may arrive out of order (from a cluster): each is written as soon as those before it
+    are, so memory holds only the parts that came early.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    parts : iterable of (int, pandas.DataFrame)
+        Numbered from 0; every part has the same columns.
+    parameter : str, default "out"
+        The argument that named ``path``, for messages.
+
+    Returns
+    -------
+    int
+        Rows written.
+
+    Raises
+    ------
+    ArgumentError
+        If the file cannot be written; nothing is left behind.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+    except OSError as error:
+        raise _cannot_write(parameter, path, error) from None
+    writer, waiting, expected, rows = None, {}, 0, 0
+    try:
+        for number, part in parts:
+            waiting[number] = part
+            while expected in waiting:
+                table = pa.Table.from_pandas(waiting.pop(expected), preserve_index=True)
+                writer = writer or pq.ParquetWriter(temporary, table.schema)
+                writer.write_table(table)
+                rows += table.num_rows
+                expected += 1
+        if writer is not None:
+            writer.close()
+        os.replace(temporary, path)
+    except OSError as error:
+        raise _cannot_write(parameter, path, error) from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return rows
 
 
 def write_folder(folder: Path, files: dict[str, str]) -> None:

@@ -571,7 +571,7 @@ class TravelTimes:
         return self.engine(mode).trees(origins, cutoff)
 
     def trip_minutes(self, origins: Sequence[str], destinations: Sequence[str],
-                     mode: ProfileName = "truck") -> NDArray[np.float64]:
+                     mode: ProfileName = "truck", *, remember: bool = True) -> NDArray[np.float64]:
         """Trip minutes (terminal minutes included) between node ids.
 
         Parameters
@@ -580,6 +580,9 @@ class TravelTimes:
             Node ids.
         mode : {"truck", "car", "rail"}, default "truck"
             The profile.
+        remember : bool, default True
+            Keep each origin's minutes to every place and site (see Notes); ``False`` for one-off
+            work on many origins, whose memory must stay bounded.
 
         Returns
         -------
@@ -593,7 +596,7 @@ class TravelTimes:
         """
         rows, columns = self.positions(origins), self.positions(destinations)
         column = self._endpoint_column[columns]
-        if len(columns) and (column >= 0).all():
+        if remember and len(columns) and (column >= 0).all():
             found = self._endpoint_rows(rows, mode)[:, column]
         else:
             found = self.engine(mode).matrix_minutes(rows, columns)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,12 +35,17 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hourcircle.analysis.coverage import pair_table, supplier_minutes
+from hourcircle.batches import run_batches
 from hourcircle.errors import ArgumentError
 from hourcircle.query import Query
 from hourcircle.removals import Removal
 from hourcircle.traveltimes import TravelTimes
 
+if TYPE_CHECKING:
+    from distributed import Client
+
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
+BATCH_IN_PROCESS = 16
 Removals = str | Removal | Iterable[str | Removal]
 
 
@@ -357,8 +362,13 @@ SWEEP_COLUMNS = ["kind", "id", "name", "pairs_broken", "minutes_added", "alterna
                  "plants_removed", "plants_rerouted"]
 
 
-def sweep(query: Query, *, progress: Progress | None = None,
-          kinds: Sequence[str] = KINDS) -> pd.DataFrame:
+def _damages(state: _Sweep, batch: Sequence[tuple[str, str, str, Removal]]) -> list[tuple[Any, ...]]:
+    """The sweep's rows for a batch of candidates (run where the batch is: here, or on a worker)."""
+    return [(kind, ident, name, *state.damage(removal)) for kind, ident, name, removal in batch]
+
+
+def sweep(query: Query, *, progress: Progress | None = None, kinds: Sequence[str] = KINDS,
+          client: Client | None = None) -> pd.DataFrame:
     """Remove each piece of infrastructure, link, road segment, place and supplier in turn; rank them.
 
     Parameters
@@ -366,10 +376,13 @@ def sweep(query: Query, *, progress: Progress | None = None,
     query : Query
         The network, budget and mode.
     progress : callable, optional
-        Wraps the iterable of removals (a progress bar, say).
+        Wraps the iterable of removals (a progress bar, say); on a cluster, asks for Dask's.
     kinds : sequence of {"infrastructure", "link", "segment", "place", "supplier"}
         What to remove: named infrastructure, links (named road patches, or every link of the
         mode on schematic roads), road segments on some plant's routes, places, suppliers.
+    client : dask.distributed.Client, optional
+        Sweep on this Dask cluster: the baseline goes to each worker once, removals go in
+        batches. The ranking is the same as in this process.
 
     Returns
     -------
@@ -383,11 +396,15 @@ def sweep(query: Query, *, progress: Progress | None = None,
     """
     state = _Sweep(query)
     candidates = [c for c in state.candidates() if c[0] in kinds]
-    rows = [(kind, ident, name, *state.damage(removal))
-            for kind, ident, name, removal in (progress or iter)(candidates)]
+    size = BATCH_IN_PROCESS if client is None else min(max(len(candidates) // (8 * _workers(client)), 16), 512)
+    rows = run_batches(_damages, state, candidates, batch_size=size, client=client, progress=progress)
     table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
     order = {"infrastructure": 0, "link": 1, "segment": 2, "place": 3, "supplier": 4}
     return (table.assign(_k=table["kind"].map(order))
             .sort_values(["pairs_broken", "minutes_added", "alternatives_lost", "_k", "id"],
                          ascending=[False, False, False, True, True], kind="stable")
             .drop(columns="_k").reset_index(drop=True))
+
+
+def _workers(client: Client) -> int:
+    return max(len(client.scheduler_info().get("workers", {})), 1)

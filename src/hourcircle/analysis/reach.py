@@ -20,13 +20,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from hourcircle.batches import run_batches
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import geodesic_km_many
 from hourcircle.query import Query
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 def band_labels(hours: float) -> list[str]:
@@ -91,6 +96,43 @@ def reached_sites(query: Query, origin: str) -> pd.DataFrame:
     table = table.assign(_order=table["category"].map(order)).sort_values(["_order", "minutes"])
     table.index.name = "site_id"
     return table.drop(columns="_order")
+
+
+def _reached_batch(query: Query, origins: Sequence[str]) -> list[pd.DataFrame]:
+    """:func:`reached_sites` of each origin of a batch (run here, or on a worker)."""
+    return [reached_sites(query, origin).reset_index().assign(origin=origin) for origin in origins]
+
+
+def reached_from_many(query: Query, origins: Sequence[str], *, client: Client | None = None,
+                      batch_size: int = 32) -> pd.DataFrame:
+    """Sites each of many origins reaches within the budget.
+
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
+    origins : sequence of str
+        Place or site ids or names.
+    client : dask.distributed.Client, optional
+        Search on this Dask cluster, in batches of origins (the network goes to each worker once).
+    batch_size : int, default 32
+        Origins per batch.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin, site_id, name, company, category, place_id, minutes``, origin by origin in the
+        order given.
+
+    Raises
+    ------
+    NameLookupError
+        If a name names nothing, or several places (checked before any search).
+    """
+    resolved = [query.times.resolve(origin) for origin in origins]
+    tables = run_batches(_reached_batch, query, resolved, batch_size=batch_size, client=client)
+    columns = ["origin", "site_id", "name", "company", "category", "place_id", "minutes"]
+    return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
 
 
 def reach_bands(query: Query, origin: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ from hourcircle.errors import ArgumentError
 from hourcircle.geo import haversine_km
 from hourcircle.query import Query
 from hourcircle.removals import Removal
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 SHARE_RADIUS_KM = 600.0
 
@@ -107,7 +111,8 @@ def _plant_table(found: Coverage, radius_km: float) -> pd.DataFrame:
 
 
 def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RADIUS_KM,
-            progress: Progress | None = None, remove: Removals = (), kinds: Sequence[str] = KINDS) -> Results:
+            progress: Progress | None = None, remove: Removals = (), kinds: Sequence[str] = KINDS,
+            client: Client | None = None) -> Results:
     """Coverage, gaps, siting and the disruption sweep for one question.
 
     Parameters
@@ -126,6 +131,8 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     kinds : sequence of str
         What the sweep removes (see :func:`~hourcircle.analysis.disrupt.sweep`); leaving out
         ``segment`` makes it much faster on real roads.
+    client : dask.distributed.Client, optional
+        Run the sweep on this Dask cluster (see :func:`~hourcircle.analysis.disrupt.sweep`).
 
     Returns
     -------
@@ -150,6 +157,6 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     return Results(
         query=query, radius_km=radius_km, coverage=found, plants=_plant_table(found, radius_km), places=places,
         gaps=chain_gaps(found), missing_links=missing_links(found), sites_ranked=locate(found), plant_set=chosen,
-        critical=sweep(query, progress=progress, kinds=kinds), removals=removals,
+        critical=sweep(query, progress=progress, kinds=kinds, client=client), removals=removals,
         removed=tuple(r if isinstance(r, str) else r.label for r in named),
         disruption=disrupt(query, removals) if removals else None)
