@@ -6,21 +6,16 @@
   rows from data/sources/road_links.csv (expressway corridors, named crossings, published km
   where found), and the same rail links.
 
-Rail rows come from data/sources/hsr_fastest_direct_minutes_yrd.csv (fastest direct train
-between two cities, both directions merged to the faster).
+Rail rows: see rail_sources.py (a 2020 timetable, updated by dated published figures).
 
 Run: python scripts/make_links.py
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-RAIL_SOURCE = ("RailwayVIS timetable data (Apache-2.0), fastest direct train about 2020; "
-               "see data/README.md")
+from rail_sources import DATA
+from rail_sources import rail_links as rail_rows
 
 
 def road_links() -> pd.DataFrame:
@@ -33,17 +28,7 @@ def road_links() -> pd.DataFrame:
 
 
 def rail_links() -> pd.DataFrame:
-    places = pd.read_csv(DATA / "yrd_nev" / "places.csv", dtype=str)
-    ids = dict(zip(places["name_zh"].str.removesuffix("市"), places["place_id"], strict=True))
-    trains = pd.read_csv(DATA / "sources" / "hsr_fastest_direct_minutes_yrd.csv")
-    trains["a"] = trains["from_city_zh"].map(ids)
-    trains["b"] = trains["to_city_zh"].map(ids)
-    pair = trains[["a", "b"]].apply(sorted, axis=1, result_type="expand")
-    trains["u"], trains["v"] = pair[0], pair[1]
-    fastest = trains.sort_values("minutes").drop_duplicates(["u", "v"]).sort_values(["u", "v"])
-    return pd.DataFrame({"from_place": fastest["u"], "to_place": fastest["v"], "mode": "rail", "km": "",
-                         "minutes": fastest["minutes"].astype(str),
-                         "name": "train " + fastest["train"], "source": RAIL_SOURCE})
+    return rail_rows(pd.read_csv(DATA / "yrd_nev" / "places.csv", dtype=str), "hsr_fastest_direct_minutes_yrd.csv")
 
 
 def patches() -> pd.DataFrame:
