@@ -148,17 +148,19 @@ def test_plant_set_is_the_p_center(query: Query) -> None:
 
 def test_disrupt_a_link_by_name(query: Query) -> None:
     table = disrupt(query, ["R2"]).set_index(["plant", "category"])
-    # without B-C, A reaches C by the slow road (200) and D at 260 > 240
+    # without B-C, A reaches C by the slow road (200) and D after 260 min at the wheel and a
+    # 20-minute rest (280 > 240): 50 + 70 minutes added
     assert table.loc[("plant_a", "chips"), "after_minutes"] == pytest.approx(200)
     assert table.loc[("plant_a", "software"), "lost"]
-    assert impact(table.reset_index()) == (1, pytest.approx(100.0), 1)
+    assert table.loc[("plant_a", "software"), "after_minutes"] == pytest.approx(280)
+    assert impact(table.reset_index()) == (1, pytest.approx(120.0), 1)
 
 
 def test_disrupt_a_place_removes_its_sites_and_routes(query: Query) -> None:
     table = disrupt(query, "Beta").set_index(["plant", "category"])  # one text is one removal
     assert np.isnan(table.loc[("plant_a", "battery"), "after_minutes"])
     assert table.loc[("plant_a", "battery"), "lost"] and table.loc[("plant_a", "software"), "lost"]
-    assert impact(table.reset_index())[:2] == (2, pytest.approx(100.0))
+    assert impact(table.reset_index())[:2] == (2, pytest.approx(120.0))  # d: 260 at the wheel + a 20-min rest
 
 
 def test_disrupt_names_unknown_and_empty_removals(query: Query) -> None:
@@ -177,9 +179,10 @@ def test_a_bridge_name_removes_every_link_across_it(times: TravelTimes) -> None:
 def test_sweep_ranks_the_worst_loss_first(query: Query) -> None:
     ranking = sweep(query)
     top = ranking.iloc[0]
-    # without A-B, A reaches B only round by C (250 min): battery and software fall out, +250 min
-    assert (top["kind"], top["id"], top["pairs_broken"], top["minutes_added"]) == ("link", "road:a-b", 2, 250)
-    assert ranking.iloc[1]["id"] == "b"  # Beta: the same two pairs, +100 min
+    # without A-B, A reaches B only round by C (250 min) and D at 260 at the wheel + a 20-minute
+    # rest: battery and software fall out, +100 +70 +120 min
+    assert (top["kind"], top["id"], top["pairs_broken"], top["minutes_added"]) == ("link", "road:a-b", 2, 290)
+    assert ranking.iloc[1]["id"] == "b"  # Beta: the same two pairs, +120 min
     assert ranking.set_index("id").loc["road:a-c", "pairs_broken"] == 0  # the slow road is never used
     assert ranking.set_index("id").loc["road:a-c", "plants_rerouted"] == 0
 

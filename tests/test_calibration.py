@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from hourcircle import datasets, load_scenario
-from hourcircle.calibration import fit_rail, fit_road, mdape
+from hourcircle.calibration import band, cross_validate_road, fit_road, mdape, score_rail
 from hourcircle.settings import CAR_DEFAULT, RAIL_DEFAULT
 
 
@@ -32,10 +32,12 @@ def test_road_fit_recovers_speed_and_terminal(four: Path) -> None:
 
 def test_shipped_defaults_are_the_fit_of_the_shipped_data() -> None:
     folder = datasets.data_root() / "calibration"
-    road = fit_road(load_scenario(datasets.locate("china")), pd.read_csv(folder / "road_pairs.csv"))
-    rail = fit_rail(load_scenario(datasets.bundled()), pd.read_csv(folder / "rail_pairs.csv"))
+    national = load_scenario(datasets.locate("china"))
+    road = fit_road(national, pd.read_csv(folder / "road_pairs.csv"))
+    rail = score_rail(load_scenario(datasets.bundled()), pd.read_csv(folder / "rail_pairs.csv"))
     assert road.parameters == {"detour": CAR_DEFAULT.detour, "speed_kmh": CAR_DEFAULT.speed_kmh,
                                "terminal_minutes": CAR_DEFAULT.terminal_minutes}
-    assert rail.parameters == {"boarding_minutes": RAIL_DEFAULT.boarding_minutes}
-    assert len(road.table) >= 80 and len(rail.table) >= 10
-    assert road.error_holdout < 20
+    assert len(road.table) >= 80 and len(rail.table) >= 40
+    assert road.error_holdout < 20 and rail.error_holdout < 25
+    assert band(cross_validate_road(national, pd.read_csv(folder / "road_pairs.csv"))) == CAR_DEFAULT.band
+    assert band(rail.table) == RAIL_DEFAULT.band

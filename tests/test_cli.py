@@ -10,13 +10,16 @@ import pandas as pd
 import pytest
 from helpers import LINKS, ScenarioMaker, run
 
+from hourcircle.traveltimes import ROUTE_KEYS
+
 
 def test_travel_prints_minutes_parts_and_legs(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(["travel", "a", "Delta", "--scenario", str(four)], capsys)
     assert (status, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "a -> d by truck: 210 min (3 h 30), 210 km"
-    assert lines[1] == "  driving 210 min"  # no access legs, no terminal minutes in this scenario
+    # the band is the calibrated default's: 0.65 to 1.4 times the model's minutes
+    assert lines[0] == "a -> d by truck: 210 min door to door (3 h 30; likely 136-294), 210 km"
+    assert lines[1] == "  driving 210 min"  # no access legs, no terminal minutes, no rest in this scenario
     assert lines[3].split() == ["50.0", "km", "50", "min", "R2", "->", "c"]
 
 
@@ -24,7 +27,8 @@ def test_travel_json(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["travel", "甲", "c", "--mode", "car", "--format", "json", "--scenario", str(four)], capsys)
     answer = json.loads(out)
     assert status == 0
-    assert answer["minutes"] == 75.0 and answer["parts"] == {"driving": 75.0, "access": 0.0, "terminal": 0.0}
+    assert answer["minutes"] == 75.0 and answer["train_minutes"] is None and answer["band"] == [48.8, 105.0]
+    assert answer["parts"] == {"driving": 75.0, "access": 0.0, "terminal": 0.0, "rest": 0.0}
     assert [(leg["name"], leg["to"]) for leg in answer["legs"]] == [("R1", "b"), ("R2", "c")]
     assert answer["estimated"] is False
 
@@ -36,7 +40,8 @@ def test_no_route_is_said_plainly(make_scenario: ScenarioMaker, capsys: pytest.C
     status, out, _ = run(["travel", "a", "d", "--format", "json", "--scenario", str(folder)], capsys)
     answer = json.loads(out)
     assert status == 0 and answer["minutes"] is None
-    assert set(answer) == {"from", "to", "mode", "minutes", "km", "parts", "legs", "estimated"}
+    assert set(answer) == set(ROUTE_KEYS) == {"from", "to", "mode", "minutes", "train_minutes", "band", "km",
+                                              "parts", "legs", "estimated"}
 
 
 def test_reach_groups_by_category(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -124,7 +129,7 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_out_that_is_a_directory_is_refused_cleanly(four: Path, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    target = tmp_path / "taken"
+    target = tmp_path / "taken.csv"
     target.mkdir()
     status, _, err = run(["matrix", "--out", str(target), "--scenario", str(four)], capsys)
     assert status == 2 and err.startswith(f"hourcircle: error: --out: {target}: cannot write there")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import ScenarioMaker
 
 from hourcircle import Query, TravelTimes
 from hourcircle.analysis.run import Results, analyse
@@ -20,10 +21,30 @@ def results(four: Path) -> Results:
 
 def test_findings_say_what_the_tables_say(results: Results) -> None:
     lines = findings(results)
-    assert lines[0] == ("**Plants:** 0 of 1 have every component within 3 h. Not complete: Plant A (`plant_a`) "
-                        "lacks software, complete at 3.50 h.")
+    # 3.5 h against 3 h: the default band (0.65 to 1.4) could turn it
+    assert lines[0] == ("**Plants:** 0 of 1 have every component within 3 h (1 of 1 marginal either way). "
+                        "Not complete: Plant A (`plant_a`) lacks software, complete at 3.50 h — marginal "
+                        "(likely 2.3-4.9 h).")
+    assert lines[1].startswith("**Marginal** means the model's uncertainty could turn the answer: truck minutes")
     assert any(line.startswith("**Removing R2:** 1 plant-component pair fall outside 3 h") for line in lines)
     assert any(line.startswith("**Best 1 plant sites together** (p-center): Beta") for line in lines)
+
+
+def test_circles_are_robust_or_marginal_by_the_scenario_band(make_scenario: ScenarioMaker) -> None:
+    from helpers import TOML
+    narrow = TOML.replace("terminal_minutes = 0", "terminal_minutes = 0\nband = [0.9, 1.1]", 1)
+    times = TravelTimes.for_scenario(make_scenario({"scenario.toml": narrow}))
+    # plant A: battery at 100 min, chips at 150, software at 210 (on paper); budget 3.5 h = 210 min
+    found = analyse(Query(times, hours=3.5), plants_wanted=1)
+    pairs = found.coverage.pairs.set_index(["origin", "category"]).loc["plant_a"]
+    assert pairs["certainty"].to_dict() == {"battery": "robust", "chips": "robust", "software": "marginal"}
+    assert pairs.loc["software", ["minutes_low", "minutes_high"]].tolist() == pytest.approx([189.0, 231.0])
+    plant = found.plants.loc["plant_a"]
+    assert (plant["complete"], plant["certainty"]) == (True, "marginal")
+    assert (plant["hours_low"], plant["hours_high"]) == pytest.approx((3.15, 3.85))
+    assert "Complete but marginal: Plant A (`plant_a`) at 3.50 h" in findings(found)[0]
+    # with 4 h, 210 min x 1.1 = 231 is still within: robust
+    assert analyse(Query(times, hours=4), plants_wanted=1).plants.loc["plant_a", "certainty"] == "robust"
 
 
 def test_the_report_starts_with_the_findings_and_lists_its_files(results: Results) -> None:

@@ -42,7 +42,7 @@ def test_rail_uses_the_timetable_corridor_stops_and_road_feeders(times: TravelTi
     # in 45 min, 129 km/h): a stop 0.4 of the way along, as b lies at 120.4 E between 120 and 121
     a_to_b = times.route("a", "b", "rail")
     assert a_to_b.minutes == pytest.approx(45.0 * 0.4, rel=1e-3)
-    assert (a_to_b.links, a_to_b.kinds, a_to_b.rides) == (["estimated stop on the a-c line"], ["rail_estimate"], 0)
+    assert (a_to_b.links, a_to_b.kinds, a_to_b.rides) == (["estimated stop on the a-c line"], ["rail_estimate"], 1)
     # d is on no line: a road feeder over the 60 road km to c, at the car's 120 km/h
     a_to_d = times.route("a", "d", "rail")
     assert a_to_d.minutes == pytest.approx(45.0 + 30.0)
@@ -148,7 +148,7 @@ def test_without_closes_links_places_and_sites_and_leaves_the_original(times: Tr
     assert times.route("a", "c").minutes == pytest.approx(150.0)
     no_beta = times.without(times.removals("Beta"))
     assert "cells_b" not in no_beta.scenario.sites.index and "b" not in no_beta.scenario.places.index
-    assert no_beta.route("a", "d").minutes == pytest.approx(260.0)  # round b: a-c slow, then c-d
+    assert no_beta.route("a", "d").minutes == pytest.approx(280.0)  # round b: a-c slow, c-d, a rest
     assert "cells_b" in times.scenario.sites.index
 
 
@@ -157,3 +157,46 @@ def test_a_closed_edge_keeps_a_parallel_one(make_scenario: ScenarioMaker) -> Non
     times = TravelTimes.for_scenario(make_scenario({"links.csv": links}))
     closed = times.without(times.removals(["road:a-b"]))  # the first a-b link, 100 km
     assert closed.route("a", "b").minutes == pytest.approx(150.0)
+
+
+def test_rail_minutes_in_trains_apart_from_door_to_door(make_scenario: ScenarioMaker) -> None:
+    from helpers import TOML
+    toml = TOML.replace("station_minutes = 0", "station_minutes = 30").replace("boarding_minutes = 0",
+                                                                              "boarding_minutes = 10")
+    times = TravelTimes.for_scenario(make_scenario({"scenario.toml": toml}))
+    # a -> d: train a-c 45 min (+10 boarding), feeder c-d 30 min, stations 30: door to door 115
+    route = times.route("a", "d", "rail")
+    assert route.minutes == pytest.approx(115.0) and route.train_minutes == pytest.approx(45.0)
+    assert route.parts() == pytest.approx({"train": 45.0, "boarding": 10.0, "station": 30.0, "feeder": 30.0,
+                                           "access": 0.0})
+    assert route.legs()["minutes"].tolist()[0] == pytest.approx(45.0)  # the train leg: in the train
+    as_json = route.as_dict()
+    assert (as_json["minutes"], as_json["train_minutes"]) == (115.0, 45.0)
+    # b is an estimated stop 0.4 along the a-c line: 18 min in the train
+    found = times.train_minutes(["a", "b", "fab_c"], ["a", "b", "c", "d", "code_d"])
+    assert found == pytest.approx(np.array([[0, 18, 45, 45, 45], [18, 0, 27, 27, 27], [45, 27, 0, 0, 0]]))
+    assert times.route("a", "d", "truck").train_minutes is None
+
+
+def test_trucks_rest_20_minutes_after_each_4_hours_at_the_wheel(make_scenario: ScenarioMaker) -> None:
+    # truck at 30 km/h: a-b 200 min, a-c 300 min (one rest: 320), a-d 420 min (one rest: 440)
+    from helpers import TOML
+    times = TravelTimes.for_scenario(make_scenario({"scenario.toml": TOML.replace("speed_kmh = 60",
+                                                                                 "speed_kmh = 30", 1)}))
+    assert times.route("a", "b").minutes == pytest.approx(200.0)
+    route = times.route("a", "c")
+    assert route.minutes == pytest.approx(320.0) and route.parts()["rest"] == pytest.approx(20.0)
+    assert times.trip_minutes(["a"], ["b", "c", "d"]) == pytest.approx(np.array([[200.0, 320.0, 440.0]]))
+    assert times.minutes_from("a")[["b", "c", "d"]].tolist() == pytest.approx([200.0, 320.0, 440.0])
+    # a budget that ends inside the rest reaches no farther than the rest's start
+    assert "c" not in times.minutes_from("a", cutoff=310).index
+    assert "c" in times.minutes_from("a", cutoff=320).index
+    assert times.route("a", "c", "car").parts()["rest"] == 0.0  # the car profile has no rests by default
+
+
+def test_the_band_scales_every_route_and_is_a_scenario_setting(make_scenario: ScenarioMaker) -> None:
+    from helpers import TOML
+    toml = TOML.replace("terminal_minutes = 0", "terminal_minutes = 0\nband = [0.5, 2.0]", 1)
+    times = TravelTimes.for_scenario(make_scenario({"scenario.toml": toml}))
+    route = times.route("a", "c")
+    assert route.minutes_band == pytest.approx((75.0, 300.0)) and route.as_dict()["band"] == [75.0, 300.0]

@@ -100,7 +100,7 @@ def run_batches(function: Callable[[S, Sequence[T]], list[R]], shared: S, items:
             from distributed import progress as dask_progress
 
             with contextlib.redirect_stdout(sys.stderr):
-                dask_progress(futures, scheduler=client.scheduler.address)
+                dask_progress(futures)
         gathered = client.gather(futures)
     except BaseException:
         client.cancel(futures)

@@ -7,8 +7,9 @@ and not fooled by a median that many parameter sets share); the score reported i
 median absolute percentage error (MdAPE).
 
 Road: the detour is fitted on published km, then speed and terminal minutes on published
-car drive times. Rail: the boarding minutes are fitted on published in-train times (the
-model's trip minus its station and first boarding minutes).
+car drive times. Rail: nothing is fitted; minutes in trains are scored against published
+figures. Both are cross-validated (every figure predicted by a model that did not see it),
+and the spread of published/model on those predictions is each mode's uncertainty band.
 
 Examples
 --------
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from hourcircle.io import Scenario
-from hourcircle.settings import ProfileName, TravelSettings
+from hourcircle.settings import TravelSettings
 from hourcircle.traveltimes import TravelTimes
 
 DETOURS = np.round(np.arange(1.0, 1.61, 0.02), 2)
@@ -34,7 +35,7 @@ SPEEDS = np.arange(50.0, 121.0, 1.0)  # up to the legal limit for cars on expres
 EXPONENTS = np.round(np.arange(0.70, 1.001, 0.01), 2)  # for a km-dependent speed
 SCALE_STEPS = np.exp(np.linspace(-0.4, 0.4, 81))  # around each exponent's median scale
 TERMINALS = np.arange(0.0, 61.0, 1.0)
-BOARDINGS = np.arange(0.0, 21.0, 1.0)  # a wait for a train on a dense network: up to 20 minutes
+FOLDS = 5
 
 
 def mdape(model: Sequence[float] | pd.Series, published: Sequence[float] | pd.Series) -> float:
@@ -115,21 +116,6 @@ def _with_travel(scenario: Scenario, travel: dict[str, dict[str, float]]) -> Tra
     return TravelTimes.for_scenario(dataclasses.replace(scenario, travel=settings))
 
 
-def _pair_values(times: TravelTimes, pairs: pd.DataFrame, mode: ProfileName, what: str) -> np.ndarray:
-    """Route km, or minutes (for rail: minutes in trains, without station and first boarding)."""
-    values = []
-    for a, b in zip(pairs["from_place"], pairs["to_place"], strict=True):
-        route = times.route(a, b, mode)
-        if what == "km":
-            values.append(route.km)
-        elif mode == "rail":
-            rail = times.scenario.travel.rail
-            values.append(route.minutes - rail.station_minutes - rail.boarding_minutes * min(route.rides, 1))
-        else:
-            values.append(route.minutes)
-    return np.asarray(values, dtype=float)
-
-
 def _used(pairs: pd.DataFrame, column: str) -> pd.DataFrame:
     """One row per place pair and role: the mean of its published figures (sources disagree)."""
     rows = pairs[(pairs["role"] != "excluded") & pd.to_numeric(pairs[column], errors="coerce").notna()]
@@ -185,23 +171,8 @@ def fit_road(scenario: Scenario, pairs: pd.DataFrame, *, km_dependent: bool = Fa
     with_km, with_time = _used(pairs, "km"), _used(pairs, "drive_minutes")
     detour = _best_detour(scenario, with_km)
     times = _with_travel(scenario, {"car": {"detour": detour}})
-    car = times.scenario.travel.car
-    parts = _road_parts(times, with_time)
-    road_km = parts["road_km"].to_numpy()
-    access = parts["access_km"].to_numpy() / car.access_speed_kmh * 60
-    fit = (with_time["role"] == "fit").to_numpy()
-    target = with_time["drive_minutes"].to_numpy()
-    best: tuple[float, float, float, float] = (np.inf, 0.0, 0.0, 1.0)
-    for terminal in TERMINALS:
-        for exponent in EXPONENTS if km_dependent else (1.0,):
-            shape = np.maximum(road_km, 1e-9) ** exponent
-            scales = (60 / SPEEDS) if exponent == 1.0 else np.exp(np.median(
-                np.log(np.maximum(target[fit] - terminal - access[fit], 1.0) / shape[fit]))) * SCALE_STEPS
-            for scale in np.atleast_1d(scales):
-                error = log_loss(scale * shape[fit] + access[fit] + terminal, target[fit])
-                best = min(best, (error, float(scale), float(terminal), float(exponent)))
-    _, scale, terminal, exponent = best
-    model = scale * np.maximum(road_km, 1e-9) ** exponent + access + terminal
+    trips = _RoadTrips.route(times, with_time)
+    scale, terminal, exponent = trips.fit((with_time["role"] == "fit").to_numpy(), km_dependent)
     parameters = {"detour": detour, "terminal_minutes": terminal}
     if km_dependent:
         parameters |= {"minutes_per_km_power": round(scale, 4), "exponent": exponent}
@@ -209,8 +180,72 @@ def fit_road(scenario: Scenario, pairs: pd.DataFrame, *, km_dependent: bool = Fa
         parameters |= {"speed_kmh": round(60 / scale, 1)}
     km_parts = _road_parts(times, with_km)
     table = pd.concat([_table(with_km, "km", "km", km_parts["km"].to_numpy()),
-                       _table(with_time, "drive_minutes", "minutes", model)])
+                       _table(with_time, "drive_minutes", "minutes", trips.minutes(scale, terminal, exponent))])
     return _fit(parameters, table)
+
+
+def cross_validate_road(scenario: Scenario, pairs: pd.DataFrame, *, folds: int = FOLDS) -> pd.DataFrame:
+    """Every published drive time predicted by a car profile fitted without it (k-fold).
+
+    Pairs are dealt to ``folds`` folds in a fixed order; each fold is predicted by the speed
+    and terminal minutes fitted on the others (the detour as :func:`fit_road` leaves it).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The network to route on.
+    pairs : pandas.DataFrame
+        Published figures: ``from_place, to_place, role, drive_minutes`` (roles other than
+        ``excluded`` are all used).
+    folds : int, default 5
+        How many folds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from_place, to_place, published, model``: one row per place pair.
+    """
+    rows = _used(pairs.assign(role="fit"), "drive_minutes")
+    trips = _RoadTrips.route(_with_travel(scenario, {}), rows)
+    fold = np.arange(len(rows)) % folds
+    model = np.empty(len(rows))
+    for k in range(folds):
+        scale, terminal, exponent = trips.fit(fold != k, km_dependent=False)
+        model[fold == k] = trips.minutes(scale, terminal, exponent)[fold == k]
+    return pd.DataFrame({"from_place": rows["from_place"], "to_place": rows["to_place"],
+                         "published": rows["drive_minutes"].to_numpy(dtype=float), "model": model})
+
+
+@dataclass(frozen=True)
+class _RoadTrips:
+    """Published drive times and their routes' road and access minutes parts, routed once."""
+
+    road_km: np.ndarray
+    access_minutes: np.ndarray
+    published: np.ndarray
+
+    @classmethod
+    def route(cls, times: TravelTimes, rows: pd.DataFrame) -> _RoadTrips:
+        parts = _road_parts(times, rows)
+        access = parts["access_km"].to_numpy() / times.scenario.travel.car.access_speed_kmh * 60
+        return cls(parts["road_km"].to_numpy(), access, rows["drive_minutes"].to_numpy(dtype=float))
+
+    def minutes(self, scale: float, terminal: float, exponent: float) -> np.ndarray:
+        return np.asarray(scale * np.maximum(self.road_km, 1e-9) ** exponent + self.access_minutes + terminal)
+
+    def fit(self, use: np.ndarray, km_dependent: bool) -> tuple[float, float, float]:
+        """The grid's best ``scale, terminal, exponent`` on the rows ``use``."""
+        road_km, access, target = self.road_km[use], self.access_minutes[use], self.published[use]
+        best: tuple[float, float, float, float] = (np.inf, 0.0, 0.0, 1.0)
+        for terminal in TERMINALS:
+            for exponent in EXPONENTS if km_dependent else (1.0,):
+                shape = np.maximum(road_km, 1e-9) ** exponent
+                scales = (60 / SPEEDS) if exponent == 1.0 else np.exp(np.median(
+                    np.log(np.maximum(target - terminal - access, 1.0) / shape))) * SCALE_STEPS
+                for scale in np.atleast_1d(scales):
+                    error = log_loss(scale * shape + access + terminal, target)
+                    best = min(best, (error, float(scale), float(terminal), float(exponent)))
+        return best[1], best[2], best[3]
 
 
 def _table(rows: pd.DataFrame, column: str, what: str, model: np.ndarray) -> pd.DataFrame:
@@ -220,32 +255,105 @@ def _table(rows: pd.DataFrame, column: str, what: str, model: np.ndarray) -> pd.
                          "error_pct": (np.abs(model - published) / published * 100).round(1)})
 
 
-def fit_rail(scenario: Scenario, pairs: pd.DataFrame) -> Fit:
-    """Fit the rail profile's ``boarding_minutes`` on published in-train minutes.
+def score_rail(scenario: Scenario, pairs: pd.DataFrame) -> Fit:
+    """Minutes in trains on the fastest rail route of published pairs, against the published figures.
+
+    Nothing is fitted: a timetable's minutes are what they are. (Boarding and station
+    minutes, which published in-train figures do not contain, are stated assumptions.)
 
     Parameters
     ----------
     scenario : Scenario
         The network to route on.
     pairs : pandas.DataFrame
-        Published figures: ``from_place, to_place, role, minutes``.
+        Published in-train figures: ``from_place, to_place, role, minutes``.
 
     Returns
     -------
     Fit
-        The parameter and its errors.
+        No parameters; the errors by role.
     """
     rows = _used(pairs, "minutes")
-    best: tuple[float, float] = (np.inf, 0.0)
-    fit = (rows["role"] == "fit").to_numpy()
-    for boarding in BOARDINGS:
-        times = _with_travel(scenario, {"rail": {"boarding_minutes": float(boarding)}})
-        in_train = _pair_values(times, rows, "rail", "minutes")
-        best = min(best, (log_loss(in_train[fit], rows["minutes"].to_numpy()[fit]), float(boarding)))
-    boarding = best[1]
-    times = _with_travel(scenario, {"rail": {"boarding_minutes": boarding}})
-    table = _table(rows, "minutes", "minutes", _pair_values(times, rows, "rail", "minutes"))
-    return _fit({"boarding_minutes": boarding}, table)
+    return _fit({}, _table(rows, "minutes", "minutes", train_minutes(TravelTimes.for_scenario(scenario), rows)))
+
+
+def train_minutes(times: TravelTimes, pairs: pd.DataFrame) -> np.ndarray:
+    """Minutes in trains on each pair's fastest rail route (door to door), NaN where none.
+
+    Parameters
+    ----------
+    times : TravelTimes
+        The network.
+    pairs : pandas.DataFrame
+        ``from_place, to_place``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One figure per row.
+    """
+    origins, row = np.unique(pairs["from_place"].to_numpy(dtype=str), return_inverse=True)
+    destinations, column = np.unique(pairs["to_place"].to_numpy(dtype=str), return_inverse=True)
+    found = times.train_minutes(list(origins), list(destinations))
+    return np.asarray(found[row.ravel(), column.ravel()], dtype=float)
+
+
+def cross_validate_rail(scenario: Scenario, published: pd.Series, *, folds: int = FOLDS) -> pd.DataFrame:
+    """Every published rail link predicted by the network without it (k-fold).
+
+    The links marked ``published`` are dealt to ``folds`` folds; each fold's links are taken
+    out of the scenario, and their pairs' minutes in trains are found on what remains (other
+    published figures, the base timetable, estimated stops).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario with rail links.
+    published : pandas.Series of bool
+        Which rows of ``scenario.links`` are published figures to hold out.
+    folds : int, default 5
+        How many folds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from_place, to_place, published, model``: one row per held-out link.
+    """
+    links = scenario.links if scenario.links is not None else pd.DataFrame()
+    held = links[published.to_numpy(dtype=bool)]
+    fold = np.arange(len(held)) % folds
+    model = np.empty(len(held))
+    for k in range(folds):
+        kept = links.drop(index=held.index[fold == k])
+        times = TravelTimes.for_scenario(dataclasses.replace(scenario, links=kept))
+        model[fold == k] = train_minutes(times, held[fold == k])
+    return pd.DataFrame({"from_place": held["from_place"].to_numpy(), "to_place": held["to_place"].to_numpy(),
+                         "published": held["minutes"].to_numpy(dtype=float), "model": model})
+
+
+def band(predictions: pd.DataFrame, *, low: float = 10, high: float = 90) -> tuple[float, float]:
+    """The uncertainty band of held-out predictions: percentiles of published/model, to 0.01.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        ``published`` and ``model`` minutes.
+    low, high : float, default 10 and 90
+        Percentiles.
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``, widened where needed to hold 1.
+
+    Examples
+    --------
+    >>> band(pd.DataFrame({"published": [90, 100, 110, 120], "model": [100, 100, 100, 100]}))
+    (0.93, 1.17)
+    """
+    ratio = (predictions["published"] / predictions["model"]).replace([np.inf, -np.inf], np.nan).dropna()
+    p_low, p_high = np.percentile(ratio, [low, high])
+    return min(round(float(p_low), 2), 1.0), max(round(float(p_high), 2), 1.0)
 
 
 def _fit(parameters: dict[str, float], table: pd.DataFrame) -> Fit:

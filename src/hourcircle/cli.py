@@ -28,7 +28,7 @@ TILES = ("none", "osm", "carto", "gaode", "tianditu")  # hourcircle.maps.TILES, 
 FORMATS = ("table", "csv", "json")
 HOURS = click.FloatRange(min=0, min_open=True, max=72)
 COUNT = click.IntRange(min=1)
-FLAGS = {"k": "--plants"}  # the API's parameter names that differ from their flags
+FLAGS = {"k": "--plants", "measure": "--minutes"}  # the API's parameter names that differ from their flags
 
 
 def scenario_option(command: F) -> F:
@@ -232,9 +232,10 @@ def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Pa
         click.echo(json.dumps(route.as_dict(), ensure_ascii=False, indent=1))
         return
     h, m = divmod(round(route.minutes), 60)
-    door = " door to door" if mode == "rail" else ""
-    click.echo(f"{route.origin} -> {route.destination} by {mode}: {route.minutes:.0f} min{door} "
-               f"({h} h {m:02d}), {route.km:.0f} km")
+    low, high = route.minutes_band
+    train = "" if route.train_minutes is None else f"{route.train_minutes:.0f} min in trains, "
+    click.echo(f"{route.origin} -> {route.destination} by {mode}: {train}{route.minutes:.0f} min door to door "
+               f"({h} h {m:02d}; likely {low:.0f}-{high:.0f}), {route.km:.0f} km")
     click.echo("  " + ", ".join(f"{name} {value:.0f} min" for name, value in route.parts().items() if value))
     for leg in route.legs().to_dict("records"):
         click.echo(f"  {leg['km']:7.1f} km {leg['minutes']:5.0f} min  {leg['name']}  -> {leg['to']}")
@@ -247,14 +248,16 @@ def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Pa
 @format_option()
 @click.option("--between", type=click.Choice(["places", "sites", "all"]), default="places", show_default=True,
               help="The matrix's nodes: places, sites, or both.")
+@click.option("--minutes", "measure", type=click.Choice(["door", "train"]), default="door", show_default=True,
+              help="Door-to-door trip minutes, or (with --mode rail) minutes in trains, as timetables publish.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Write the matrix here instead: FILE.parquet (written in batches of origins, so that memory "
                    "stays bounded) or FILE.csv.")
 @cluster_options
 @scenario_option
-def matrix(mode: str, fmt: str, between: str, out: Path | None, workers: int | None, scheduler: str | None,
-           scenario_path: Path | None) -> None:
-    """Minutes between every pair of places (or sites)."""
+def matrix(mode: str, fmt: str, between: str, measure: str, out: Path | None, workers: int | None,
+           scheduler: str | None, scenario_path: Path | None) -> None:
+    """Minutes between every pair of places (or sites): door to door, or in trains."""
     import pandas as pd
 
     from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
@@ -266,7 +269,7 @@ def matrix(mode: str, fmt: str, between: str, out: Path | None, workers: int | N
     times = _query(scenario_path, mode=mode).times
     nodes = matrix_nodes(times, between)
     with cluster(workers, scheduler) as client:
-        parts = matrix_parts(times, mode, nodes, client=client)  # type: ignore[arg-type]
+        parts = matrix_parts(times, mode, nodes, measure=measure, client=client)  # type: ignore[arg-type]
         if out is not None and out.suffix == ".parquet":
             rows = write_parquet(out, parts)
             click.echo(f"wrote {rows}x{len(nodes)} {mode} minutes to {out}")
@@ -335,7 +338,8 @@ def reach(origins: tuple[str, ...], hours: float | None, mode: str, fmt: str, ma
         part = table[table["category"] == category]
         click.echo(f"\n{category}: {len(part)}")
         for site_id, row in part.iterrows():
-            click.echo(f"  {row['minutes']:5.0f} min  {site_id}  ({row['company']}, {row['place_id']})")
+            train = f" ({row['train_minutes']:.0f} in trains)" if "train_minutes" in row else ""
+            click.echo(f"  {row['minutes']:5.0f} min{train}  {site_id}  ({row['company']}, {row['place_id']})")
 
 
 def _reach_many(origins: Sequence[str], hours: float | None, mode: str, fmt: str, workers: int | None,

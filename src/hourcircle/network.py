@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 ROAD_KINDS = ("road", "access")
 RAIL_KINDS = ("rail", "rail_estimate", "rail_feeder", "station")
+RIDE_KINDS = ("rail", "rail_estimate")  # edges in a train: each is a ride, and pays its boarding
 FEEDER_SEARCH_KM = 400.0  # how far a feeder looks for a station by road
 
 
@@ -171,8 +172,9 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFram
         if name == "rail":
             km = np.where(kind == "rail", np.where(np.isnan(given_km), geodesic, given_km), km)
             along = km / travel.rail.speed_kmh * 60
-            # a timetable ride pays its boarding; an estimated stop is part of a ride on its line
-            boarding = np.where(kind == "rail", travel.rail.boarding_minutes, 0.0)
+            # every ride pays its boarding (so that a ride through an estimated stop is no cheaper
+            # than the direct train it was estimated from)
+            boarding = np.where(np.isin(kind, RIDE_KINDS), travel.rail.boarding_minutes, 0.0)
             by_train = np.where(np.isnan(given_minutes), along, given_minutes) + boarding
             moving = np.where(kind == "rail_feeder", given_minutes, by_train)
         else:

@@ -1,15 +1,16 @@
-"""Rail for places that no rail link serves (layer 3, beside :mod:`hourcircle.network`).
+"""Rail where timetables are silent (layer 3, beside :mod:`hourcircle.network`).
 
-Timetables miss cities. Each such place gets one of two estimates, marked as such on the
-edges they add:
+Timetables miss cities, and published figures join a city to a few others only. Two
+estimates fill in, marked as such on the edges they add:
 
 - a **corridor stop** (``rail_estimate``): a place that lies on the straight line between
   two places a fast direct train joins (within :data:`CORRIDOR_KM` of it, between its ends;
   a high-speed line: the train beats :data:`FAST_KMH` over the great-circle km) is taken to
   be a stop on that line; its minutes to either end are the train's, in proportion to
-  distance along the line. The shortest such line is used.
-- otherwise a **feeder** (``rail_feeder``): a road leg, at the car's speed over the road
-  network, to each of the two nearest served places.
+  distance along the line. The shortest such line is used, and only for an end that no
+  rail link already joins to the place.
+- a place no rail link serves and no line passes gets a **feeder** (``rail_feeder``): a
+  road leg, at the car's speed over the road network, to each of the two nearest served places.
 
 Examples
 --------
@@ -57,7 +58,7 @@ def unserved(places: pd.DataFrame, rail: pd.DataFrame) -> pd.Index:
 
 
 def corridor_stops(places: pd.DataFrame, rail: pd.DataFrame) -> pd.DataFrame:
-    """Rail edges putting unserved places on the fast lines that pass them.
+    """Rail edges putting places on the fast lines that pass them, to ends not already joined.
 
     Parameters
     ----------
@@ -71,9 +72,8 @@ def corridor_stops(places: pd.DataFrame, rail: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Two ``rail_estimate`` links (columns :data:`LINK_COLUMNS`) per place put on a line.
     """
-    missing = unserved(places, rail)
     timed = rail.dropna(subset=["minutes"])
-    if missing.empty or timed.empty:
+    if timed.empty:
         return pd.DataFrame(columns=LINK_COLUMNS)
     xy = pd.DataFrame(project_km(places["lat"], places["lon"]), index=places.index, columns=["x", "y"])
     a, b = xy.loc[timed["u"]].to_numpy(), xy.loc[timed["v"]].to_numpy()
@@ -81,11 +81,11 @@ def corridor_stops(places: pd.DataFrame, rail: pd.DataFrame) -> pd.DataFrame:
                                       places.loc[timed["v"], "lat"], places.loc[timed["v"], "lon"]))
     minutes = timed["minutes"].to_numpy(dtype=float)
     fast = line_km / minutes * 60 >= FAST_KMH
+    joined = set(zip(rail["u"], rail["v"], strict=True)) | set(zip(rail["v"], rail["u"], strict=True))
+    along = b - a
+    length = np.maximum(np.einsum("ij,ij->i", along, along), 1e-9)
     rows = []
-    for place in missing:
-        point = xy.loc[place].to_numpy()
-        along = b - a
-        length = np.maximum(np.einsum("ij,ij->i", along, along), 1e-9)
+    for place, point in zip(xy.index, xy.to_numpy(), strict=True):  # places, not network nodes
         share = np.einsum("ij,ij->i", point - a, along) / length
         offset = np.linalg.norm(a + share[:, None] * along - point, axis=1)
         fits = fast & (share > 0) & (share < 1) & (offset <= CORRIDOR_KM)
@@ -94,8 +94,9 @@ def corridor_stops(places: pd.DataFrame, rail: pd.DataFrame) -> pd.DataFrame:
         best = int(np.flatnonzero(fits)[np.argmin(line_km[fits])])
         first, last = str(timed["u"].iloc[best]), str(timed["v"].iloc[best])
         name = f"estimated stop on the {first}-{last} line"
-        rows.append((place, first, "rail_estimate", name, np.nan, minutes[best] * share[best], True))
-        rows.append((place, last, "rail_estimate", name, np.nan, minutes[best] * (1 - share[best]), True))
+        for end, part in ((first, share[best]), (last, 1 - share[best])):
+            if (place, end) not in joined:
+                rows.append((place, end, "rail_estimate", name, np.nan, minutes[best] * part, True))
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 

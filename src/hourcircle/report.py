@@ -185,6 +185,19 @@ def _hours(value: float) -> str:
     return "never (a component is unreachable)" if value is None or not math.isfinite(value) else f"{value:.2f} h"
 
 
+def _marginal(row: pd.Series) -> str:
+    """`` — marginal (likely 2.6-5.6 h)`` for a marginal circle, else nothing."""
+    if row["certainty"] != "marginal":
+        return ""
+    return f" — marginal (likely {row['hours_low']:.1f}-{row['hours_high']:.1f} h)"
+
+
+def _marginal_count(circles: pd.DataFrame) -> str:
+    """`` (3 of them marginal)``: how many circles the band could turn, either way."""
+    n = int((circles["certainty"] == "marginal").sum())
+    return f" ({n} of {len(circles)} marginal either way)" if n else ""
+
+
 def _count(n: int, noun: str) -> str:
     """A count with its noun.
 
@@ -229,12 +242,24 @@ def findings(results: Results) -> list[str]:
     lines = []
     complete = plants[plants["complete"]]
     incomplete = plants[~plants["complete"]]
-    line = f"**Plants:** {len(complete)} of {len(plants)} have every component within {hours:g} h."
+    band = results.query.scenario.travel.band(results.query.mode)
+    line = (f"**Plants:** {len(complete)} of {len(plants)} have every component within {hours:g} h"
+            f"{_marginal_count(plants)}.")
     if len(incomplete):
         line += " Not complete: " + "; ".join(
             f"{row['name']} (`{pid}`) lacks {row['missing']}, complete at {_hours(row['hours_to_complete'])}"
-            for pid, row in incomplete.iterrows()) + "."
+            f"{_marginal(row)}" for pid, row in incomplete.iterrows()) + "."
+    shaky = complete[complete["certainty"] == "marginal"]
+    if len(shaky):
+        line += " Complete but marginal: " + "; ".join(
+            f"{row['name']} (`{pid}`) at {_hours(row['hours_to_complete'])}" for pid, row in shaky.iterrows()) + "."
     lines.append(line)
+    if (plants["certainty"] == "marginal").any() or (places["certainty"] == "marginal").any():
+        lines.append(f"**Marginal** means the model's uncertainty could turn the answer: {results.query.mode} "
+                     f"minutes are expected within {band[0]:g} to {band[1]:g} times the modelled figure "
+                     "(10th to 90th percentile of published/model on held-out figures; `band` in "
+                     "scenario.toml), and a marginal circle's slowest nearest supplier lies on both sides "
+                     f"of {hours:g} h within that range.")
     share = plants.filter(like="share_within_").iloc[:, 0] if len(plants) else pd.Series(dtype=float)
     if len(share):
         lines.append(f"**Suppliers within {results.radius_km:g} km** (great-circle) of each plant: "
@@ -247,7 +272,8 @@ def findings(results: Results) -> list[str]:
                      f"reached): {people.min() / 1e6:.1f} to {people.max() / 1e6:.1f} million "
                      f"(median {people.median() / 1e6:.1f} million).")
     gaps = results.gaps
-    line = f"**Places:** {int(places['complete'].sum())} of {len(places)} have a complete circle."
+    line = (f"**Places:** {int(places['complete'].sum())} of {len(places)} have a complete circle"
+            f"{_marginal_count(places)}.")
     if len(gaps):
         named = [f"{_place(scenario, str(pid))} lacks {row['missing']}" for pid, row in gaps.head(3).iterrows()]
         line += " Biggest gaps: " + "; ".join(named) + "."

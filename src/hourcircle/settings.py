@@ -9,7 +9,14 @@ reproduces from the published figures in ``data/calibration/``.
 The truck is derived from the car: its cruising speed is the car's scaled by the ratio of
 the expressway speed limits, 100 km/h for goods vehicles against 120 km/h for small
 passenger cars (Regulations for the Implementation of the Road Traffic Safety Law of the
-PRC, art. 78).
+PRC, art. 78), and its driver stops 20 minutes after every 4 hours at the wheel (the same
+regulations, art. 62 item 7: no more than 4 hours of continuous driving without a stop of
+at least 20 minutes; see :meth:`RoadProfile.with_rests`).
+
+Every profile has a ``band``: the 10th and 90th percentiles of published/model minutes on
+held-out published figures (``benchmarks/calibrate.py``). A modelled trip of ``m`` minutes
+is expected within ``m * band[0]`` and ``m * band[1]``; conclusions that change inside
+that range are *marginal*.
 
 Examples
 --------
@@ -20,6 +27,8 @@ Examples
 85.8
 >>> s.terminal_minutes("rail") == RAIL_DEFAULT.station_minutes
 True
+>>> s.truck.with_rests(np.array([200.0, 300.0, 500.0])).tolist()  # a rest after each 4 h
+[200.0, 320.0, 540.0]
 """
 
 from __future__ import annotations
@@ -27,13 +36,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ProfileName = Literal["truck", "car", "rail"]
 PROFILES: tuple[ProfileName, ...] = ("truck", "car", "rail")
 
 CAR_LIMIT_KMH = 120.0
 TRUCK_LIMIT_KMH = 100.0
+DRIVING_LIMIT_MINUTES = 240.0  # art. 62 item 7: at most 4 hours of continuous driving ...
+REST_MINUTES = 20.0  # ... then a stop of at least 20 minutes
 
 
 class StrictModel(BaseModel):
@@ -46,7 +59,37 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-class RoadProfile(StrictModel):
+Band = tuple[float, float]
+
+
+class Banded(StrictModel):
+    """A profile's uncertainty band (see the module's notes).
+
+    Parameters
+    ----------
+    band : tuple of float
+        Low and high factors on modelled minutes; ``low <= 1 <= high``.
+    """
+
+    band: Band = Field(description="low and high factors on modelled minutes (10th and 90th percentiles of "
+                                   "published/model on held-out figures)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _band_from_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("band"), list):
+            return data | {"band": tuple(data["band"])}
+        return data
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Banded:
+        low, high = self.band
+        if not 0 < low <= 1 <= high <= 3:
+            raise ValueError(f"band must be [low, high] with 0 < low <= 1 <= high <= 3, not {list(self.band)}")
+        return self
+
+
+class RoadProfile(Banded):
     """Moving by road: ``minutes = km / speed_kmh * 60`` on a link, plus per-trip terminals.
 
     Parameters
@@ -59,15 +102,76 @@ class RoadProfile(StrictModel):
         Speed on a site's access leg.
     terminal_minutes : float
         Fixed minutes per trip (leaving and entering city centres).
+    rest_after_minutes : float
+        Minutes of driving after which the driver rests (0: never).
+    rest_minutes : float
+        Minutes of each rest.
+    band : tuple of float
+        See :class:`Banded`.
     """
 
     speed_kmh: float = Field(gt=0, le=200, description="mean speed on road links")
     detour: float = Field(ge=1, le=3, description="road km per geodesic km where no km is given")
     access_speed_kmh: float = Field(gt=0, le=200, description="speed on a site's access leg")
     terminal_minutes: float = Field(ge=0, le=240, description="fixed minutes per trip (urban access)")
+    rest_after_minutes: float = Field(
+        default=0.0, ge=0, le=1440, description="minutes of driving after which the driver rests (0: never)")
+    rest_minutes: float = Field(default=0.0, ge=0, le=600, description="minutes of each rest")
+
+    def with_rests(self, minutes: ArrayLike) -> NDArray[np.float64]:
+        """Trip minutes with the rests a driver must take on the way.
+
+        A trip of ``t`` minutes at the wheel rests ``ceil(t / rest_after_minutes) - 1`` times
+        (none on arrival). The function increases strictly, so the fastest route is the same
+        with rests or without.
+
+        Parameters
+        ----------
+        minutes : array_like
+            Minutes at the wheel, door to door.
+
+        Returns
+        -------
+        numpy.ndarray
+            With the rests added.
+        """
+        t = np.asarray(minutes, dtype=np.float64)
+        if not (self.rest_after_minutes and self.rest_minutes):
+            return t
+        with np.errstate(invalid="ignore"):
+            rests = np.maximum(np.ceil(t / self.rest_after_minutes) - 1, 0)
+        return np.asarray(t + np.where(np.isfinite(t), rests, 0) * self.rest_minutes)
+
+    def at_the_wheel(self, limit: float) -> float:
+        """The most minutes at the wheel a trip may take to arrive within ``limit`` (rests included).
+
+        The inverse of :meth:`with_rests`: where a budget ends inside a rest, the driving
+        before that rest.
+
+        Parameters
+        ----------
+        limit : float
+            Trip minutes, rests included.
+
+        Returns
+        -------
+        float
+            Minutes at the wheel.
+
+        Examples
+        --------
+        >>> p = CAR_DEFAULT.model_copy(update={"rest_after_minutes": 240.0, "rest_minutes": 20.0})
+        >>> p.at_the_wheel(250.0), p.at_the_wheel(300.0)
+        (240.0, 280.0)
+        """
+        every, rest = self.rest_after_minutes, self.rest_minutes
+        if not (every and rest) or not np.isfinite(limit):
+            return limit
+        rests = np.floor(limit / (every + rest))
+        return float(min(limit - rest * rests, every * (rests + 1)))
 
 
-class RailProfile(StrictModel):
+class RailProfile(Banded):
     """Moving by train: timetable minutes per rail link, plus boarding and station time.
 
     Parameters
@@ -78,6 +182,8 @@ class RailProfile(StrictModel):
         Added to every train taken.
     speed_kmh : float
         Mean speed on rail links given only km.
+    band : tuple of float
+        See :class:`Banded`.
     """
 
     station_minutes: float = Field(ge=0, le=240, description="fixed minutes per trip (to, from and in stations)")
@@ -92,15 +198,19 @@ class RailProfile(StrictModel):
 # without km) was fitted to published km on the schematic roads of round one. access_speed_kmh is
 # an assumption (arterial roads and ring expressways between a city centre and its industrial
 # districts), not a measurement.
-CAR_DEFAULT = RoadProfile(speed_kmh=103.0, detour=1.18, access_speed_kmh=50.0, terminal_minutes=28.0)
-# boarding_minutes is fitted to data/calibration/rail_pairs.csv;
-# station_minutes (to, through and from stations) and speed_kmh (only for rail links given
-# by km alone) are assumptions, not measurements.
-RAIL_DEFAULT = RailProfile(station_minutes=30.0, boarding_minutes=20.0, speed_kmh=200.0)
+# band: published/model of every drive time predicted by a fit that did not see it (5-fold).
+CAR_DEFAULT = RoadProfile(speed_kmh=103.0, detour=1.18, access_speed_kmh=50.0, terminal_minutes=28.0,
+                          band=(0.65, 1.4))
+# Minutes in trains are the timetable's and published figures' (nothing to fit). station_minutes
+# (to, through and from stations), boarding_minutes (the wait for each train: published in-train
+# figures cannot measure it) and speed_kmh (only for rail links given by km alone) are
+# assumptions, not measurements. band: published/model minutes in trains on the figures of
+# data/calibration/rail_pairs.csv, which did not build the network.
+RAIL_DEFAULT = RailProfile(station_minutes=30.0, boarding_minutes=20.0, speed_kmh=200.0, band=(0.92, 1.58))
 
 
 def truck_from_car(car: RoadProfile) -> RoadProfile:
-    """The freight profile implied by a car profile (speed scaled by the speed-limit ratio).
+    """The freight profile implied by a car profile: speed scaled by the limits, rests after 4 h.
 
     Parameters
     ----------
@@ -110,9 +220,11 @@ def truck_from_car(car: RoadProfile) -> RoadProfile:
     Returns
     -------
     RoadProfile
-        The same profile at ``car.speed_kmh * 100 / 120``.
+        The same profile at ``car.speed_kmh * 100 / 120``, resting 20 minutes after every
+        240 minutes at the wheel (see the module's notes).
     """
-    return car.model_copy(update={"speed_kmh": car.speed_kmh * TRUCK_LIMIT_KMH / CAR_LIMIT_KMH})
+    return car.model_copy(update={"speed_kmh": car.speed_kmh * TRUCK_LIMIT_KMH / CAR_LIMIT_KMH,
+                                  "rest_after_minutes": DRIVING_LIMIT_MINUTES, "rest_minutes": REST_MINUTES})
 
 
 class TravelSettings(StrictModel):
@@ -184,3 +296,72 @@ class TravelSettings(StrictModel):
             Terminal minutes by road, station minutes by rail.
         """
         return self.rail.station_minutes if name == "rail" else self.road(name).terminal_minutes
+
+    def trip_minutes(self, name: ProfileName, network_minutes: ArrayLike) -> NDArray[np.float64]:
+        """Door-to-door minutes of trips that spend ``network_minutes`` on the network.
+
+        The trip's fixed minutes are added, and by road the rests on the way
+        (:meth:`RoadProfile.with_rests`).
+
+        Parameters
+        ----------
+        name : {"truck", "car", "rail"}
+            A profile.
+        network_minutes : array_like
+            Minutes on the network's edges.
+
+        Returns
+        -------
+        numpy.ndarray
+            Trip minutes.
+
+        Examples
+        --------
+        >>> s = TravelSettings.from_mapping()
+        >>> float(s.trip_minutes("truck", 250.0)), float(s.trip_minutes("car", 250.0))
+        (298.0, 278.0)
+        """
+        door = np.asarray(network_minutes, dtype=np.float64) + self.terminal_minutes(name)
+        return door if name == "rail" else self.road(name).with_rests(door)
+
+    def network_limit(self, name: ProfileName, trip_limit: float) -> float:
+        """The most network minutes a trip may spend to arrive within ``trip_limit``.
+
+        The inverse of :meth:`trip_minutes`; never negative.
+
+        Parameters
+        ----------
+        name : {"truck", "car", "rail"}
+            A profile.
+        trip_limit : float
+            Door-to-door minutes.
+
+        Returns
+        -------
+        float
+            Network minutes.
+
+        Examples
+        --------
+        >>> s = TravelSettings.from_mapping()
+        >>> s.network_limit("truck", 298.0), s.network_limit("car", 28.0)
+        (250.0, 0.0)
+        """
+        at_the_wheel = trip_limit if name == "rail" else self.road(name).at_the_wheel(trip_limit)
+        return max(at_the_wheel - self.terminal_minutes(name), 0.0)
+
+    def band(self, name: ProfileName) -> Band:
+        """The uncertainty band of ``name``'s minutes.
+
+        Parameters
+        ----------
+        name : {"truck", "car", "rail"}
+            A profile.
+
+        Returns
+        -------
+        tuple of float
+            Low and high factors on modelled minutes.
+        """
+        profile: Banded = self.rail if name == "rail" else self.road(name)
+        return profile.band

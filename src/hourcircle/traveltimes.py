@@ -27,20 +27,20 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
-from hourcircle.engine import Engine, Indices
+from hourcircle.engine import Engine, Indices, path_sums
 from hourcircle.errors import ArgumentError, NoRouteError
 from hourcircle.geo import project_km
 from hourcircle.io import Scenario, load_scenario
 from hourcircle.names import NameIndex
-from hourcircle.network import TravelNetwork, build_network
+from hourcircle.network import RIDE_KINDS, TravelNetwork, build_network
 from hourcircle.removals import Removal, resolve_removals
 from hourcircle.settings import PROFILES, ProfileName
 
 PROJECTION_LAT = 30.0  # planar km for "the nearest place" are good enough at any Chinese latitude
-ROUTE_KEYS = ("from", "to", "mode", "minutes", "km", "parts", "legs", "estimated")
+ROUTE_KEYS = ("from", "to", "mode", "minutes", "train_minutes", "band", "km", "parts", "legs", "estimated")
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +67,8 @@ class Route:
         The trip's fixed minutes: terminal minutes by road, station minutes by rail.
     boarding_minutes : float
         Paid for every train taken (rail).
+    band : tuple of float
+        The profile's uncertainty band (see :mod:`hourcircle.settings`).
     """
 
     origin: str
@@ -77,6 +79,7 @@ class Route:
     hops: pd.DataFrame
     fixed_minutes: float = 0.0
     boarding_minutes: float = 0.0
+    band: tuple[float, float] = (1.0, 1.0)
 
     @property
     def km(self) -> float:
@@ -97,12 +100,22 @@ class Route:
     @property
     def rides(self) -> int:
         """How many trains the route takes (each pays the rail profile's boarding minutes)."""
-        return sum(kind == "rail" for kind in self.kinds)
+        return sum(kind in RIDE_KINDS for kind in self.kinds)
 
     @property
     def estimated(self) -> bool:
         """Whether any figure on the route is an estimate (a rail stop or feeder the timetable lacks)."""
         return bool(self.hops["kind"].isin(["rail_estimate", "rail_feeder"]).any())
+
+    @property
+    def train_minutes(self) -> float | None:
+        """Minutes in trains (by rail; ``None`` by road): what timetables publish."""
+        return self.parts()["train"] if self.mode == "rail" else None
+
+    @property
+    def minutes_band(self) -> tuple[float, float]:
+        """:attr:`minutes` times the low and the high factor of the profile's band."""
+        return self.minutes * self.band[0], self.minutes * self.band[1]
 
     def parts(self) -> dict[str, float]:
         """The route's minutes, itemised; they add up to :attr:`minutes`.
@@ -111,7 +124,8 @@ class Route:
         -------
         dict of str to float
             By road: ``driving``, ``access`` (to and from the roads), ``terminal`` (leaving
-            and entering city centres). By rail: ``train`` (in trains, timetable or estimated),
+            and entering city centres), ``rest`` (a driver's stops: see
+            :meth:`hourcircle.settings.RoadProfile.with_rests`). By rail: ``train`` (in trains, timetable or estimated),
             ``boarding`` (waiting for each train), ``station`` (to, through and from stations),
             ``feeder`` (by road to a station the timetable serves), ``access`` (a site to its
             city's station).
@@ -122,7 +136,9 @@ class Route:
             return float(sum(by_kind.get(kind, 0.0) for kind in kinds))
 
         if self.mode != "rail":
-            return {"driving": total("road"), "access": total("access"), "terminal": self.fixed_minutes}
+            moving = total("road", "access") + self.fixed_minutes
+            return {"driving": total("road"), "access": total("access"), "terminal": self.fixed_minutes,
+                    "rest": max(self.minutes - moving, 0.0)}
         boarding = self.boarding_minutes * self.rides
         return {"train": total("rail", "rail_estimate") - boarding, "boarding": boarding,
                 "station": self.fixed_minutes, "feeder": total("rail_feeder"), "access": total("station")}
@@ -133,9 +149,11 @@ class Route:
         Returns
         -------
         pandas.DataFrame
-            ``kind, name, km, minutes, to`` per leg, ``to`` being the node where it ends.
+            ``kind, name, km, minutes, to`` per leg, ``to`` being the node where it ends; a
+            train's minutes are in the train (its boarding is a part of its own, see :meth:`parts`).
         """
-        hops = self.hops.assign(label=self.links)
+        in_train = self.hops["minutes"] - np.where(self.hops["kind"].isin(RIDE_KINDS), self.boarding_minutes, 0.0)
+        hops = self.hops.assign(label=self.links, minutes=in_train)
         # unnamed roads are told apart by the place they pass near
         hops["where"] = hops["to"].where(hops["name"].isna() & (hops["kind"] == "road"), "")
         keys = hops[["kind", "label", "where"]]
@@ -151,13 +169,17 @@ class Route:
         Returns
         -------
         dict
-            Keys :data:`ROUTE_KEYS`: ``minutes`` door to door and ``km`` (to 0.1), ``parts``
-            (see :meth:`parts`), ``legs`` (see :meth:`legs`) and ``estimated``.
+            Keys :data:`ROUTE_KEYS`: ``minutes`` door to door, ``train_minutes`` (in trains;
+            ``None`` by road), ``band`` (``minutes`` times the profile's band: ``[low, high]``),
+            ``km`` (to 0.1), ``parts`` (see :meth:`parts`), ``legs`` (see :meth:`legs`) and
+            ``estimated``.
         """
         legs = [{"kind": str(row["kind"]), "name": str(row["name"]), "km": round(float(row["km"]), 1),
                  "minutes": round(float(row["minutes"]), 1), "to": str(row["to"])}
                 for row in self.legs().to_dict("records")]
-        values = (self.origin, self.destination, self.mode, round(self.minutes, 1), round(self.km, 1),
+        train = None if self.train_minutes is None else round(self.train_minutes, 1)
+        band = [round(m, 1) for m in self.minutes_band]
+        values = (self.origin, self.destination, self.mode, round(self.minutes, 1), train, band, round(self.km, 1),
                   {k: round(v, 1) for k, v in self.parts().items()}, legs, self.estimated)
         return dict(zip(ROUTE_KEYS, values, strict=True))
 
@@ -408,6 +430,40 @@ class TravelTimes:
         """
         return self.scenario.travel.terminal_minutes(mode)
 
+    def door_to_door(self, network_minutes: ArrayLike, mode: ProfileName) -> NDArray[np.float64]:
+        """Trip minutes from network minutes: the trip's fixed minutes, and rests by road.
+
+        Parameters
+        ----------
+        network_minutes : array_like
+            Minutes on the network's edges (see :meth:`node_minutes`).
+        mode : {"truck", "car", "rail"}
+            The profile.
+
+        Returns
+        -------
+        numpy.ndarray
+            Door-to-door minutes (see :meth:`hourcircle.settings.TravelSettings.trip_minutes`).
+        """
+        return self.scenario.travel.trip_minutes(mode, network_minutes)
+
+    def network_limit(self, trip_limit: float, mode: ProfileName) -> float:
+        """The network minutes within which a trip arrives within ``trip_limit`` (the inverse of :meth:`door_to_door`).
+
+        Parameters
+        ----------
+        trip_limit : float
+            Door-to-door minutes.
+        mode : {"truck", "car", "rail"}
+            The profile.
+
+        Returns
+        -------
+        float
+            Network minutes.
+        """
+        return self.scenario.travel.network_limit(mode, trip_limit)
+
     def node_minutes(self, origins: Indices, mode: ProfileName = "truck", *,
                      blocked: NDArray[np.bool_] | None = None, cutoff: float | None = None) -> NDArray[np.float64]:
         """Network minutes (no terminal minutes) from origins to every node.
@@ -450,10 +506,9 @@ class TravelTimes:
             Minutes by node id, fastest first (the origin itself at 0).
         """
         position = int(self.positions([self.resolve(origin)])[0])
-        fixed = self.terminal_minutes(mode)
-        limit = None if cutoff is None else max(cutoff - fixed, 0.0)
+        limit = None if cutoff is None else self.network_limit(cutoff, mode)
         minutes = self.engine(mode).minutes_from(position, limit)
-        minutes = np.where(np.arange(len(minutes)) == position, 0.0, minutes + fixed)
+        minutes = np.where(np.arange(len(minutes)) == position, 0.0, self.door_to_door(minutes, mode))
         keep = np.isfinite(minutes) & (minutes <= (np.inf if cutoff is None else cutoff))
         return pd.Series(minutes[keep], index=self.node_ids[keep], name="minutes").sort_values()
 
@@ -493,9 +548,10 @@ class TravelTimes:
                              "estimated": taken["estimated"].to_numpy(dtype=bool),
                              "to": self._describe(np.asarray(path[1:], dtype=np.int64))})
         fixed = self.terminal_minutes(mode) if i != j else 0.0
+        minutes = float(self.door_to_door(network_minutes, mode)) if i != j else 0.0
         boarding = self.scenario.travel.rail.boarding_minutes if mode == "rail" else 0.0
-        return Route(source, target, mode, network_minutes + fixed, [str(self.node_ids[k]) for k in path], hops,
-                     fixed, boarding)
+        return Route(source, target, mode, minutes, [str(self.node_ids[k]) for k in path], hops,
+                     fixed, boarding, self.scenario.travel.band(mode))
 
     @cached_property
     def _place_tree(self) -> tuple[Any, NDArray[Any]]:
@@ -600,7 +656,47 @@ class TravelTimes:
             found = self._endpoint_rows(rows, mode)[:, column]
         else:
             found = self.engine(mode).matrix_minutes(rows, columns)
-        return np.asarray(found + self.terminal_minutes(mode))
+        return self.door_to_door(found, mode)
+
+    def train_minutes(self, origins: Sequence[str], destinations: Sequence[str], *,
+                      batch_size: int = 64) -> NDArray[np.float64]:
+        """Minutes in trains on the fastest rail route (door to door) between node ids.
+
+        What timetables publish: the trip's station, boarding, feeder and access minutes are
+        left out (see :meth:`Route.parts`). Shortest-path trees are searched once per origin
+        and summed along in compiled code (:func:`hourcircle.engine.path_sums`).
+
+        Parameters
+        ----------
+        origins, destinations : sequence of str
+            Node ids.
+        batch_size : int, default 64
+            Origins searched at once (memory: two floats per node and origin).
+
+        Returns
+        -------
+        numpy.ndarray
+            Origins (rows) by destinations (columns); ``nan`` where there is no rail route.
+        """
+        rows, columns = self.positions(origins), self.positions(destinations)
+        arrays = self.edge_arrays("rail")
+        edges = self.network.edges
+        kind = edges["kind"].to_numpy()[arrays.rows]
+        boarding = self.scenario.travel.rail.boarding_minutes
+        in_train = np.where(np.isin(kind, RIDE_KINDS), arrays.minutes - boarding, 0.0)
+        value_of_row = np.zeros(len(edges))
+        value_of_row[arrays.rows] = in_train
+        found = np.full((len(rows), len(columns)), np.nan)
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start:start + batch_size]
+            dist, before = self.node_trees(batch, "rail")
+            values = np.zeros(before.shape)
+            has = before >= 0
+            heads = np.broadcast_to(np.arange(before.shape[1]), before.shape)
+            values[has] = value_of_row[self.edges_between(before[has], heads[has], "rail")]
+            sums = path_sums(before, values)[:, columns]
+            found[start:start + batch_size] = np.where(np.isfinite(dist[:, columns]), sums, np.nan)
+        return found
 
     @cached_property
     def _endpoint_column(self) -> NDArray[np.int64]:
@@ -661,14 +757,13 @@ class TravelTimes:
         tuple of pandas.DataFrame
             Minutes (NaN: none within the cutoff) and site ids (None), nodes by categories.
         """
-        fixed = self.terminal_minutes(mode)
-        limit = None if cutoff is None else max(cutoff - fixed, 0.0)
+        limit = None if cutoff is None else self.network_limit(cutoff, mode)
         sites = self.scenario.sites
         minutes, nearest = {}, {}
         for category in self.scenario.product.all_categories:
             members = self.positions(sites.index[sites["category"] == category])
             dist, which = self.engine(mode).nearest(members, limit)
-            dist = np.where(which == np.arange(len(dist)), dist, dist + fixed)
+            dist = np.where(which == np.arange(len(dist)), dist, self.door_to_door(dist, mode))
             if cutoff is not None:
                 which = np.where(dist <= cutoff, which, -1)
                 dist = np.where(dist <= cutoff, dist, np.inf)

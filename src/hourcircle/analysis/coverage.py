@@ -5,6 +5,11 @@ minutes to the nearest supplier, which one, and how many suppliers lie within th
 (k-redundancy). :func:`circles` sums that up per origin: categories covered, weighted share,
 complete or not, and the hours it would take to complete (the slowest nearest supplier).
 
+Every answer is marked ``robust`` or ``marginal`` against the mode's uncertainty band
+(:mod:`hourcircle.settings`): a pair is marginal when its minutes times the band's low factor
+are within the budget but times its high factor are not, so that the model's error could turn
+the answer; a circle is marginal when its slowest nearest supplier is.
+
 Examples
 --------
 >>> from hourcircle.datasets import bundled
@@ -16,6 +21,8 @@ Examples
 True
 >>> sorted(summary["kind"].unique()), found.query.hours
 (['place', 'plant'], 4.0)
+>>> sorted(summary["certainty"].unique())
+['marginal', 'robust']
 """
 
 from __future__ import annotations
@@ -26,11 +33,40 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from hourcircle.query import Query
 
-PAIR_COLUMNS = ["origin", "kind", "category", "weight", "minutes", "nearest_site", "alternatives", "within"]
+PAIR_COLUMNS = ["origin", "kind", "category", "weight", "minutes", "minutes_low", "minutes_high", "nearest_site",
+                "alternatives", "within", "certainty"]
+
+
+def certainty(minutes: ArrayLike, budget_minutes: float, band: tuple[float, float]) -> NDArray[np.str_]:
+    """``robust`` where the band cannot change whether minutes are within the budget, else ``marginal``.
+
+    Parameters
+    ----------
+    minutes : array_like
+        Modelled minutes (NaN or ``inf``: unreachable, which no band changes).
+    budget_minutes : float
+        The budget.
+    band : tuple of float
+        Low and high factors.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        One label per figure.
+
+    Examples
+    --------
+    >>> certainty([100, 200, 300, float("nan")], 240, (0.8, 1.25)).tolist()
+    ['robust', 'marginal', 'marginal', 'robust']
+    """
+    m = np.asarray(minutes, dtype=float)
+    with np.errstate(invalid="ignore"):
+        straddles = (m * band[0] <= budget_minutes) & (m * band[1] > budget_minutes)
+    return np.where(straddles, "marginal", "robust")
 
 
 @dataclass(frozen=True)
@@ -118,10 +154,13 @@ def pair_table(query: Query, minutes: pd.DataFrame, sites: pd.DataFrame) -> pd.D
     Returns
     -------
     pandas.DataFrame
-        ``origin, category, weight, minutes, nearest_site, alternatives, within``: the nearest
-        supplier among ``sites``, its minutes and the number within the budget.
+        ``origin, category, weight, minutes, minutes_low, minutes_high, nearest_site,
+        alternatives, within, certainty``: the nearest supplier among ``sites``, its minutes
+        and their band, the number within the budget, and whether the band could change
+        ``within`` (see :func:`certainty`).
     """
     product = query.scenario.product
+    band = query.scenario.travel.band(query.mode)
     parts = []
     for category in query.components:
         columns = sites.index[sites["category"] == category]
@@ -130,12 +169,14 @@ def pair_table(query: Query, minutes: pd.DataFrame, sites: pd.DataFrame) -> pd.D
         nearest = block[np.arange(len(block)), best]
         names: NDArray[Any] = (np.asarray(columns, dtype=object)[best] if len(columns)
                                else np.full(len(block), None, dtype=object))
+        finite = np.where(np.isfinite(nearest), nearest, np.nan)
         parts.append(pd.DataFrame({
             "origin": minutes.index, "category": category, "weight": product.weight(category),
-            "minutes": np.where(np.isfinite(nearest), nearest, np.nan),
+            "minutes": finite, "minutes_low": finite * band[0], "minutes_high": finite * band[1],
             "nearest_site": pd.Series(names).where(np.isfinite(nearest), None).to_numpy(),
             "alternatives": (block <= query.budget_minutes).sum(axis=1),
-            "within": nearest <= query.budget_minutes}))
+            "within": nearest <= query.budget_minutes,
+            "certainty": certainty(nearest, query.budget_minutes, band)}))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -150,9 +191,8 @@ def coverage(query: Query) -> Coverage:
     Returns
     -------
     Coverage
-        ``pairs`` has columns ``origin, kind, category, weight, minutes, nearest_site,
-        alternatives, within``; ``minutes`` is NaN where no supplier of the category can be
-        reached at all.
+        ``pairs`` has the columns of :func:`pair_table` and ``kind``; ``minutes`` is NaN where
+        no supplier of the category can be reached at all.
     """
     kinds = origin_kinds(query)
     pairs = pair_table(query, supplier_minutes(query, list(kinds.index)), query.suppliers)
@@ -174,7 +214,9 @@ def circles(found: Coverage) -> pd.DataFrame:
         ``share`` weighs them by the product's weights; ``complete``; ``hours_to_complete`` is
         the slowest nearest supplier (NaN when a component cannot be reached at all);
         ``weakest`` its category; ``fewest_alternatives`` the thinnest category's count;
-        ``missing`` the categories outside the budget.
+        ``missing`` the categories outside the budget; ``hours_low`` and ``hours_high`` the
+        band of ``hours_to_complete``, and ``certainty`` whether the band could change
+        ``complete`` (see :func:`certainty`).
     """
     pairs = found.pairs
     grouped = pairs.groupby("origin", sort=False)
@@ -194,5 +236,9 @@ def circles(found: Coverage) -> pd.DataFrame:
     unreachable = pairs[pairs["minutes"].isna()]["origin"].unique()
     summary.loc[summary.index.isin(unreachable), "hours_to_complete"] = np.nan
     summary["missing"] = missing.reindex(summary.index).fillna("")
+    band = found.query.scenario.travel.band(found.query.mode)
+    summary["hours_low"] = summary["hours_to_complete"] * band[0]
+    summary["hours_high"] = summary["hours_to_complete"] * band[1]
+    summary["certainty"] = certainty(summary["hours_to_complete"] * 60, found.query.budget_minutes, band)
     summary.index.name = "origin"
     return summary

@@ -171,7 +171,6 @@ class _Sweep:
         times, mode = query.times, query.mode
         self.query = query
         self.budget = query.budget_minutes
-        self.fixed = times.terminal_minutes(mode)
         arrays = times.edge_arrays(mode)
         edges = times.network.edges
         sites = query.scenario.sites.index
@@ -194,7 +193,8 @@ class _Sweep:
         self.within = self.trip <= self.budget  # plants x suppliers
         self.runner_up = self._runner_up()
         finite = np.where(np.isfinite(self.nearest), self.nearest, -np.inf)
-        plant_horizon = np.maximum(finite.max(axis=1, initial=-np.inf), self.budget) - self.fixed - self.access
+        farthest = np.maximum(finite.max(axis=1, initial=-np.inf), self.budget)
+        plant_horizon = np.array([times.network_limit(m, mode) for m in farthest]) - self.access
         self.horizon = pd.Series(plant_horizon).groupby(self.row).max().reindex(
             range(len(self.origins)), fill_value=-np.inf).to_numpy() + 1e-9
         self.tree = self._trees(before)  # edges (rows) x origins (columns): on a path that counts
@@ -206,7 +206,8 @@ class _Sweep:
         ``dist`` holds the rows of ``origins`` only, when they are given.
         """
         rows = self.row[plants_] if origins is None else np.searchsorted(origins, self.row[plants_])
-        return np.asarray(dist[rows][:, self.site_pos] + (self.access[plants_] + self.fixed)[:, None])
+        network = dist[rows][:, self.site_pos] + self.access[plants_][:, None]
+        return self.query.times.door_to_door(network, self.query.mode)
 
     def _nearest(self, trip: NDArray[np.float64], kept: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
         """Plants x categories: minutes to the nearest kept supplier (``inf``: none)."""

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
 NODE_SETS = ("places", "sites", "all")
+MEASURES = ("door", "train")
 BATCH = 256
 
 
@@ -61,18 +62,19 @@ def matrix_nodes(times: TravelTimes, between: str = "places") -> list[str]:
     return places + sites
 
 
-def _rows(job: tuple[TravelTimes, ProfileName, list[str]], origins: Sequence[str]) -> pd.DataFrame:
+def _rows(job: tuple[TravelTimes, ProfileName, list[str], str], origins: Sequence[str]) -> pd.DataFrame:
     """One batch of a matrix's rows (run where the batch is: here, or on a worker)."""
-    times, mode, nodes = job
-    minutes = times.trip_minutes(list(origins), nodes, mode, remember=False)
+    times, mode, nodes, measure = job
+    minutes = (times.train_minutes(list(origins), nodes) if measure == "train"
+               else times.trip_minutes(list(origins), nodes, mode, remember=False))
     minutes[np.asarray([nodes.index(o) for o in origins])[:, None] == np.arange(len(nodes))[None, :]] = 0.0
     minutes[~np.isfinite(minutes)] = np.nan
     return pd.DataFrame(minutes.round(1).astype(np.float32), index=pd.Index(list(origins), name="from"),
                         columns=pd.Index(nodes, name="to"))
 
 
-def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *, batch_size: int = BATCH,
-                 client: Client | None = None) -> Iterator[tuple[int, pd.DataFrame]]:
+def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *, measure: str = "door",
+                 batch_size: int = BATCH, client: Client | None = None) -> Iterator[tuple[int, pd.DataFrame]]:
     """Trip minutes between every pair of nodes, batch by batch of origins.
 
     Parameters
@@ -83,6 +85,9 @@ def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *,
         The profile.
     nodes : sequence of str
         Node ids (see :func:`matrix_nodes`).
+    measure : {"door", "train"}, default "door"
+        Door-to-door trip minutes, or (rail only) minutes in trains on the fastest route
+        (see :meth:`~hourcircle.traveltimes.TravelTimes.train_minutes`).
     batch_size : int, default 256
         Origins per batch.
     client : dask.distributed.Client, optional
@@ -94,6 +99,15 @@ def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *,
         The batch's number and its rows: minutes (to 0.1, float32) from each origin of the batch
         to every node, zero on the diagonal, NaN where there is no route; batches come as they
         are ready (in order in this process).
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``measure``) for another value, or ``train`` with a road mode.
     """
+    if measure not in MEASURES or (measure == "train" and mode != "rail"):
+        raise ArgumentError("measure", f"{measure!r} is not one of {', '.join(MEASURES)}" if measure not in MEASURES
+                            else "minutes in trains need --mode rail")
     times.engine(mode)  # built once here, and sent with the network
-    yield from stream_batches(_rows, (times, mode, list(nodes)), list(nodes), batch_size=batch_size, client=client)
+    yield from stream_batches(_rows, (times, mode, list(nodes), measure), list(nodes), batch_size=batch_size,
+                              client=client)

@@ -85,13 +85,17 @@ def reached_sites(query: Query, origin: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``site_id``: ``name, company, category, place_id, minutes``, by category (in
-        the product's order), then fastest first.
+        Indexed by ``site_id``: ``name, company, category, place_id, minutes`` (door to door)
+        and, by rail, ``train_minutes`` (in trains); by category (in the product's order), then
+        fastest first.
     """
     minutes = query.times.minutes_from(origin, query.mode, cutoff=query.budget_minutes)
     sites = query.scenario.sites
     hits = minutes[minutes.index.isin(sites.index)]
     table = sites.loc[hits.index, ["name", "company", "category", "place_id"]].assign(minutes=hits)
+    if query.mode == "rail":
+        source = query.times.resolve(origin)
+        table["train_minutes"] = query.times.train_minutes([source], list(hits.index))[0]
     order = {c: i for i, c in enumerate(query.scenario.product.all_categories)}
     table = table.assign(_order=table["category"].map(order)).sort_values(["_order", "minutes"])
     table.index.name = "site_id"

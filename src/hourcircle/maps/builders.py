@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 import folium
 import numpy as np
@@ -318,6 +318,23 @@ def _all_roads(fmap: folium.Map, times: TravelTimes, gone: set[str], basemap: Ba
     _osm_attribution(fmap)
 
 
+MARGINAL_STROKE = "#6a3d9a"
+
+
+def _certainty_row(circle: pd.Series) -> list[Any]:
+    """A popup row: robust, or marginal with the band of its hours to complete."""
+    if circle["certainty"] != "marginal":
+        return ["Certainty 确定性", "robust 稳健"]
+    return ["Certainty 确定性", f"marginal 边缘 (likely {circle['hours_low']:.1f}-{circle['hours_high']:.1f} h)"]
+
+
+def _certainty_style(circle: pd.Series) -> dict[str, Any]:
+    """A marginal circle's outline is thick, dashed and purple; a robust one's thin and grey."""
+    if circle["certainty"] == "marginal":
+        return {"stroke": MARGINAL_STROKE, "weight": 3, "dash": "4 3"}
+    return {"stroke": "#333", "weight": 1}
+
+
 def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
     """A map of a run's circles.
 
@@ -372,11 +389,11 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
         return "#d73027"
 
     place_rows = [[["Chinese 中文", p["name_zh"]], ["Complete 完整", cell(p["complete"])],
-                   ["Hours to complete 补全所需小时", cell(p["hours_to_complete"])],
+                   ["Hours to complete 补全所需小时", cell(p["hours_to_complete"])], _certainty_row(p),
                    ["Missing 缺少", p["missing"] or None],
                    ["Fewest alternatives 最少备选", cell(p["fewest_alternatives"])]]
                   for _, p in circle.iterrows()]
-    place_styles = [{"colour": place_colour(p), "radius": 9, "stroke": "#333", "opacity": 0.55}
+    place_styles = [{"colour": place_colour(p), "radius": 9, "opacity": 0.55} | _certainty_style(p)
                     for _, p in circle.iterrows()]
     located = places.loc[circle.index]
     fmap.add_child(GeoLayer("places by circle 城市产业圈", basemap.point_features(
@@ -384,9 +401,10 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
     pairs = results.coverage.of_kind("plant").pairs
     popups: dict[str, list[list[Any]]] = {}
     for plant, group in pairs.groupby("origin", sort=False):
-        summary = results.plants.loc[plant]
+        summary = cast(pd.Series, results.plants.loc[plant])
         rows: list[list[Any]] = [["Complete 完整", cell(summary["complete"])],
-                                 ["Hours to complete 补全所需小时", cell(summary["hours_to_complete"])]]
+                                 ["Hours to complete 补全所需小时", cell(summary["hours_to_complete"])],
+                                 _certainty_row(summary)]
         rows += [[category_label(str(r["category"])), f"{cell(r['nearest_site'])}: {cell(r['minutes'])} min, "
                   f"{int(r['alternatives'])} within {budget:g} h"] for _, r in group.iterrows()]
         popups[str(plant)] = rows
@@ -394,7 +412,8 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
     colours = _category_colours(scenario)
     entries = [("#1a9850", f"complete within {budget:g} h", False),
                ("#fdae61", f"complete within {budget + 1:g} h", False),
-               ("#d73027", "incomplete", False)]
+               ("#d73027", "incomplete", False),
+               (MARGINAL_STROKE, "marginal: the model's uncertainty could turn it 边缘", True)]
     entries += [(colours[c], category_label(c), False) for c in scenario.product.all_categories]
     if gone:
         entries.append(("#e00000", "disrupted link", True))

@@ -82,7 +82,8 @@ class GeoLayer(Layer):
             pointToLayer: function (feature, latlng) {
                 var s = feature.properties.style;
                 return L.circleMarker(latlng, {radius: s.radius, color: s.stroke || s.colour, weight: s.weight || 1,
-                    fillColor: s.colour, fillOpacity: s.opacity || 0.85, className: {{ this.class_json }},
+                    dashArray: s.dash || null, fillColor: s.colour, fillOpacity: s.opacity || 0.85,
+                    className: {{ this.class_json }},
                     pane: {{ this.pane_json }}});
             },
             style: function (feature) {
