@@ -34,6 +34,11 @@ from hourcircle.report import to_csv
 
 
 def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the process that
+    started it, which would give every worker its parent's peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -65,7 +70,7 @@ def timed_sweep(query: Query) -> None:
         start = time.perf_counter()
         together = sweep(query, client=client)
         there = time.perf_counter() - start
-        workers = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        workers = client.run(peak_mb)
     assert to_csv(alone) == to_csv(together), "the cluster's ranking differs"
     print(f"sweep, national: {len(alone)} removals; in this process {here:.0f} s, 2 workers {there:.0f} s; "
           f"worker peaks {', '.join(f'{m:.0f} MB' for m in workers.values())}; the same ranking")
@@ -83,7 +88,7 @@ def timed_matrix(count: int, folder: Path) -> None:
         start = time.perf_counter()
         write_parquet(folder / "there.parquet", matrix_parts(times, "truck", nodes, client=client))
         there = time.perf_counter() - start
-        workers = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        workers = client.run(peak_mb)
     same = (folder / "here.parquet").read_bytes() == (folder / "there.parquet").read_bytes()
     assert same, "the cluster's matrix differs"
     size = (folder / "here.parquet").stat().st_size / 1e6

@@ -62,11 +62,11 @@ def naive(times: TravelTimes, links: list[str]) -> list[tuple[int, float]]:
     plant_pos = ids.get_indexer(query.plants.index)
     sites = query.suppliers
     columns = [ids.get_indexer(sites.index[sites["category"] == c]) for c in CATEGORIES]
-    fixed, budget = times.terminal_minutes("truck"), query.budget_minutes
+    budget = query.budget_minutes
 
     def nearest(engine: Engine) -> np.ndarray:
         dist = engine.minutes_from_many(plant_pos)
-        return np.column_stack([dist[:, c].min(axis=1) + fixed for c in columns])
+        return np.column_stack([times.door_to_door(dist[:, c].min(axis=1), "truck") for c in columns])
 
     before = nearest(times.engine("truck"))
     broken = []

@@ -100,7 +100,7 @@ def run_batches(function: Callable[[S, Sequence[T]], list[R]], shared: S, items:
             from distributed import progress as dask_progress
 
             with contextlib.redirect_stdout(sys.stderr):
-                dask_progress(futures)
+                dask_progress(futures, scheduler=client.scheduler_info()["address"])
         gathered = client.gather(futures)
     except BaseException:
         client.cancel(futures)
@@ -193,7 +193,15 @@ def cluster(workers: int | None = None, scheduler: str | None = None) -> Iterato
         with client:
             yield client
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address="127.0.0.1:0", silence_logs=50) as local, \
+    import dask
+
+    # Dask's workers set MALLOC_TRIM_THRESHOLD_, which turns off glibc's adaptive mmap threshold:
+    # every large temporary array then costs fresh pages, and the sweep runs 2.7 times slower
+    # (benchmarks/bench_batch.py). Work that allocates per task is better off without it.
+    environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+               if k != "MALLOC_TRIM_THRESHOLD_"}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address="127.0.0.1:0", silence_logs=50) as local, \
             Client(local, set_as_default=False) as client:
         yield client

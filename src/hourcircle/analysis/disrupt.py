@@ -300,7 +300,7 @@ class _Sweep:
         before, after = self.nearest[surviving], nearest[surviving]
         both = np.isfinite(before) & np.isfinite(after)
         return (int(((before <= self.budget) & ~(after <= self.budget)).sum()),
-                float((after - before)[both].sum()), int(lost_alternatives[surviving].sum()),
+                float((after[both] - before[both]).sum()), int(lost_alternatives[surviving].sum()),
                 int((~surviving).sum()), int(moved.size))
 
     def candidates(self) -> list[tuple[str, str, str, Removal]]:
@@ -397,7 +397,8 @@ def sweep(query: Query, *, progress: Progress | None = None, kinds: Sequence[str
     """
     state = _Sweep(query)
     candidates = [c for c in state.candidates() if c[0] in kinds]
-    size = BATCH_IN_PROCESS if client is None else min(max(len(candidates) // (8 * _workers(client)), 16), 512)
+    # on a cluster, many small batches: candidates differ in cost, and the last batches set the pace
+    size = BATCH_IN_PROCESS if client is None else min(max(len(candidates) // (32 * _workers(client)), 16), 256)
     rows = run_batches(_damages, state, candidates, batch_size=size, client=client, progress=progress)
     table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
     order = {"infrastructure": 0, "link": 1, "segment": 2, "place": 3, "supplier": 4}
