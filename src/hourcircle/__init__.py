@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -47,10 +46,15 @@ __all__ = ["ArgumentError", "Engine", "HourcircleError", "InputError", "NameLook
            "Query", "Removal", "Route", "Scenario", "TravelNetwork", "TravelSettings", "TravelTimes", "__version__",
            "build_network", "datasets", "load_scenario"]
 
-try:
-    __version__ = version("hourcircle")
-except PackageNotFoundError:  # a source checkout that was never installed
-    __version__ = "0+unknown"
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hourcircle")
+    except PackageNotFoundError:  # a source checkout that was never installed
+        return "0+unknown"
 
 
 def __getattr__(name: str) -> Any:
@@ -59,7 +63,7 @@ def __getattr__(name: str) -> Any:
     Parameters
     ----------
     name : str
-        A name of :data:`__all__`.
+        A name of :data:`__all__`, or ``__version__``.
 
     Returns
     -------
@@ -71,6 +75,9 @@ def __getattr__(name: str) -> Any:
     AttributeError
         For any other name.
     """
+    if name == "__version__":  # read when asked: importing the package runs no code (see hourcircle._entry)
+        globals()[name] = _version()
+        return globals()[name]
     if name not in _WHERE:
         raise AttributeError(f"module 'hourcircle' has no attribute {name!r}")
     module = importlib.import_module(_WHERE[name])

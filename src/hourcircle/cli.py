@@ -8,6 +8,7 @@ solver) are imported inside the commands that use them, so ``hourcircle --help``
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ import click
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hourcircle.io import Scenario
     from hourcircle.maps import Basemap
     from hourcircle.query import Query
 
@@ -26,7 +28,71 @@ F = TypeVar("F", bound=Callable[..., Any])
 PROFILES = ("truck", "car", "rail")  # hourcircle.settings.PROFILES, without importing pydantic here
 TILES = ("none", "osm", "carto", "gaode", "tianditu")  # hourcircle.maps.TILES, without importing folium
 FORMATS = ("table", "csv", "json")
-HOURS = click.FloatRange(min=0, min_open=True, max=72)
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls (ANSI and OSC escapes among them)
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    r"""Print to the terminal with control characters shown as ``\u001b``, never acted on.
+
+    A scenario's names reach the terminal; an escape sequence in one must not move the
+    cursor, set the window title or hide text. (The form is JSON's, so JSON output stays valid.)
+
+    Parameters
+    ----------
+    text : str
+        What to print (tabs and line ends are kept).
+    err : bool, default False
+        To stderr.
+    nl : bool, default True
+        End the line.
+
+    Examples
+    --------
+    >>> echo("Hefei\x1b]0;pwned\x07")
+    Hefei\u001b]0;pwned\u0007
+    """
+    click.echo(CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text), err=err, nl=nl)
+
+
+class FiniteFloat(click.FloatRange):
+    """A float in a range, and never ``nan`` or ``inf`` (which every range check lets through).
+
+    Parameters
+    ----------
+    min, max : float, optional
+        The range's ends.
+    min_open, max_open : bool, default False
+        Whether an end is excluded.
+    clamp : bool, default False
+        Clamp values outside the range instead of refusing them.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value``, refusing what is not a finite number.
+
+        Parameters
+        ----------
+        value : Any
+            The text given.
+        param : click.Parameter or None
+            The option.
+        ctx : click.Context or None
+            The command's context.
+
+        Returns
+        -------
+        Any
+            The number.
+        """
+        number = super().convert(value, param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+HOURS = FiniteFloat(min=0, min_open=True, max=72)
+KM = FiniteFloat(min=0, min_open=True, max=20_000)
 COUNT = click.IntRange(min=1)
 FLAGS = {"k": "--plants", "measure": "--minutes"}  # the API's parameter names that differ from their flags
 
@@ -44,9 +110,30 @@ def scenario_option(command: F) -> F:
     callable
         The same, with the option.
     """
+    command = click.option("--allow-outside-files", is_flag=True, expose_value=False, callback=_remember,
+                           help="Read data files that scenario.toml names outside the scenario folder.")(command)
     return click.option("--scenario", "scenario_path", type=click.Path(path_type=Path), default=None,
                         help="Scenario folder or .toml file, or a bundled scenario: yrd (the default, the "
                              "Yangtze River Delta) or china.")(command)
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a flag that only scenario loading reads in the context, not among the command's arguments."""
+    ctx.meta[f"hourcircle.{param.name}"] = value
+    return value
+
+
+def _scenario(positional: Path | None = None, option: Path | None = None) -> Scenario:
+    """The scenario a command names (a folder or .toml file, or a bundled name; default: the delta)."""
+    from hourcircle import datasets
+    from hourcircle.errors import ArgumentError
+    from hourcircle.io import load_scenario
+
+    if positional is not None and option is not None and positional != option:
+        raise ArgumentError("scenario", f"given twice ({positional} and {option}); give one")
+    given = positional or option
+    allow = bool(click.get_current_context().meta.get("hourcircle.allow_outside_files", False))
+    return load_scenario(datasets.locate(given) if given else datasets.bundled(), allow_outside=allow)
 
 
 def mode_option(command: F) -> F:
@@ -146,14 +233,13 @@ def cluster_options(command: F) -> F:
                              "(on 127.0.0.1; closed when done).")(command)
 
 
-def _query(path: Path | None, hours: float | None = None, mode: str = "truck") -> Query:
+def _query(path: Path | None, hours: float | None = None, mode: str = "truck", *,
+           positional: Path | None = None) -> Query:
     """The question of a command: the scenario (default: bundled), budget and mode."""
-    from hourcircle import datasets
     from hourcircle.query import Query
     from hourcircle.traveltimes import TravelTimes
 
-    times = TravelTimes.for_scenario(datasets.locate(path) if path else datasets.bundled())
-    return Query(times, hours, mode)  # type: ignore[arg-type]
+    return Query(TravelTimes.for_scenario(_scenario(positional, path)), hours, mode)  # type: ignore[arg-type]
 
 
 def _basemap(tiles: str, offline: bool) -> Basemap:
@@ -168,12 +254,12 @@ def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
     from hourcircle.report import to_csv
 
     if fmt == "json":
-        click.echo(frame.reset_index().to_json(orient="records", force_ascii=False, indent=1))
+        echo(frame.reset_index().to_json(orient="records", force_ascii=False, indent=1))
     elif fmt == "csv":
-        click.echo(to_csv(frame), nl=False)
+        echo(to_csv(frame), nl=False)
     else:  # minutes as whole numbers; hours and shares (below 10) with two decimals
         with pd.option_context("display.max_rows", None, "display.width", 200):
-            click.echo(frame.to_string(float_format=lambda x: f"{x:.2f}" if abs(x) < 10 else f"{x:.0f}"))
+            echo(frame.to_string(float_format=lambda x: f"{x:.2f}" if abs(x) < 10 else f"{x:.0f}"))
 
 
 def _progress(label: str) -> Callable[[Any], Any]:
@@ -196,18 +282,15 @@ def cli() -> None:
 @scenario_option
 def validate(scenario: Path | None, scenario_path: Path | None) -> None:
     """Check a scenario's files and list every problem at once."""
-    from hourcircle import datasets
-    from hourcircle.io import load_scenario
     from hourcircle.network import build_network
 
-    given = scenario or scenario_path
-    loaded = load_scenario(datasets.locate(given) if given else datasets.bundled())
+    loaded = _scenario(scenario, scenario_path)
     network = build_network(loaded)
-    click.echo(loaded.summary())
-    click.echo(network.roads.summary())
+    echo(loaded.summary())
+    echo(network.roads.summary())
     for note in network.roads.notes():
-        click.echo(f"warning: {note}")
-    click.echo("ok: no problems found" + (f" ({len(network.roads.notes())} warnings)" if network.roads.notes() else ""))
+        echo(f"warning: {note}")
+    echo("ok: no problems found" + (f" ({len(network.roads.notes())} warnings)" if network.roads.notes() else ""))
 
 
 @cli.command()
@@ -226,21 +309,21 @@ def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Pa
         route = times.route(origin, destination, mode)  # type: ignore[arg-type]
     except NoRouteError as error:
         missing = Route.missing(times.resolve(origin), times.resolve(destination), mode)  # type: ignore[arg-type]
-        click.echo(json.dumps(missing) if fmt == "json" else str(error))
+        echo(json.dumps(missing) if fmt == "json" else str(error))
         return
     if fmt == "json":
-        click.echo(json.dumps(route.as_dict(), ensure_ascii=False, indent=1))
+        echo(json.dumps(route.as_dict(), ensure_ascii=False, indent=1))
         return
     h, m = divmod(round(route.minutes), 60)
     low, high = route.minutes_band
     train = "" if route.train_minutes is None else f"{route.train_minutes:.0f} min in trains, "
-    click.echo(f"{route.origin} -> {route.destination} by {mode}: {train}{route.minutes:.0f} min door to door "
+    echo(f"{route.origin} -> {route.destination} by {mode}: {train}{route.minutes:.0f} min door to door "
                f"({h} h {m:02d}; likely {low:.0f}-{high:.0f}), {route.km:.0f} km")
-    click.echo("  " + ", ".join(f"{name} {value:.0f} min" for name, value in route.parts().items() if value))
+    echo("  " + ", ".join(f"{name} {value:.0f} min" for name, value in route.parts().items() if value))
     for leg in route.legs().to_dict("records"):
-        click.echo(f"  {leg['km']:7.1f} km {leg['minutes']:5.0f} min  {leg['name']}  -> {leg['to']}")
+        echo(f"  {leg['km']:7.1f} km {leg['minutes']:5.0f} min  {leg['name']}  -> {leg['to']}")
     if route.estimated:
-        click.echo("  (estimated: a leg is a rail stop or station feeder the timetable lacks)")
+        echo("  (estimated: a leg is a rail stop or station feeder the timetable lacks)")
 
 
 @cli.command()
@@ -263,6 +346,7 @@ def matrix(mode: str, fmt: str, between: str, measure: str, out: Path | None, wo
     from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
     from hourcircle.batches import cluster
     from hourcircle.output import write_atomic, write_parquet
+    from hourcircle.report import to_csv
 
     if out is not None and out.suffix not in (".parquet", ".csv"):
         raise click.BadParameter(f"{out}: give a file name ending in .parquet or .csv", param_hint="--out")
@@ -272,12 +356,12 @@ def matrix(mode: str, fmt: str, between: str, measure: str, out: Path | None, wo
         parts = matrix_parts(times, mode, nodes, measure=measure, client=client)  # type: ignore[arg-type]
         if out is not None and out.suffix == ".parquet":
             rows = write_parquet(out, parts)
-            click.echo(f"wrote {rows}x{len(nodes)} {mode} minutes to {out}")
+            echo(f"wrote {rows}x{len(nodes)} {mode} minutes to {out}")
             return
         table = pd.concat([part for _, part in sorted(parts, key=lambda numbered: numbered[0])])
     if out is not None:
-        write_atomic(out, table.to_csv(float_format="%.1f"), parameter="out")
-        click.echo(f"wrote {len(table)}x{len(table.columns)} {mode} minutes to {out}")
+        write_atomic(out, to_csv(table), parameter="out")
+        echo(f"wrote {len(table)}x{len(table.columns)} {mode} minutes to {out}")
         return
     _print_frame(table, fmt)
 
@@ -288,7 +372,7 @@ def matrix(mode: str, fmt: str, between: str, measure: str, out: Path | None, wo
 @format_option()
 @click.option("--map", "map_path", type=click.Path(path_type=Path), default=None,
               help="Also write an HTML map of the reach here (one FROM).")
-@click.option("--km", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--km", type=KM, default=None,
               help="Also: the share of the scenario's suppliers within this many km (geodesic) and the hours "
                    "(one FROM).")
 @map_options
@@ -322,24 +406,24 @@ def reach(origins: tuple[str, ...], hours: float | None, mode: str, fmt: str, ma
         _print_frame(table, fmt)
         return
     if map_path is not None:
-        click.echo(f"wrote the map to {map_path}")
-    click.echo(f"from {query.times.resolve(origin)} within {query.hours:g} h by {mode}: {len(table)} sites")
-    click.echo("\nsites reached per category, cumulative by hour:")
+        echo(f"wrote the map to {map_path}")
+    echo(f"from {query.times.resolve(origin)} within {query.hours:g} h by {mode}: {len(table)} sites")
+    echo("\nsites reached per category, cumulative by hour:")
     categories = query.scenario.product.all_categories
-    click.echo(count_bands(table, query.hours, categories).to_string())
+    echo(count_bands(table, query.hours, categories).to_string())
     people = population_bands(query, origin)
     if people.iloc[-1] > 0:
-        click.echo("\npeople in the places reached (2020 census, whole prefectures whose seat is reached):")
-        click.echo("  " + "  ".join(f"{band} {value / 1e6:.1f} M" for band, value in people.items()))
+        echo("\npeople in the places reached (2020 census, whole prefectures whose seat is reached):")
+        echo("  " + "  ".join(f"{band} {value / 1e6:.1f} M" for band, value in people.items()))
     if share is not None:
-        click.echo(f"\nshare of the scenario's suppliers within {km:g} km (geodesic) and {query.hours:g} h:")
+        echo(f"\nshare of the scenario's suppliers within {km:g} km (geodesic) and {query.hours:g} h:")
         _print_frame(share, "table")
     for category in categories:
         part = table[table["category"] == category]
-        click.echo(f"\n{category}: {len(part)}")
+        echo(f"\n{category}: {len(part)}")
         for site_id, row in part.iterrows():
             train = f" ({row['train_minutes']:.0f} in trains)" if "train_minutes" in row else ""
-            click.echo(f"  {row['minutes']:5.0f} min{train}  {site_id}  ({row['company']}, {row['place_id']})")
+            echo(f"  {row['minutes']:5.0f} min{train}  {site_id}  ({row['company']}, {row['place_id']})")
 
 
 def _reach_many(origins: Sequence[str], hours: float | None, mode: str, fmt: str, workers: int | None,
@@ -357,7 +441,7 @@ def _reach_many(origins: Sequence[str], hours: float | None, mode: str, fmt: str
     categories = list(query.scenario.product.all_categories)
     counts = table.groupby(["origin", "category"]).size().unstack(fill_value=0).reindex(
         index=[query.times.resolve(o) for o in origins], columns=categories, fill_value=0)
-    click.echo(f"sites reached within {query.hours:g} h by {mode}, per origin and category:")
+    echo(f"sites reached within {query.hours:g} h by {mode}, per origin and category:")
     _print_frame(counts.assign(all=counts.sum(axis=1)), "table")
 
 
@@ -380,21 +464,20 @@ def run(scenario: Path | None, hours: float | None, mode: str, out: Path, plants
     from hourcircle.analysis.run import analyse
     from hourcircle.batches import cluster
     from hourcircle.maps import circle_map
-    from hourcircle.output import write_folder
+    from hourcircle.output import check_out_folder, write_folder
     from hourcircle.report import findings, render
 
-    if out.exists() and not out.is_dir():
-        raise click.BadParameter(f"{out} is a file; give a folder to write into", param_hint="--out")
     basemap = _basemap(tiles, offline)
-    query = _query(scenario or scenario_path, hours, mode)
+    query = _query(scenario_path, hours, mode, positional=scenario)
+    check_out_folder(out, query.scenario.inputs)  # before the work, not after
     removals = query.times.removals(remove)
     with cluster(workers, scheduler) as client:
         results = analyse(query, plants_wanted=plants_wanted, progress=_progress("sweep"), remove=removals,
                           client=client)
     files = render(results, {"map.html": circle_map(results, basemap=basemap)})
-    write_folder(out, files)
-    click.echo("\n".join(f"- {line}" for line in findings(results)))
-    click.echo(f"\nwrote {len(files)} files to {out}/: start with {out / 'report.md'}, "
+    write_folder(out, files, inputs=query.scenario.inputs)
+    echo("\n".join(f"- {line}" for line in findings(results)))
+    echo(f"\nwrote {len(files)} files to {out}/: start with {out / 'report.md'}, "
                f"open {out / 'map.html'} in a browser")
 
 
@@ -449,9 +532,9 @@ def disrupt(remove: tuple[str, ...], do_sweep: bool, hours: float | None, mode: 
         _print_frame(table.set_index(["plant", "category"]), fmt)
         return
     for removal in removals:
-        click.echo(f"removed {removal.label!r}: {removal.describe()}")
+        echo(f"removed {removal.label!r}: {removal.describe()}")
     lost, added, alternatives = impact(table)
-    click.echo(f"{lost} plant-component pairs fall outside the budget; +{added:.0f} min to nearest suppliers; "
+    echo(f"{lost} plant-component pairs fall outside the budget; +{added:.0f} min to nearest suppliers; "
                f"{alternatives} alternatives lost\n")
     columns = ["before_nearest_site", "before_minutes", "after_nearest_site", "after_minutes", "lost",
                "alternatives_lost"]
@@ -481,7 +564,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit status: 0, 2 for bad input or usage, 130 if interrupted (Ctrl-C).
+        The exit status: 0, 2 for bad input or usage, 130 if interrupted (Ctrl-C), 143 if
+        terminated (SIGTERM; see :mod:`hourcircle._entry`).
     """
     from hourcircle.errors import HourcircleError
 
@@ -490,11 +574,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except (click.Abort, KeyboardInterrupt):
-        click.echo("hourcircle: interrupted; nothing was written", err=True)
-        return 130
+        from hourcircle._entry import terminated
+
+        stopped = terminated()
+        echo(f"hourcircle: {'terminated' if stopped else 'interrupted'}; nothing was written", err=True)
+        return 143 if stopped else 130
     except (click.ClickException, HourcircleError) as error:
         for line in _messages(error):
-            click.echo(f"hourcircle: error: {line}", err=True)
+            echo(f"hourcircle: error: {line}", err=True)
         return 2
     return 0
 

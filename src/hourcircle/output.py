@@ -1,5 +1,8 @@
 r"""Write files for people atomically: a reader sees the old file or the whole new one.
 
+New files get the modes the user's umask gives. A run's folder is replaced whole, and only
+if it holds nothing but an earlier run's files (:func:`write_folder`).
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -11,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -53,6 +57,7 @@ def write_atomic(path: Path, text: str, *, parameter: str = "out") -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(temporary, _modes()[0])
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
@@ -108,6 +113,7 @@ def write_parquet(path: Path, parts: Iterable[tuple[int, pd.DataFrame]], *, para
                 expected += 1
         if writer is not None:
             writer.close()
+        os.chmod(temporary, _modes()[0])
         os.replace(temporary, path)
     except OSError as error:
         raise _cannot_write(parameter, path, error) from None
@@ -116,42 +122,105 @@ def write_parquet(path: Path, parts: Iterable[tuple[int, pd.DataFrame]], *, para
     return rows
 
 
-def write_folder(folder: Path, files: dict[str, str]) -> None:
-    """Write several files into a folder.
+MANIFEST = ".hourcircle-run.json"  # marks a folder as an earlier run's, and lists its files
 
-    A new folder appears whole (built aside and renamed); in an existing folder each file is
-    replaced atomically.
+
+def _modes() -> tuple[int, int]:
+    """The file and folder modes the user's umask gives new files (mkstemp's are 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask, 0o777 & ~mask
+
+
+def check_out_folder(folder: Path, inputs: Iterable[Path] = ()) -> None:
+    """Refuse an output folder that a run must not replace.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Where a run would write.
+    inputs : iterable of pathlib.Path
+        The files the run reads (a scenario's), which the folder must not hold.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``out``) if the path is empty, is a file, holds an input, or holds any file
+        that an earlier run did not write (named).
+    """
+    if str(folder) in ("", "."):
+        raise ArgumentError("out", "give a folder for the results (not the current folder)")
+    if folder.exists() and not folder.is_dir():
+        raise ArgumentError("out", f"{folder} is a file; give a folder to write into")
+    target = folder.resolve()
+    for path in inputs:
+        if target == path.resolve().parent or target in path.resolve().parents:
+            raise ArgumentError("out", f"{folder} holds the scenario's {path.name}; give another folder")
+    if not folder.exists():
+        return
+    ours = set(_manifest(folder)) | {MANIFEST}
+    foreign = sorted(entry.name for entry in folder.iterdir() if entry.name not in ours)
+    if foreign:
+        raise ArgumentError("out", f"{folder} holds {foreign[0]!r}, which no hourcircle run wrote; give an empty "
+                                   "or new folder, or a folder of an earlier run")
+
+
+def _manifest(folder: Path) -> list[str]:
+    """The files an earlier run listed in ``folder`` (none if it did not write there)."""
+    try:
+        listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [name for name in listed if isinstance(name, str) and "/" not in name and name not in ("", ".", "..")]
+
+
+def write_folder(folder: Path, files: dict[str, str] | dict[str, str | bytes], *,
+                 inputs: Iterable[Path] = ()) -> None:
+    """Write a run's files as one folder that replaces an earlier run's whole.
+
+    The files are written into a new folder beside ``folder``, with a manifest that lists them;
+    then it takes ``folder``'s place (an earlier run's folder is moved aside first and deleted
+    after). If anything fails or the process is interrupted, the earlier folder is back and no
+    staging folder is left.
 
     Parameters
     ----------
     folder : pathlib.Path
         Where to write.
-    files : dict of str to str
-        File name to content.
+    files : dict of str to str or bytes
+        File name to content (text is written as UTF-8).
+    inputs : iterable of pathlib.Path
+        The run's input files (see :func:`check_out_folder`).
 
     Raises
     ------
     ArgumentError
-        (parameter ``out``) if ``folder`` is a file or cannot be written.
+        (parameter ``out``) as :func:`check_out_folder` says, or if the folder cannot be written.
     """
-    if folder.exists() and not folder.is_dir():
-        raise ArgumentError("out", f"{folder} is a file; give a folder to write into")
-    if folder.exists():
-        for name, text in files.items():
-            write_atomic(folder / name, text)
-        return
+    check_out_folder(folder, inputs)
+    file_mode, folder_mode = _modes()
+    staging = aside = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
-        staging.chmod(0o755)
-    except OSError as error:
-        raise _cannot_write("out", folder, error) from None
-    try:
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8", newline="")
+        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
+        staging.chmod(folder_mode)
+        manifest = json.dumps({"files": sorted(files)}, indent=1) + "\n"
+        for name, content in {**files, MANIFEST: manifest}.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            (staging / name).write_bytes(data)
+            (staging / name).chmod(file_mode)
+        if folder.exists():
+            aside = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-"))
+            os.replace(folder, aside)
         os.replace(staging, folder)
+        staging = None
     except OSError as error:
         raise _cannot_write("out", folder, error) from None
     finally:
-        if staging.exists():
+        if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+            if aside is not None and not folder.exists():
+                os.replace(aside, folder)  # put the earlier run back
+                aside = None
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
