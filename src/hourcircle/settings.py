@@ -110,9 +110,9 @@ class RoadProfile(Banded):
         See :class:`Banded`.
     """
 
-    speed_kmh: float = Field(gt=0, le=200, description="mean speed on road links")
+    speed_kmh: float = Field(ge=1, le=200, description="mean speed on road links")
     detour: float = Field(ge=1, le=3, description="road km per geodesic km where no km is given")
-    access_speed_kmh: float = Field(gt=0, le=200, description="speed on a site's access leg")
+    access_speed_kmh: float = Field(ge=1, le=200, description="speed on a site's access leg")
     terminal_minutes: float = Field(ge=0, le=240, description="fixed minutes per trip (urban access)")
     rest_after_minutes: float = Field(
         default=0.0, ge=0, le=1440, description="minutes of driving after which the driver rests (0: never)")
@@ -189,7 +189,7 @@ class RailProfile(Banded):
     station_minutes: float = Field(ge=0, le=240, description="fixed minutes per trip (to, from and in stations)")
     boarding_minutes: float = Field(
         ge=0, le=240, description="added to every train taken (platform wait); a change pays it again")
-    speed_kmh: float = Field(gt=0, le=400, description="mean speed on rail links given only km")
+    speed_kmh: float = Field(ge=1, le=400, description="mean speed on rail links given only km")
 
 
 # speed_kmh and terminal_minutes are fitted by benchmarks/calibrate.py to the published drive times of

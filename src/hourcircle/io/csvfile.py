@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,12 @@ class CsvTable:
 
 
 def decode(raw: bytes, label: str) -> str:
-    """Text of a file in UTF-8 (BOM optional) or, failing that, GB18030 (a superset of GBK).
+    """Text of a file in UTF-8 (BOM optional) or, failing that, Chinese Windows' GB18030 (GBK).
+
+    A file in another legacy encoding (Windows-1252, Latin-1) often decodes as GB18030 too,
+    into rare characters: "Citroën" becomes "Citro雗". Text whose characters beyond ASCII are
+    mostly outside GB2312 (the common Chinese characters and symbols that GBK text is made of)
+    is refused as such.
 
     Parameters
     ----------
@@ -62,22 +68,103 @@ def decode(raw: bytes, label: str) -> str:
     Raises
     ------
     InputError
-        If neither encoding reads it.
+        If neither encoding reads it, or GB18030 reads it into unlikely text.
+
+    Examples
+    --------
+    >>> decode("合肥".encode("gbk"), "t.csv")
+    '合肥'
+    >>> try:
+    ...     decode("Citroën,Škoda".encode("cp1252"), "t.csv")
+    ... except InputError as error:
+    ...     print(error.problems[0].message[:60])
+    is not UTF-8, and read as Chinese GBK it gives unlikely char
     """
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
         try:
-            return raw.decode("gb18030")
+            text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise InputError([Problem(
                 label,
                 f"cannot be read as text: not UTF-8 (byte {utf8_error.start}) nor GB18030; "
                 "save it as UTF-8 (in Excel: 'CSV UTF-8')",
             )]) from None
+    beyond = [c for c in text if ord(c) > 127]
+    unlikely = [c for c in beyond if not _in_gb2312(c)]
+    if beyond and len(unlikely) > UNLIKELY_SHARE * len(beyond):
+        raise InputError([Problem(
+            label, f"is not UTF-8, and read as Chinese GBK it gives unlikely characters ({unlikely[0]!r}): it may be "
+                   "Windows-1252 or Latin-1; save it as UTF-8 (in Excel: 'CSV UTF-8')")])
+    return text
 
 
-def read_csv(path: Path, label: str) -> CsvTable:
+UNLIKELY_SHARE = 0.2  # GBK text of place and company names: nearly every character is in GB2312
+
+
+def _in_gb2312(character: str) -> bool:
+    try:
+        character.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+MAX_FILE_BYTES = 512 * 1024 * 1024  # a scenario file larger than this is refused, not read
+
+
+def read_user_file(path: Path, label: str, *, within: Path | None = None, limit: int | None = None) -> bytes:
+    """A user's file, read only if it is a regular file of at most ``limit`` bytes inside ``within``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    label : str
+        How messages name the file.
+    within : pathlib.Path, optional
+        A folder the file must lie in, links resolved (``None``: anywhere).
+    limit : int, optional
+        The largest size read (default: :data:`MAX_FILE_BYTES`).
+
+    Returns
+    -------
+    bytes
+        The content.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, outside ``within``, not a regular file (a folder, a device, a
+        FIFO), too large, or unreadable.
+    """
+    if within is not None and not path.resolve().is_relative_to(within.resolve()):
+        raise InputError([Problem(label, f"is outside the scenario folder ({within}); keep data files in it, or "
+                                         "pass --allow-outside-files")])
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise InputError([Problem(label, "file not found")]) from None
+    except OSError as error:
+        raise InputError([Problem(label, f"cannot be read: {error.strerror}")]) from None
+    limit = MAX_FILE_BYTES if limit is None else limit
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError([Problem(label, "is not a regular file")])
+    if status.st_size > limit:
+        raise InputError([Problem(label, f"is {status.st_size / 2**20:.0f} MB; files above {limit / 2**20:.0f} MB "
+                                         "are not read")])
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as error:
+        raise InputError([Problem(label, f"cannot be read: {error.strerror}")]) from None
+    if len(raw) > limit:
+        raise InputError([Problem(label, f"grew above {limit / 2**20:.0f} MB while read")])
+    return raw
+
+
+def read_csv(path: Path, label: str, *, within: Path | None = None) -> CsvTable:
     """Read a CSV file as users save it.
 
     Parameters
@@ -86,6 +173,8 @@ def read_csv(path: Path, label: str) -> CsvTable:
         The file.
     label : str
         How messages name the file.
+    within : pathlib.Path, optional
+        A folder the file must lie in (see :func:`read_user_file`).
 
     Returns
     -------
@@ -95,16 +184,10 @@ def read_csv(path: Path, label: str) -> CsvTable:
     Raises
     ------
     InputError
-        If the file is missing, unreadable, not text, not CSV, or has a bad header or rows
-        longer than the header (every such problem at once).
+        If the file cannot be read (see :func:`read_user_file`), is not text, not CSV, or has a
+        bad header or rows longer than the header (every such problem at once).
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(label, "file not found")]) from None
-    except OSError as error:
-        raise InputError([Problem(label, f"cannot be read: {error.strerror}")]) from None
-    text = decode(raw, label)
+    text = decode(read_user_file(path, label, within=within), label)
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:

@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
-from hourcircle.io.csvfile import read_csv
+from hourcircle.io.csvfile import read_csv, read_user_file
 from hourcircle.io.tables import INFRASTRUCTURE, LINKS, PLACES, SITES, TableSpec, parse_table
 from hourcircle.settings import PROFILES, RailProfile, RoadProfile, StrictModel, TravelSettings
 
@@ -214,6 +214,8 @@ class Scenario:
         Named bridges, tunnels and corridors by their two ends, with their ``row`` in the file.
     files : dict of str to str
         The file of each table (``places``, ``sites``, ...), as messages name it.
+    inputs : tuple of pathlib.Path
+        Every file the scenario was read from, ``scenario.toml`` first.
     rows : dict of str to pandas.Series
         For ``places`` and ``sites``: each id's row in its file.
     """
@@ -229,6 +231,7 @@ class Scenario:
     roads: RoadsSection = field(default_factory=lambda: RoadsSection(source="inferred"))
     infrastructure: pd.DataFrame | None = None
     files: dict[str, str] = field(default_factory=dict)
+    inputs: tuple[Path, ...] = ()
     rows: dict[str, pd.Series] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -285,17 +288,23 @@ def _allowed_keys(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
     return list(model.model_fields)
 
 
+MAX_DOCUMENT_BYTES = 1024 * 1024  # a scenario.toml is a page of settings
+
+
 def _read_document(path: Path, label: str) -> dict[str, Any]:
+    if not path.exists():
+        raise InputError([Problem(label, "file not found (a scenario folder needs one)")])
+    raw = read_user_file(path, label, limit=MAX_DOCUMENT_BYTES)
     try:
-        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError([Problem(label, "file not found (a scenario folder needs one)")]) from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError([Problem(label, "is not UTF-8 text")]) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError([Problem(label, f"TOML syntax error: {error}")]) from None
-    except OSError as error:
-        raise InputError([Problem(label, f"cannot be read: {error.strerror}")]) from None
+    except RecursionError:
+        raise InputError([Problem(label, "nests tables or arrays too deep to read")]) from None
 
 
 def _travel(raw: object, label: str) -> tuple[TravelSettings, list[Problem]]:
@@ -343,9 +352,10 @@ def _unknown_refs(frame: pd.DataFrame, column: str, known: Iterable[str], label:
     return problems
 
 
-def _read_table(folder: Path, name: str, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+def _read_table(folder: Path, name: str, spec: TableSpec, *,
+                allow_outside: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
     try:
-        table = read_csv(folder / name, name)
+        table = read_csv(folder / name, name, within=None if allow_outside else folder)
     except InputError as error:
         return pd.DataFrame(columns=["row", *spec.columns]), list(error.problems)
     return parse_table(table, spec)
@@ -359,12 +369,7 @@ def _cross_checks(places: pd.DataFrame, sites: pd.DataFrame, links: pd.DataFrame
     place_ids = list(dict.fromkeys(places["place_id"]))
     if places_ok:
         problems += _unknown_refs(sites, "place_id", place_ids, files["sites"], "place")
-    clash = sites[sites["site_id"].isin(set(place_ids))]
-    problems += [
-        Problem(files["sites"], f"site id {sid!r} is also a place id; ids must be unique across both",
-                row=int(row), column="site_id")
-        for row, sid in zip(clash["row"], clash["site_id"], strict=True)
-    ]
+    problems += _case_clashes(places, sites, files)
     if product is not None:
         declared = list(product.all_categories)
         problems += _unknown_refs(sites, "category", declared, files["sites"],
@@ -391,6 +396,27 @@ def _cross_checks(places: pd.DataFrame, sites: pd.DataFrame, links: pd.DataFrame
     return problems
 
 
+def _case_clashes(places: pd.DataFrame, sites: pd.DataFrame, files: dict[str, str]) -> list[Problem]:
+    """Ids must differ in more than case, across places and sites (names look them up either way)."""
+    ids = pd.concat([pd.DataFrame({"id": places["place_id"], "row": places["row"], "table": "places"}),
+                     pd.DataFrame({"id": sites["site_id"], "row": sites["row"], "table": "sites"})],
+                    ignore_index=True)
+    key = ids["id"].astype(str).str.casefold()
+    owner = ids[~key.duplicated()].set_index(key[~key.duplicated()])
+    problems = []
+    for (_, later), folded in zip(ids[key.duplicated()].iterrows(), key[key.duplicated()], strict=True):
+        first = owner.loc[folded]
+        if (first["id"], first["table"]) == (later["id"], later["table"]):
+            continue  # an exact repeat within a table: reported as a duplicate
+        kind = "place" if first["table"] == "places" else "site"
+        how = f"is also a {kind} id" if first["id"] == later["id"] else f"differs only in case from {kind} id "
+        message = (f"id {later['id']!r} {how}{'' if first['id'] == later['id'] else repr(first['id'])}; ids must be "
+                   "unique across places and sites, whatever the case")
+        problems.append(Problem(files[later["table"]], message, row=int(later["row"]),
+                                column="place_id" if later["table"] == "places" else "site_id"))
+    return problems
+
+
 def _product(section: object) -> Product | None:
     """The product, when its own section is sound (so sites can be checked against it)."""
     try:
@@ -398,10 +424,20 @@ def _product(section: object) -> Product | None:
     except ValidationError:
         return None
     categories = tuple(dict.fromkeys(checked.categories))
-    if _weight_problems(section, ""):
+    if _weight_problems(section, "") or _component_problems(section, ""):
         return None
     return Product(checked.name, checked.plant_category, categories,
                    tuple(float(checked.weights.get(c, 1.0)) for c in categories))
+
+
+def _component_problems(section: object, label: str) -> list[Problem]:
+    """The bill of materials needs a component besides the plant's own category."""
+    if not isinstance(section, dict) or not isinstance(section.get("categories"), list):
+        return []
+    if not [c for c in section["categories"] if c != section.get("plant_category")]:
+        return [Problem(label, "lists no component besides the plant category; a circle needs something to "
+                               "reach", key="product.categories")]
+    return []
 
 
 def _weight_problems(section: object, label: str) -> list[Problem]:
@@ -420,13 +456,17 @@ def _weight_problems(section: object, label: str) -> list[Problem]:
     return problems
 
 
-def load_scenario(folder: str | Path) -> Scenario:
+def load_scenario(folder: str | Path, *, allow_outside: bool = False) -> Scenario:
     """Read and validate a scenario.
 
     Parameters
     ----------
     folder : str or pathlib.Path
-        The scenario folder (or its ``scenario.toml``).
+        The scenario folder (or its ``.toml`` file).
+    allow_outside : bool, default False
+        Read data files that lie outside the scenario folder (links resolved). By default a
+        path in ``scenario.toml`` such as ``../../secret.csv`` is refused; only regular files of
+        at most 512 MB are read either way.
 
     Returns
     -------
@@ -459,22 +499,22 @@ def load_scenario(folder: str | Path) -> Scenario:
                                     "infrastructure": None}
     files |= {key: str(section[key]) for key in files if isinstance(section.get(key), str)}
     product = _product(raw.get("product"))
-    problems += _weight_problems(raw.get("product"), label)
+    problems += _weight_problems(raw.get("product"), label) + _component_problems(raw.get("product"), label)
     travel, travel_problems = _travel(raw.get("travel"), label)
     problems += travel_problems
 
-    places, more = _read_table(folder, str(files["places"]), PLACES)
+    places, more = _read_table(folder, str(files["places"]), PLACES, allow_outside=allow_outside)
     places_ok = not more
     problems += more
-    sites, more = _read_table(folder, str(files["sites"]), SITES)
+    sites, more = _read_table(folder, str(files["sites"]), SITES, allow_outside=allow_outside)
     problems += more
     links = None
     if files["links"] is not None:
-        links, more = _read_table(folder, files["links"], LINKS)
+        links, more = _read_table(folder, files["links"], LINKS, allow_outside=allow_outside)
         problems += more
     infrastructure = None
     if files["infrastructure"] is not None:
-        infrastructure, more = _read_table(folder, files["infrastructure"], INFRASTRUCTURE)
+        infrastructure, more = _read_table(folder, files["infrastructure"], INFRASTRUCTURE, allow_outside=allow_outside)
         problems += more
     named_files = {k: v for k, v in files.items() if v is not None}
     problems += _cross_checks(places, sites, links, product, named_files, places_ok)
@@ -495,6 +535,7 @@ def load_scenario(folder: str | Path) -> Scenario:
         roads=_roads(document.roads, links),
         infrastructure=None if infrastructure is None else infrastructure.reset_index(drop=True),
         files=named_files,
+        inputs=(document_path, *(folder / name for name in named_files.values())),
         rows={"places": places.set_index("place_id")["row"], "sites": sites.set_index("site_id")["row"]},
     )
 

@@ -76,6 +76,19 @@ def _positive(value: float | None) -> float | None:
     return value
 
 
+MAX_KM = 20_000.0  # half the Earth's circumference: no link or road is longer
+MAX_MINUTES = 7 * 24 * 60.0  # a week: no link takes longer
+MAX_POPULATION = 2e9  # more people than any country
+
+
+def _at_most(limit: float, what: str) -> Callable[[float | None], float | None]:
+    def check(value: float | None) -> float | None:
+        if value is not None and value > limit:
+            raise ValueError(f"{value:g} is more than {limit:,.0f} {what}; check the unit")
+        return value
+    return check
+
+
 Number = Annotated[float, BeforeValidator(_number)]
 OptionalNumber = Annotated[float | None, BeforeValidator(lambda v: None if v is None else _number(v))]
 Id = Annotated[str, AfterValidator(_identifier)]
@@ -83,6 +96,9 @@ Text = Annotated[str, AfterValidator(_text)]
 Latitude = Annotated[Number, AfterValidator(_latitude)]
 Longitude = Annotated[Number, AfterValidator(_longitude)]
 PositiveOrEmpty = Annotated[OptionalNumber, AfterValidator(_positive)]
+Kilometres = Annotated[PositiveOrEmpty, AfterValidator(_at_most(MAX_KM, "km"))]
+Minutes = Annotated[PositiveOrEmpty, AfterValidator(_at_most(MAX_MINUTES, "minutes (a week)"))]
+People = Annotated[PositiveOrEmpty, AfterValidator(_at_most(MAX_POPULATION, "people"))]
 
 
 class PlaceRow(StrictModel):
@@ -108,7 +124,7 @@ class PlaceRow(StrictModel):
     province: Text
     lat: Latitude
     lon: Longitude
-    population: PositiveOrEmpty = None
+    population: People = None
 
 
 class SiteRow(StrictModel):
@@ -165,8 +181,8 @@ class LinkRow(StrictModel):
     from_place: Id
     to_place: Id
     mode: Literal["road", "rail"]
-    km: PositiveOrEmpty
-    minutes: PositiveOrEmpty = None
+    km: Kilometres
+    minutes: Minutes = None
     name: str | None = None
     source: str | None = None
 
