@@ -24,8 +24,10 @@ True
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -52,16 +54,26 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Text cells starting with a formula character get a leading ``'``.
-    """
-    def safe(value: Any) -> Any:
-        return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+        Text cells, column names and index labels starting with a formula character get a
+        leading ``'``.
 
+    Examples
+    --------
+    >>> neutralise(pd.DataFrame({"=id": ["-x", "a"]}, index=["@b", "c"])).to_dict()
+    {"'=id": {"'@b": "'-x", 'c': 'a'}}
+    """
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(safe)
+            out[column] = out[column].map(_safe)
+    out.columns = out.columns.map(_safe)
+    out.index = out.index.map(_safe)
     return out
+
+
+def _safe(value: Any) -> Any:
+    """A text that a spreadsheet would run as a formula, quoted."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def to_csv(frame: pd.DataFrame) -> str:
@@ -159,22 +171,26 @@ def _place_points(results: Results) -> pd.DataFrame:
     return places.join(ranked)
 
 
-def render(results: Results, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Every file of a run, as text.
+def render(results: Results, extra: dict[str, str | bytes] | None = None) -> dict[str, str | bytes]:
+    """Every file of a run: text, and the Excel workbook.
 
     Parameters
     ----------
     results : Results
         A run.
-    extra : dict of str to str, optional
+    extra : dict of str to str or bytes, optional
         More files (the map, say), listed in the report too.
 
     Returns
     -------
-    dict of str to str
+    dict of str to str or bytes
         File name to content.
     """
-    files = {name: to_csv(frame) for name, frame in tables(results).items()} | (extra or {})
+    from hourcircle.workbook import workbook
+
+    files: dict[str, str | bytes] = {name: to_csv(frame) for name, frame in tables(results).items()}
+    files |= extra or {}
+    files["report.xlsx"] = workbook(results)
     files["sites.geojson"] = geojson(_site_points(results), "site_id")
     files["places.geojson"] = geojson(_place_points(results), "place_id")
     files["report.md"] = markdown(results, sorted([*files, "report.md"]))
@@ -211,16 +227,56 @@ def _table(frame: pd.DataFrame, limit: int | None = None) -> str:
     shown = frame if limit is None else frame.head(limit)
     if shown.empty:
         return "_(none)_"
-    text = shown.round(2).to_markdown()
+    shown = shown.round(2)
+    for column in shown.columns:
+        if pd.api.types.is_object_dtype(shown[column]) or pd.api.types.is_string_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda v: md(v) if isinstance(v, str) else v)
+    shown.columns = shown.columns.map(lambda v: md(v) if isinstance(v, str) else v)
+    shown.index = shown.index.map(lambda v: md(v) if isinstance(v, str) else
+                                  tuple(md(x) if isinstance(x, str) else x for x in v) if isinstance(v, tuple) else v)
+    text = shown.to_markdown()
     more = "" if limit is None or len(frame) <= limit else f"\n\n_{len(frame) - limit} more rows in the CSV._"
     return str(text) + more
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+
+
+def md(text: object) -> str:
+    r"""Text from a scenario made inert in Markdown: one line, no markup, no HTML.
+
+    Parameters
+    ----------
+    text : object
+        A name, an id, a message.
+
+    Returns
+    -------
+    str
+        Line ends as spaces; ``& < >`` as entities; Markdown's punctuation escaped.
+
+    Examples
+    --------
+    >>> print(md("a|b <script>\n## [x](javascript:y)"))
+    a\|b &lt;script&gt; \#\# \[x\](javascript:y)
+    """
+    one_line = " ".join(str(text).split())
+    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+
+
+def _also_id(ident: object, name: object) -> str:
+    """`` (`id`)`` after a name, unless the id is the name; an id that is not plain ASCII is escaped."""
+    if ident == name:
+        return ""
+    text = str(ident)
+    return f" (`{text}`)" if re.fullmatch(r"[A-Za-z0-9_.:#-]+", text) else f" ({md(text)})"
 
 
 def _place(scenario: Scenario, place_id: str) -> str:
     """A place's name, with its id when another place has the same name (Suzhou, Taizhou)."""
     names = scenario.places["name"].astype(str)
     name = names[place_id]
-    return f"{name} (`{place_id}`)" if int((names == name).sum()) > 1 else name
+    return f"{md(name)} (`{place_id}`)" if int((names == name).sum()) > 1 else md(name)
 
 
 def findings(results: Results) -> list[str]:
@@ -247,12 +303,12 @@ def findings(results: Results) -> list[str]:
             f"{_marginal_count(plants)}.")
     if len(incomplete):
         line += " Not complete: " + "; ".join(
-            f"{row['name']} (`{pid}`) lacks {row['missing']}, complete at {_hours(row['hours_to_complete'])}"
+            f"{md(row['name'])} (`{pid}`) lacks {md(row['missing'])}, complete at {_hours(row['hours_to_complete'])}"
             f"{_marginal(row)}" for pid, row in incomplete.iterrows()) + "."
     shaky = complete[complete["certainty"] == "marginal"]
     if len(shaky):
         line += " Complete but marginal: " + "; ".join(
-            f"{row['name']} (`{pid}`) at {_hours(row['hours_to_complete'])}" for pid, row in shaky.iterrows()) + "."
+            f"{md(row['name'])} (`{pid}`) at {_hours(row['hours_to_complete'])}" for pid, row in shaky.iterrows()) + "."
     lines.append(line)
     if (plants["certainty"] == "marginal").any() or (places["certainty"] == "marginal").any():
         lines.append(f"**Marginal** means the model's uncertainty could turn the answer: {results.query.mode} "
@@ -275,13 +331,13 @@ def findings(results: Results) -> list[str]:
     line = (f"**Places:** {int(places['complete'].sum())} of {len(places)} have a complete circle"
             f"{_marginal_count(places)}.")
     if len(gaps):
-        named = [f"{_place(scenario, str(pid))} lacks {row['missing']}" for pid, row in gaps.head(3).iterrows()]
+        named = [f"{_place(scenario, str(pid))} lacks {md(row['missing'])}" for pid, row in gaps.head(3).iterrows()]
         line += " Biggest gaps: " + "; ".join(named) + "."
     lines.append(line)
     links = results.missing_links.head(3)
     if len(links):
         lines.append("**Missing links:** " + "; ".join(
-            f"a {row['category']} supplier in {_place(scenario, str(row['place_id']))} would complete "
+            f"a {md(row['category'])} supplier in {_place(scenario, str(row['place_id']))} would complete "
             f"{_count(row['completes_plants'], 'plant')} and {_count(row['completes_places'], 'place')}"
             for _, row in links.iterrows()) + ".")
     best = results.sites_ranked.head(3)
@@ -291,23 +347,29 @@ def findings(results: Results) -> list[str]:
         for pid, row in best.iterrows()) + ".")
     if results.plant_set is not None:
         chosen = results.plant_set
+        radius, bound = chosen["farthest_minutes"].max() / 60, chosen["optimum_at_least_minutes"].iloc[0] / 60
+        proof = ("the optimum" if chosen["method"].iloc[0] == "exact" or radius <= bound
+                 else f"found greedily; no {len(chosen)} places do better than {bound:.1f} h")
         lines.append(f"**Best {len(chosen)} plant sites together** (p-center): "
                      + ", ".join(_place(scenario, str(pid)) for pid in chosen.index)
-                     + f"; every place within {chosen['farthest_minutes'].max() / 60:.1f} h of one.")
+                     + f"; every place within {radius:.1f} h of one ({proof}).")
+    elif results.plant_set_note:
+        lines.append(f"**Best plant sites together** (p-center): not computed: {md(results.plant_set_note)}.")
     if results.disruption is not None:
         lost, added, alternatives = impact(results.disruption)
         broken = results.disruption[results.disruption["lost"]]
-        line = (f"**Removing {', '.join(results.removed)}:** {_count(lost, 'plant-component pair')} fall outside "
-                f"{hours:g} h, +{added:.0f} min to nearest suppliers, "
+        line = (f"**Removing {', '.join(map(md, results.removed))}:** {_count(lost, 'plant-component pair')} "
+                f"fall outside {hours:g} h, +{added:.0f} min to nearest suppliers, "
                 f"{_count(alternatives, 'alternative')} lost")
         if len(broken):
-            line += " (" + "; ".join(f"{r['plant']}: {r['category']}" for _, r in broken.head(5).iterrows()) + ")"
+            line += " (" + "; ".join(f"{r['plant']}: {md(r['category'])}" for _, r in broken.head(5).iterrows()) + ")"
         lines.append(line + ".")
     for kind, title in CRITICAL:
         top = results.critical[results.critical["kind"] == kind].head(3)
         if len(top):
             lines.append(f"**Most critical {title}:** " + "; ".join(
-                f"{row['name']} (`{row['id']}`): {_count(row['pairs_broken'], 'plant-component pair')} broken, "
+                f"{md(row['name'])}{_also_id(row['id'], row['name'])}: "
+                f"{_count(row['pairs_broken'], 'plant-component pair')} broken, "
                 f"+{row['minutes_added']:.0f} min, {_count(row['alternatives_lost'], 'alternative')} lost"
                 for _, row in top.iterrows()) + ".")
     return lines
@@ -333,10 +395,10 @@ def markdown(results: Results, files: list[str]) -> str:
     product = scenario.product
     counts = scenario.sites["category"].value_counts()
     parts = [
-        f"# {scenario.name}: {hours:g}-hour industry circles by {mode}",
-        f"{len(scenario.places)} places, {len(scenario.sites)} sites. Product: {product.name}; plants are "
-        f"`{product.plant_category}` sites ({counts.get(product.plant_category, 0)}); the bill of materials is "
-        + ", ".join(f"{c} ({counts.get(c, 0)})" for c in product.components)
+        f"# {md(scenario.name)}: {hours:g}-hour industry circles by {mode}",
+        f"{len(scenario.places)} places, {len(scenario.sites)} sites. Product: {md(product.name)}; plants are "
+        f"{md(product.plant_category)} sites ({counts.get(product.plant_category, 0)}); the bill of materials is "
+        + ", ".join(f"{md(c)} ({counts.get(c, 0)})" for c in product.components)
         + ". Travel times are modelled (see the README's travel-time model); most site coordinates are at "
           "city or district precision.",
         "## Findings",
@@ -354,7 +416,7 @@ def markdown(results: Results, files: list[str]) -> str:
         if len(part):
             parts += [f"## Critical {title}", _table(part, 10)]
     if results.disruption is not None:
-        parts += [f"## Disruption: {', '.join(results.removed)} removed",
+        parts += [f"## Disruption: {', '.join(map(md, results.removed))} removed",
                   _table(changed(results.disruption).set_index(["plant", "category"]))]
     parts += ["## Files", "\n".join(f"- `{name}`" for name in files)]
     return "\n\n".join(parts) + "\n"

@@ -77,7 +77,7 @@ def _new_map(basemap: Basemap, lat: np.ndarray, lon: np.ndarray, title: str, n_s
     root = figure(fmap)
     root.header.add_child(Element(f"<style>{STYLE}</style><script>{SCRIPT}</script>"), name="hourcircle")
     root.html.add_child(Element(f'<div class="hc-title">{html.escape(title)}</div>'))
-    root.title = title
+    root.title = html.escape(title)  # the page's template puts it in <title> as it is
     basemap.draw(fmap, lat, lon)
     south, north = basemap.shift([float(lat.min()), float(lat.max())], [float(lon.min()), float(lon.max())])
     fmap.fit_bounds([[float(south[0]), float(north[0])], [float(south[1]), float(north[1])]])

@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import folium
@@ -109,7 +110,7 @@ class GeoLayer(Layer):
     def __init__(self, name: str, features: list[dict[str, Any]], *, pane: str = "overlayPane",
                  popup: bool = False, interactive: bool = True, counts_sites: bool = False,
                  control: bool = True, css_class: str = "", show: bool = True) -> None:
-        super().__init__(name=name, overlay=True, control=control, show=show)
+        super().__init__(name=html.escape(name), overlay=True, control=control, show=show)  # set as HTML
         self._name = "hc_layer"
         self.data = script_json({"type": "FeatureCollection", "features": features})
         self.pane_json = script_json(pane)

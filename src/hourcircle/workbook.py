@@ -1,0 +1,117 @@
+"""A run as an Excel workbook: the findings first, then one sheet per table.
+
+Written with XlsxWriter: a frozen header row, column widths from the contents, numbers as
+numbers, text as text (never a formula: strings are not converted, and those a spreadsheet
+would run are quoted as in the CSVs), and the same bytes for the same run (fixed document
+dates).
+
+Examples
+--------
+>>> import io, zipfile
+>>> from hourcircle.datasets import bundled
+>>> from hourcircle.analysis.run import analyse
+>>> from hourcircle import Query, TravelTimes
+>>> data = workbook(analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("link",)))
+>>> "xl/worksheets/sheet1.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import math
+import numbers
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hourcircle.analysis.run import Results
+from hourcircle.report import findings, neutralise, tables
+
+FIXED_DATE = dt.datetime(2000, 1, 1)  # document dates: the same bytes for the same run
+MAX_WIDTH = 60
+SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def plain(line: str) -> str:
+    r"""A findings line without its Markdown: bold, code spans, escapes and entities.
+
+    Parameters
+    ----------
+    line : str
+        Markdown (see :func:`hourcircle.report.findings`).
+
+    Returns
+    -------
+    str
+        Plain text.
+
+    Examples
+    --------
+    >>> plain("**Plants:** Geely \\| Linhai (`geely`) &lt;x&gt;")
+    'Plants: Geely | Linhai (geely) <x>'
+    """
+    text = line.replace("**", "").replace("`", "")
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))
+
+
+def workbook(results: Results) -> bytes:
+    """The run's workbook.
+
+    Parameters
+    ----------
+    results : Results
+        A run.
+
+    Returns
+    -------
+    bytes
+        An ``.xlsx`` file: sheet ``findings``, then one sheet per table of the CSVs.
+    """
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False, "nan_inf_to_errors": False})
+    book.set_properties({"created": FIXED_DATE, "title": f"{results.query.scenario.name}: hourcircle run"})
+    header = book.add_format({"bold": True, "bottom": 1})
+    sheets = {"findings": pd.DataFrame({"finding": [plain(line) for line in findings(results)]})}
+    sheets |= {name.removesuffix(".csv"): frame.reset_index() for name, frame in tables(results).items()}
+    for name, frame in sheets.items():
+        _sheet(book, SHEET_NAME.sub("_", name)[:31], neutralise(frame), header)
+    book.close()
+    return buffer.getvalue()
+
+
+def _sheet(book: Any, name: str, frame: pd.DataFrame, header: Any) -> None:
+    sheet = book.add_worksheet(name)
+    sheet.write_row(0, 0, [str(c) for c in frame.columns], header)
+    sheet.freeze_panes(1, 0)
+    for row, values in enumerate(frame.itertuples(index=False, name=None), start=1):
+        for column, value in enumerate(values):
+            _write(sheet, row, column, value)
+    for column, name_ in enumerate(frame.columns):
+        texts = [str(name_)] + [_shown(v) for v in frame.iloc[:, column].tolist()]
+        sheet.set_column(column, column, min(max(len(t) for t in texts) + 2, MAX_WIDTH))
+
+
+def _write(sheet: Any, row: int, column: int, value: Any) -> None:
+    """A cell: numbers and booleans as such, missing values blank, anything else as text."""
+    if value is None or (isinstance(value, numbers.Real) and math.isnan(value)):
+        return
+    if isinstance(value, bool | np.bool_):
+        sheet.write_boolean(row, column, bool(value))
+    elif isinstance(value, numbers.Real) and math.isfinite(value):
+        sheet.write_number(row, column, float(value))
+    else:
+        sheet.write_string(row, column, str(value))
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float | np.floating):
+        return "" if math.isnan(value) else f"{value:.3f}"
+    return "" if value is None else str(value)
