@@ -427,6 +427,31 @@ def chain_segments(n: int, u: Ints, v: Ints, pinned: NDArray[np.bool_]) -> Ints:
     return renumber[labels]
 
 
+def unwrap_longitudes(lon: Array) -> NDArray[np.float64]:
+    """Longitudes made continuous around their circular mean, so that 179.9 and -179.9 are neighbours.
+
+    Parameters
+    ----------
+    lon : numpy.ndarray
+        Degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same meridians, each within 180 degrees of the mean.
+
+    Examples
+    --------
+    >>> unwrap_longitudes(np.array([179.9, -179.9])).round(1).tolist()
+    [179.9, 180.1]
+    """
+    radians = np.radians(np.asarray(lon, dtype=np.float64))
+    if radians.size == 0:
+        return radians
+    mean = np.degrees(np.arctan2(np.sin(radians).mean(), np.cos(radians).mean()))
+    return np.asarray(mean + (np.degrees(radians) - mean + 180.0) % 360.0 - 180.0)
+
+
 def gabriel_links(lat: Array, lon: Array) -> Ints:
     """Pairs (i, j) of a road-like graph over points: the Gabriel graph of their triangulation.
 
@@ -444,7 +469,7 @@ def gabriel_links(lat: Array, lon: Array) -> Ints:
     numpy.ndarray
         ``(m, 2)`` array of point positions, one row per link.
     """
-    xy = project_km(lat, lon)
+    xy = project_km(lat, unwrap_longitudes(lon))
     n = len(xy)
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)

@@ -7,7 +7,8 @@ plant (farther first: a new plant spreads the region's coverage instead of crowd
 
 :func:`plant_set` solves the p-center problem on the travel-time matrix: K places with a
 complete circle such that the farthest place from its nearest chosen plant is as close as
-possible (an exact search over radii, each a set-cover model solved with PuLP's CBC).
+possible: greedy set covers searched over the radii, a proven lower bound beside them, and an
+exact search (set-cover models solved with PuLP's CBC) where the model is small enough.
 
 Examples
 --------
@@ -29,15 +30,19 @@ hourcircle.errors.ArgumentError: top: must be at least 1, not 0
 
 from __future__ import annotations
 
+import tempfile
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from hourcircle.analysis.coverage import Coverage, circles
 from hourcircle.errors import ArgumentError
 
 RANK_STEP_HOURS = 0.25
+EXACT_CELLS = 250_000  # places x candidates up to which plant_set proves its optimum
 
 
 def _at_least_one(name: str, value: int | None) -> None:
@@ -95,28 +100,89 @@ def locate(found: Coverage, *, top: int | None = None) -> pd.DataFrame:
     return table if top is None else table.head(top)
 
 
-def _cover(reach: np.ndarray, k: int) -> np.ndarray | None:
-    """Which candidates (columns) to open so that every row is reached, with exactly ``k`` open."""
+def _greedy_cover(cover: NDArray[np.bool_], k: int) -> list[int] | None:
+    """At most ``k`` candidates (columns) reaching every row, chosen greedily; ``None`` if greedy needs more."""
+    uncovered = np.ones(cover.shape[0], dtype=bool)
+    chosen: list[int] = []
+    while uncovered.any():
+        gains = cover[uncovered].sum(axis=0)
+        best = int(np.argmax(gains))
+        if len(chosen) == k or gains[best] == 0:
+            return None
+        chosen.append(best)
+        uncovered &= ~cover[:, best]
+    return chosen
+
+
+def _cannot_cover(cover: NDArray[np.bool_], k: int) -> bool:
+    """True only if ``k`` candidates certainly cannot reach every row: a proof, not a guess.
+
+    More than ``k`` rows of which no two share a candidate that reaches both need more than
+    ``k`` candidates. Such rows are gathered greedily, those with the fewest candidates first.
+    """
+    reach = cover.sum(axis=1)
+    if (reach == 0).any():
+        return True
+    remaining = np.ones(cover.shape[0], dtype=bool)
+    for found in range(1, k + 2):
+        row = int(np.argmin(np.where(remaining, reach, np.iinfo(reach.dtype).max)))
+        if found > k:
+            return True
+        remaining &= ~cover[:, cover[row]].any(axis=1)
+        if not remaining.any():
+            return False
+    return False
+
+
+def _exact_cover(cover: NDArray[np.bool_], k: int) -> list[int] | None:
+    """At most ``k`` candidates reaching every row, by integer programming (PuLP's CBC); ``None`` if none."""
     import pulp
 
     problem = pulp.LpProblem("cover", pulp.LpMinimize)
-    open_ = [problem.add_variable(f"y{j}", cat="Binary") for j in range(reach.shape[1])]
+    open_ = [problem.add_variable(f"y{j}", cat="Binary") for j in range(cover.shape[1])]
     problem += pulp.lpSum(open_)
-    problem += pulp.lpSum(open_) == k
-    for row in reach:
+    problem += pulp.lpSum(open_) <= k
+    for row in cover:
         problem += pulp.lpSum(open_[j] for j in np.flatnonzero(row)) >= 1
-    with warnings.catch_warnings():  # PuLP 3.3 announces that 4.0 will ship CBC separately
-        warnings.simplefilter("ignore", DeprecationWarning)
-        status = problem.solve(pulp.PULP_CBC_CMD(msg=False))
+    with tempfile.TemporaryDirectory(prefix="hourcircle-cbc-") as folder, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # PuLP 3.3 announces that 4.0 will ship CBC apart
+        solver = pulp.PULP_CBC_CMD(msg=False)
+        solver.tmpDir = folder  # the solver's files go with the folder, even on Ctrl-C
+        status = problem.solve(solver)
     if status != pulp.LpStatusOptimal:
         return None
-    return np.array([round(v.value() or 0) == 1 for v in open_])
+    return [j for j, v in enumerate(open_) if round(v.value() or 0) == 1]
 
 
-def plant_set(found: Coverage, k: int) -> pd.DataFrame:
+def _smallest(radii: NDArray[np.float64], feasible: Callable[[float], object], low: int, high: int) -> int:
+    """The first index in ``[low, high]`` whose radius ``feasible`` accepts (``high + 1`` if none)."""
+    while low <= high:
+        middle = (low + high) // 2
+        if feasible(float(radii[middle])):
+            high = middle - 1
+        else:
+            low = middle + 1
+    return low
+
+
+def _padded(minutes: NDArray[np.float64], chosen: list[int], k: int) -> list[int]:
+    """``chosen`` and, up to ``k``, the candidate nearest the row farthest from those chosen, in turn."""
+    chosen = list(chosen)
+    while len(chosen) < min(k, minutes.shape[1]):
+        far = int(np.argmax(minutes[:, chosen].min(axis=1)))
+        order = [j for j in np.argsort(minutes[far], kind="stable") if j not in chosen]
+        chosen.append(int(order[0]))
+    return chosen
+
+
+def plant_set(found: Coverage, k: int, *, exact_cells: int = EXACT_CELLS) -> pd.DataFrame:
     """The ``k`` places with a complete circle that together reach every place fastest.
 
-    The p-center problem, solved exactly.
+    The p-center problem: the smallest radius such that every place lies within it of one of
+    ``k`` plants. A greedy set cover, searched over the radii, gives a solution; a packing of
+    places no two of which one plant can reach within a radius proves the optimum above that
+    radius (a lower bound). Where the model is small enough (``places x candidates`` at most
+    ``exact_cells``), an exact search by integer programming closes the gap between the two.
 
     Parameters
     ----------
@@ -124,13 +190,17 @@ def plant_set(found: Coverage, k: int) -> pd.DataFrame:
         A :func:`~hourcircle.analysis.coverage.coverage` result: which places are complete.
     k : int
         How many plants to place.
+    exact_cells : int, default 250000
+        Solve exactly up to this many places x candidates.
 
     Returns
     -------
     pandas.DataFrame
         One row per chosen place: ``name``, how many places it ``serves`` (is nearest to),
         the ``farthest_place`` of them and its ``farthest_minutes``; the largest
-        ``farthest_minutes`` is the optimum.
+        ``farthest_minutes`` is the radius reached. ``optimum_at_least_minutes`` is the proven
+        lower bound on the best radius (equal to the radius when ``method`` is ``exact``;
+        ``greedy`` otherwise).
 
     Raises
     ------
@@ -148,25 +218,27 @@ def plant_set(found: Coverage, k: int) -> pd.DataFrame:
     times, mode = query.times, query.mode
     demand = query.scenario.places.index
     minutes = np.where(np.equal.outer(demand.to_numpy(), candidates.to_numpy()), 0.0,
-                       times.trip_minutes(list(demand), list(candidates), mode))
+                       times.trip_minutes(list(demand), list(candidates), mode, remember=False))
     radii = np.unique(minutes[np.isfinite(minutes)])
-    low, high, best = 0, len(radii) - 1, None
-    while low <= high:  # the smallest radius at which k plants can reach every place
-        middle = (low + high) // 2
-        chosen = _cover(minutes <= radii[middle], k)
-        if chosen is None:
-            low = middle + 1
-        else:
-            best, high = chosen, middle - 1
-    if best is None:
+    last = len(radii) - 1
+    upper = _smallest(radii, lambda r: _greedy_cover(minutes <= r, k) is not None, 0, last)
+    if upper > last:
         raise ArgumentError("k", f"no {k} places together reach every place by {mode}")
-    served = minutes[:, best]
+    chosen = _greedy_cover(minutes <= radii[upper], k) or []
+    certified = _smallest(radii, lambda r: not _cannot_cover(minutes <= r, k), 0, upper) - 1
+    lower, method = certified + 1, "greedy"
+    if minutes.size <= exact_cells:
+        exact = _smallest(radii, lambda r: _exact_cover(minutes <= r, k) is not None, lower, upper)
+        chosen, lower, method = _exact_cover(minutes <= radii[exact], k) or chosen, exact, "exact"
+    chosen = _padded(minutes, chosen, k)
+    served = minutes[:, chosen]
     nearest = served.argmin(axis=1)
     rows = []
-    for j, place in enumerate(candidates[best]):
+    for j, place in enumerate(candidates[chosen]):
         mine = nearest == j
         far = int(np.argmax(np.where(mine, served[:, j], -1.0)))
         rows.append({"place_id": place, "name": query.scenario.places.loc[place, "name"],
                      "serves": int(mine.sum()), "farthest_place": demand[far] if mine.any() else None,
-                     "farthest_minutes": float(served[far, j]) if mine.any() else 0.0})
+                     "farthest_minutes": float(served[far, j]) if mine.any() else 0.0,
+                     "optimum_at_least_minutes": float(radii[lower]), "method": method})
     return pd.DataFrame(rows).set_index("place_id")

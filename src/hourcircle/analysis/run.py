@@ -55,7 +55,9 @@ class Results:
     sites_ranked : pandas.DataFrame
         Places for a new plant, best first.
     plant_set : pandas.DataFrame or None
-        The best set of plant places (None when too few places are complete).
+        The best set of plant places (None when it cannot be found: see ``plant_set_note``).
+    plant_set_note : str
+        Why there is no ``plant_set`` (empty when there is one).
     critical : pandas.DataFrame
         The sweep's ranking.
     removals : tuple of Removal
@@ -79,6 +81,7 @@ class Results:
     removals: tuple[Removal, ...] = ()
     removed: tuple[str, ...] = ()
     disruption: pd.DataFrame | None = None
+    plant_set_note: str = ""
 
     @property
     def disrupted_links(self) -> tuple[str, ...]:
@@ -151,12 +154,13 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     places.index.name = "place_id"
     try:
         chosen: pd.DataFrame | None = plant_set(found, plants_wanted)
-    except ArgumentError:
-        chosen = None  # too few complete places for that many plants: the report says so
+        note = ""
+    except ArgumentError as error:
+        chosen, note = None, error.message  # too few complete places for that many plants: the report says so
     named = [remove] if isinstance(remove, str | Removal) else list(remove)
     return Results(
         query=query, radius_km=radius_km, coverage=found, plants=_plant_table(found, radius_km), places=places,
         gaps=chain_gaps(found), missing_links=missing_links(found), sites_ranked=locate(found), plant_set=chosen,
         critical=sweep(query, progress=progress, kinds=kinds, client=client), removals=removals,
         removed=tuple(r if isinstance(r, str) else r.label for r in named),
-        disruption=disrupt(query, removals) if removals else None)
+        disruption=disrupt(query, removals) if removals else None, plant_set_note=note)
