@@ -225,3 +225,45 @@ def _parts(coords: list[object]) -> list[list[object]]:
     if isinstance(first, list) and first and isinstance(first[0], (int, float)):
         return [coords]
     return [part for inner in coords for part in _parts(inner)]  # type: ignore[arg-type]
+
+
+HOSTILE = '</title><script>window.pwned=1</script><img src=x onerror="window.pwned=2">&amp;"\''
+
+
+def _hostile_scenario(make_scenario: ScenarioMaker) -> Path:
+    """The 4-city scenario with markup in every free text a map shows: names, companies, the product, links."""
+    from helpers import LINKS, PLACES, TOML
+
+    quoted = HOSTILE.replace('"', '""')
+    toml = (TOML.replace('name = "four cities"', f"name = {json.dumps(HOSTILE)}")
+            .replace('name = "test product"', f"name = {json.dumps(HOSTILE)}")
+            .replace('"software"]', f'"software", {json.dumps(HOSTILE)}]'))
+    places = PLACES.replace("a,Alpha,甲市,East", f'a,"{quoted}","{quoted}","{quoted}"')
+    sites = SITES.replace("plant_a,Plant A,Maker", f'plant_a,"{quoted}","{quoted}"')  # (categories are ids)
+    links = LINKS.replace("a,c,rail,,45,T1,test", f'a,c,rail,,45,"{quoted}",test')
+    return make_scenario({"scenario.toml": toml, "places.csv": places, "sites.csv": sites, "links.csv": links})
+
+
+def test_every_text_of_every_map_is_shown_as_text(browser: Browser, make_scenario: ScenarioMaker,
+                                                  tmp_path: Path) -> None:
+    from hourcircle.analysis.run import analyse
+    from hourcircle.maps import circle_map
+
+    times = TravelTimes.for_scenario(_hostile_scenario(make_scenario))
+    pages = {"circles.html": circle_map(analyse(Query(times), kinds=("link",))),
+             "reach.html": reach_map(Query(times, mode="rail"), "a")}
+    for name, html in pages.items():
+        assert "<script>window.pwned" not in html and '<img src=x' not in html, name
+        path = tmp_path / name
+        path.write_text(html, encoding="utf-8")
+        visit = Visit(browser, path)
+        page = visit.page
+        assert page.title().startswith(HOSTILE if name == "circles.html" else "a: "), name  # the title, as text
+        page.evaluate("""() => document.querySelectorAll('path.leaflet-interactive').forEach(
+            p => p.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})))""")
+        shown = " ".join(page.locator(".leaflet-tooltip, .hc-legend, .hc-title, .leaflet-control-layers")
+                         .all_text_contents())
+        assert HOSTILE in shown, name  # tooltips, legend, title box and layer names show the text itself
+        assert page.evaluate("() => window.pwned") is None, name
+        assert page.locator('img[src="x"]').count() == 0 and visit.dialogs == [] and visit.errors == [], name
+        page.close()

@@ -76,7 +76,7 @@ def test_budget_hours_must_be_a_positive_number(make_scenario: ScenarioMaker,
 
 def test_negative_speed_in_a_profile(make_scenario: ScenarioMaker, capsys: pytest.CaptureFixture[str]) -> None:
     folder = make_scenario({"scenario.toml": TOML.replace("speed_kmh = 120", "speed_kmh = -5")})
-    assert_cli_rejects(folder, capsys, "key travel.car.speed_kmh: Input should be greater than 0")
+    assert_cli_rejects(folder, capsys, "key travel.car.speed_kmh: Input should be greater than or equal to 1")
 
 
 def test_missing_and_unknown_columns(make_scenario: ScenarioMaker, capsys: pytest.CaptureFixture[str]) -> None:
@@ -228,4 +228,4 @@ def test_problems_name_the_file_as_the_scenario_calls_it(make_scenario: Scenario
 def test_scenario_toml_that_is_a_folder(make_scenario: ScenarioMaker, capsys: pytest.CaptureFixture[str]) -> None:
     folder = make_scenario({"scenario.toml": None})
     (folder / "scenario.toml").mkdir()
-    assert_cli_rejects(folder, capsys, "scenario.toml: cannot be read")
+    assert_cli_rejects(folder, capsys, "scenario.toml: is not a regular file")
