@@ -349,7 +349,7 @@ def findings(results: Results) -> list[str]:
         chosen = results.plant_set
         radius, bound = chosen["farthest_minutes"].max() / 60, chosen["optimum_at_least_minutes"].iloc[0] / 60
         proof = ("the optimum" if chosen["method"].iloc[0] == "exact" or radius <= bound
-                 else f"found greedily; no {len(chosen)} places do better than {bound:.1f} h")
+                 else f"by a heuristic; no {len(chosen)} places do better than {bound:.1f} h")
         lines.append(f"**Best {len(chosen)} plant sites together** (p-center): "
                      + ", ".join(_place(scenario, str(pid)) for pid in chosen.index)
                      + f"; every place within {radius:.1f} h of one ({proof}).")

@@ -7,8 +7,9 @@ plant (farther first: a new plant spreads the region's coverage instead of crowd
 
 :func:`plant_set` solves the p-center problem on the travel-time matrix: K places with a
 complete circle such that the farthest place from its nearest chosen plant is as close as
-possible: greedy set covers searched over the radii, a proven lower bound beside them, and an
-exact search (set-cover models solved with PuLP's CBC) where the model is small enough.
+possible: a heuristic (greedy set covers over the radii and farthest-first starts, improved
+by swaps), a proven lower bound beside it, and an exact search (set-cover models solved with
+PuLP's CBC) where the model is small enough.
 
 Examples
 --------
@@ -43,6 +44,7 @@ from hourcircle.errors import ArgumentError
 
 RANK_STEP_HOURS = 0.25
 EXACT_CELLS = 250_000  # places x candidates up to which plant_set proves its optimum
+STARTS = 8  # farthest-first starts of the swap search, beside the greedy cover
 
 
 def _at_least_one(name: str, value: int | None) -> None:
@@ -165,6 +167,38 @@ def _smallest(radii: NDArray[np.float64], feasible: Callable[[float], object], l
     return low
 
 
+def _swapped(minutes: NDArray[np.float64], chosen: list[int]) -> list[int]:
+    """``chosen`` improved by swaps: one plant for another candidate, while the farthest place comes nearer.
+
+    For each chosen plant, only the places that no other chosen plant reaches within the
+    current radius can hold the radius up; the candidate that serves those best is tried.
+    """
+    chosen = list(chosen)
+    radius = float(minutes[:, chosen].min(axis=1).max())
+    improved = True
+    while improved:
+        improved = False
+        for position in range(len(chosen)):
+            others = chosen[:position] + chosen[position + 1:]
+            rest = minutes[:, others].min(axis=1) if others else np.full(len(minutes), np.inf)
+            holding = rest >= radius  # the places that only this plant serves within the radius
+            if not holding.any():
+                continue
+            worst = np.minimum(rest[holding, None], minutes[holding]).max(axis=0)
+            worst[chosen] = np.inf
+            candidate = int(np.argmin(worst))
+            if worst[candidate] < radius:
+                trial = float(np.minimum(rest, minutes[:, candidate]).max())
+                if trial < radius:
+                    chosen[position], radius, improved = candidate, trial, True
+    return chosen
+
+
+def _farthest_first(minutes: NDArray[np.float64], first: int, k: int) -> list[int]:
+    """``k`` candidates: ``first``, then each time the candidate nearest the place farthest from those chosen."""
+    return _padded(minutes, [first], k)
+
+
 def _padded(minutes: NDArray[np.float64], chosen: list[int], k: int) -> list[int]:
     """``chosen`` and, up to ``k``, the candidate nearest the row farthest from those chosen, in turn."""
     chosen = list(chosen)
@@ -179,10 +213,11 @@ def plant_set(found: Coverage, k: int, *, exact_cells: int = EXACT_CELLS) -> pd.
     """The ``k`` places with a complete circle that together reach every place fastest.
 
     The p-center problem: the smallest radius such that every place lies within it of one of
-    ``k`` plants. A greedy set cover, searched over the radii, gives a solution; a packing of
-    places no two of which one plant can reach within a radius proves the optimum above that
-    radius (a lower bound). Where the model is small enough (``places x candidates`` at most
-    ``exact_cells``), an exact search by integer programming closes the gap between the two.
+    ``k`` plants. A greedy set cover searched over the radii, and farthest-first choices, each
+    improved by swapping plants, give a solution; a packing of places no two of which one
+    plant can reach within a radius proves the optimum above that radius (a lower bound).
+    Where the model is small enough (``places x candidates`` at most ``exact_cells``), an
+    exact search by integer programming closes the gap between the two.
 
     Parameters
     ----------
@@ -200,7 +235,7 @@ def plant_set(found: Coverage, k: int, *, exact_cells: int = EXACT_CELLS) -> pd.
         the ``farthest_place`` of them and its ``farthest_minutes``; the largest
         ``farthest_minutes`` is the radius reached. ``optimum_at_least_minutes`` is the proven
         lower bound on the best radius (equal to the radius when ``method`` is ``exact``;
-        ``greedy`` otherwise).
+        ``heuristic`` otherwise).
 
     Raises
     ------
@@ -224,9 +259,14 @@ def plant_set(found: Coverage, k: int, *, exact_cells: int = EXACT_CELLS) -> pd.
     upper = _smallest(radii, lambda r: _greedy_cover(minutes <= r, k) is not None, 0, last)
     if upper > last:
         raise ArgumentError("k", f"no {k} places together reach every place by {mode}")
-    chosen = _greedy_cover(minutes <= radii[upper], k) or []
+    starts = [_padded(minutes, _greedy_cover(minutes <= radii[upper], k) or [], k)]
+    starts += [_farthest_first(minutes, int(first), k)
+               for first in np.linspace(0, minutes.shape[1] - 1, STARTS, dtype=np.int64)]
+    chosen = min((_swapped(minutes, start) for start in starts),
+                 key=lambda c: float(minutes[:, c].min(axis=1).max()))
+    upper = int(np.searchsorted(radii, minutes[:, chosen].min(axis=1).max()))
     certified = _smallest(radii, lambda r: not _cannot_cover(minutes <= r, k), 0, upper) - 1
-    lower, method = certified + 1, "greedy"
+    lower, method = certified + 1, "heuristic"
     if minutes.size <= exact_cells:
         exact = _smallest(radii, lambda r: _exact_cover(minutes <= r, k) is not None, lower, upper)
         chosen, lower, method = _exact_cover(minutes <= radii[exact], k) or chosen, exact, "exact"
