@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= hourcircle-out
 
-.PHONY: run test install install-dev lint browser bench clean
+.PHONY: run test install install-dev lint browser bench bench-batch clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ bench: install-dev browser
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_map.py
 	$(BIN)/python benchmarks/bench_start.py
+	$(BIN)/python benchmarks/bench_roads.py
+	$(BIN)/python benchmarks/bench_pcenter.py
+	$(BIN)/python benchmarks/calibrate.py
+
+# National-scale batch work in one process and on a local 2-worker Dask cluster (about 15 minutes).
+bench-batch: install-dev
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(VENV) build dist $(OUT)

@@ -28,6 +28,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -62,18 +63,36 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     >>> neutralise(pd.DataFrame({"=id": ["-x", "a"]}, index=["@b", "c"])).to_dict()
     {"'=id": {"'@b": "'-x", 'c': 'a'}}
     """
+    return map_text(frame, lambda text: f"'{text}" if text.startswith(FORMULA_START) else text)
+
+
+def map_text(frame: pd.DataFrame, function: Callable[[str], str]) -> pd.DataFrame:
+    """A copy with ``function`` applied to every text: cells, column names, index labels.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table.
+    function : callable
+        Text to text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The copy; numbers and other values are left as they are.
+    """
+    def each(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return tuple(each(v) for v in value)
+        return function(value) if isinstance(value, str) else value
+
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(_safe)
-    out.columns = out.columns.map(_safe)
-    out.index = out.index.map(_safe)
+            out[column] = out[column].map(each)
+    out.columns = out.columns.map(each)
+    out.index = out.index.map(each)
     return out
-
-
-def _safe(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula, quoted."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def to_csv(frame: pd.DataFrame) -> str:
@@ -227,14 +246,7 @@ def _table(frame: pd.DataFrame, limit: int | None = None) -> str:
     shown = frame if limit is None else frame.head(limit)
     if shown.empty:
         return "_(none)_"
-    shown = shown.round(2)
-    for column in shown.columns:
-        if pd.api.types.is_object_dtype(shown[column]) or pd.api.types.is_string_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: md(v) if isinstance(v, str) else v)
-    shown.columns = shown.columns.map(lambda v: md(v) if isinstance(v, str) else v)
-    shown.index = shown.index.map(lambda v: md(v) if isinstance(v, str) else
-                                  tuple(md(x) if isinstance(x, str) else x for x in v) if isinstance(v, tuple) else v)
-    text = shown.to_markdown()
+    text = map_text(shown.round(2), md).to_markdown()
     more = "" if limit is None or len(frame) <= limit else f"\n\n_{len(frame) - limit} more rows in the CSV._"
     return str(text) + more
 

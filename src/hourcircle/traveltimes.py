@@ -138,7 +138,7 @@ class Route:
         if self.mode != "rail":
             moving = total("road", "access") + self.fixed_minutes
             return {"driving": total("road"), "access": total("access"), "terminal": self.fixed_minutes,
-                    "rest": max(self.minutes - moving, 0.0)}
+                    "rest": rest if (rest := self.minutes - moving) > 1e-6 else 0.0}  # not float noise
         boarding = self.boarding_minutes * self.rides
         return {"train": total("rail", "rail_estimate") - boarding, "boarding": boarding,
                 "station": self.fixed_minutes, "feeder": total("rail_feeder"), "access": total("station")}

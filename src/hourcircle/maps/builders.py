@@ -413,7 +413,7 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
     entries = [("#1a9850", f"complete within {budget:g} h", False),
                ("#fdae61", f"complete within {budget + 1:g} h", False),
                ("#d73027", "incomplete", False),
-               (MARGINAL_STROKE, "marginal: the model's uncertainty could turn it 边缘", True)]
+               (MARGINAL_STROKE, "marginal (within the model's error) 边缘", True)]
     entries += [(colours[c], category_label(c), False) for c in scenario.product.all_categories]
     if gone:
         entries.append(("#e00000", "disrupted link", True))
