@@ -14,11 +14,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,29 @@ if TYPE_CHECKING:
 
 def _cannot_write(parameter: str, path: Path, error: OSError) -> ArgumentError:
     return ArgumentError(parameter, f"{path}: cannot write there ({error.strerror})")
+
+
+@contextlib.contextmanager
+def _beside(path: Path, parameter: str) -> Iterator[str]:
+    """A temporary file beside ``path``, renamed onto it (with the umask's mode) if the block succeeds.
+
+    Whatever happens in the block (an error, Ctrl-C), the temporary file goes; an ``OSError``
+    becomes an :class:`ArgumentError` naming ``parameter``.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+    except OSError as error:
+        raise _cannot_write(parameter, path, error) from None
+    try:
+        yield temporary
+        os.chmod(temporary, _modes()[0])
+        os.replace(temporary, path)
+    except OSError as error:
+        raise _cannot_write(parameter, path, error) from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, text: str, *, parameter: str = "out") -> None:
@@ -49,22 +73,8 @@ def write_atomic(path: Path, text: str, *, parameter: str = "out") -> None:
     ArgumentError
         If the file cannot be written; nothing is left behind.
     """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise _cannot_write(parameter, path, error) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(temporary, _modes()[0])
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise _cannot_write(parameter, path, error) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with _beside(path, parameter) as temporary, open(temporary, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
 
 
 def write_parquet(path: Path, parts: Iterable[tuple[int, pd.DataFrame]], *, parameter: str = "out") -> int:
@@ -95,14 +105,8 @@ def write_parquet(path: Path, parts: Iterable[tuple[int, pd.DataFrame]], *, para
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-    except OSError as error:
-        raise _cannot_write(parameter, path, error) from None
     writer, waiting, expected, rows = None, {}, 0, 0
-    try:
+    with _beside(path, parameter) as temporary:
         for number, part in parts:
             waiting[number] = part
             while expected in waiting:
@@ -113,12 +117,6 @@ def write_parquet(path: Path, parts: Iterable[tuple[int, pd.DataFrame]], *, para
                 expected += 1
         if writer is not None:
             writer.close()
-        os.chmod(temporary, _modes()[0])
-        os.replace(temporary, path)
-    except OSError as error:
-        raise _cannot_write(parameter, path, error) from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
     return rows
 
 

@@ -45,8 +45,8 @@ PROFILES: tuple[ProfileName, ...] = ("truck", "car", "rail")
 
 CAR_LIMIT_KMH = 120.0
 TRUCK_LIMIT_KMH = 100.0
-DRIVING_LIMIT_MINUTES = 240.0  # art. 62 item 7: at most 4 hours of continuous driving ...
-REST_MINUTES = 20.0  # ... then a stop of at least 20 minutes
+DRIVING_LIMIT_MINUTES = 240.0  # art. 62 item 7: at most 4 hours of continuous driving,
+REST_MINUTES = 20.0  # then a stop of at least 20 minutes
 
 
 class StrictModel(BaseModel):

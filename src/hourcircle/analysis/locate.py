@@ -194,11 +194,6 @@ def _swapped(minutes: NDArray[np.float64], chosen: list[int]) -> list[int]:
     return chosen
 
 
-def _farthest_first(minutes: NDArray[np.float64], first: int, k: int) -> list[int]:
-    """``k`` candidates: ``first``, then each time the candidate nearest the place farthest from those chosen."""
-    return _padded(minutes, [first], k)
-
-
 def _padded(minutes: NDArray[np.float64], chosen: list[int], k: int) -> list[int]:
     """``chosen`` and, up to ``k``, the candidate nearest the row farthest from those chosen, in turn."""
     chosen = list(chosen)
@@ -260,7 +255,7 @@ def plant_set(found: Coverage, k: int, *, exact_cells: int = EXACT_CELLS) -> pd.
     if upper > last:
         raise ArgumentError("k", f"no {k} places together reach every place by {mode}")
     starts = [_padded(minutes, _greedy_cover(minutes <= radii[upper], k) or [], k)]
-    starts += [_farthest_first(minutes, int(first), k)
+    starts += [_padded(minutes, [int(first)], k)  # farthest-first from spread-out first plants
                for first in np.linspace(0, minutes.shape[1] - 1, STARTS, dtype=np.int64)]
     chosen = min((_swapped(minutes, start) for start in starts),
                  key=lambda c: float(minutes[:, c].min(axis=1).max()))

@@ -105,9 +105,10 @@ def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *,
     ArgumentError
         (parameter ``measure``) for another value, or ``train`` with a road mode.
     """
-    if measure not in MEASURES or (measure == "train" and mode != "rail"):
-        raise ArgumentError("measure", f"{measure!r} is not one of {', '.join(MEASURES)}" if measure not in MEASURES
-                            else "minutes in trains need --mode rail")
+    if measure not in MEASURES:
+        raise ArgumentError("measure", f"{measure!r} is not one of {', '.join(MEASURES)}")
+    if measure == "train" and mode != "rail":
+        raise ArgumentError("measure", "minutes in trains need --mode rail")
     times.engine(mode)  # built once here, and sent with the network
     yield from stream_batches(_rows, (times, mode, list(nodes), measure), list(nodes), batch_size=batch_size,
                               client=client)
