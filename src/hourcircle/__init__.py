@@ -13,12 +13,10 @@ Examples
 4.0
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # importing the package runs no import: the console script's signal handlers come first
 if TYPE_CHECKING:
+    from typing import Any
+
     from hourcircle import datasets
     from hourcircle.engine import Engine
     from hourcircle.errors import ArgumentError, HourcircleError, InputError, NameLookupError, NoRouteError
@@ -57,7 +55,7 @@ def _version() -> str:
         return "0+unknown"
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     """Import a public name's module on first use.
 
     Parameters
@@ -75,11 +73,13 @@ def __getattr__(name: str) -> Any:
     AttributeError
         For any other name.
     """
-    if name == "__version__":  # read when asked: importing the package runs no code (see hourcircle._entry)
+    if name == "__version__":  # read when asked: importing the package runs no code (see hourcircle._signals)
         globals()[name] = _version()
         return globals()[name]
     if name not in _WHERE:
         raise AttributeError(f"module 'hourcircle' has no attribute {name!r}")
+    import importlib
+
     module = importlib.import_module(_WHERE[name])
     value = module if name == "datasets" else getattr(module, name)
     globals()[name] = value

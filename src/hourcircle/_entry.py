@@ -1,48 +1,33 @@
-"""The ``hourcircle`` console script: signals first, then the command line.
+"""The ``hourcircle`` console script: signal handlers first, then the command line.
 
-SIGTERM is turned into an exception, like Ctrl-C, so that every ``finally`` runs (temporary
-files, staging folders and Dask clusters are cleaned up) and the process ends with one line,
-not a traceback, even while the command line's modules are still being imported.
+The handlers are installed as this module loads, before any other module of the package (the
+package's ``__init__`` runs no code), so that Ctrl-C or SIGTERM at any moment ends the process
+with one line (see :mod:`hourcircle._signals`).
 """
 
-from __future__ import annotations
+from hourcircle import _signals
 
-import signal
-import sys
-from types import FrameType
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the program is, so that it unwinds as on Ctrl-C."""
-
-
-TERMINATED: list[bool] = []  # set when SIGTERM came (click turns every KeyboardInterrupt into its Abort)
-
-
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    TERMINATED.append(True)
-    raise Terminated
-
-
-def terminated() -> bool:
-    """Whether the process was asked to stop by SIGTERM (rather than Ctrl-C).
-
-    Returns
-    -------
-    bool
-        True once SIGTERM has come.
-    """
-    return bool(TERMINATED)
+_signals.install()
 
 
 def main() -> None:
     """Run the command line with clean interrupts; exit 130 on Ctrl-C, 143 on SIGTERM."""
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
-        from hourcircle.cli import main as run
+    import sys
 
-        status = run()
-    except KeyboardInterrupt:
-        sys.stderr.write(f"hourcircle: {'terminated' if terminated() else 'interrupted'}; nothing was written\n")
-        status = 143 if terminated() else 130
+    try:
+        _signals.arm()
+        try:
+            from hourcircle.cli import main as run
+            from hourcircle.output.files import finish_after_commit
+
+            finish_after_commit()  # a command that has put its results in place runs to its end
+            status = run()
+        finally:
+            _signals.settle()  # a signal before this line is caught below; none comes after it
+    except (KeyboardInterrupt, _signals.Stopped):
+        status = _signals.report_stop()
+    except BaseException:  # what a library made of the stop (class creation wraps it in a RuntimeError)
+        if not _signals.stopping():
+            raise
+        status = _signals.report_stop()
     sys.exit(status)

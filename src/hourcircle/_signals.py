@@ -1,0 +1,130 @@
+"""Ctrl-C and SIGTERM end the program with one line and a known status, at any moment.
+
+Before the command line is *armed* (while Python and the package are still starting, when
+nothing can have been written), a signal ends the process at once with its line. Once armed,
+SIGTERM is raised like Ctrl-C, so that every ``finally`` runs (temporary files, staging folders
+and Dask clusters are cleaned up) and the command line prints the same line. After the work is
+done, signals are ignored while Python exits.
+
+Examples
+--------
+>>> from hourcircle import _signals
+>>> _signals.message(terminated=False)
+'hourcircle: interrupted; nothing was written'
+>>> _signals.status(terminated=True)
+143
+"""
+
+import _signal  # type: ignore[import-not-found]  # the C module: ``signal`` would import enum first, widening the window before install()
+import os
+import sys
+
+_STATE = {"armed": False, "stopping": False, "terminated": False}
+_SIGNUM = [0]  # the signal being handled
+
+
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM, raised where the program is, so that it unwinds."""
+
+
+def message(*, terminated: bool) -> str:
+    """The one line a stopped command prints.
+
+    Parameters
+    ----------
+    terminated : bool
+        SIGTERM (True) or Ctrl-C (False).
+
+    Returns
+    -------
+    str
+        The line, without a newline.
+    """
+    return f"hourcircle: {'terminated' if terminated else 'interrupted'}; nothing was written"
+
+
+def status(*, terminated: bool) -> int:
+    """The exit status of a stopped command: 143 for SIGTERM, 130 for Ctrl-C.
+
+    Parameters
+    ----------
+    terminated : bool
+        SIGTERM (True) or Ctrl-C (False).
+
+    Returns
+    -------
+    int
+        128 + the signal's number, as shells report it.
+    """
+    return 143 if terminated else 130
+
+
+def terminated() -> bool:
+    """Whether the process was asked to stop by SIGTERM (rather than Ctrl-C).
+
+    Returns
+    -------
+    bool
+        True once SIGTERM has come.
+    """
+    return _STATE["terminated"]
+
+
+def _handle(signum: int, frame: object) -> None:
+    stop = signum == _signal.SIGTERM
+    _STATE["terminated"] = _STATE["terminated"] or stop
+    if not _STATE["armed"]:  # still starting: nothing written, nothing to unwind
+        os.write(2, (message(terminated=stop) + "\n").encode())
+        os._exit(status(terminated=stop))
+    if not _STATE["stopping"]:  # a second signal while unwinding is not let cut the cleaning short
+        _STATE["stopping"], _SIGNUM[0] = True, signum
+        raise Stopped
+
+
+def _unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
+    """A stop raised where Python swallows exceptions (a weakref callback, ``__del__``): raise it again."""
+    if isinstance(unraisable.exc_value, Stopped):
+        _STATE["stopping"] = False
+        _signal.raise_signal(_SIGNUM[0])  # handled again at the next line of the main program
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def stopping() -> bool:
+    """Whether a signal is unwinding the program (then any exception is its consequence).
+
+    Returns
+    -------
+    bool
+        True once a signal has raised :class:`Stopped`.
+    """
+    return _STATE["stopping"]
+
+
+def install() -> None:
+    """Handle Ctrl-C and SIGTERM from now on: at once before :func:`arm`, by unwinding after."""
+    _signal.signal(_signal.SIGINT, _handle)
+    _signal.signal(_signal.SIGTERM, _handle)
+    sys.unraisablehook = _unraisable
+
+
+def arm() -> None:
+    """Let signals unwind the program (every ``finally`` runs) instead of ending it at once."""
+    _STATE["armed"] = True
+
+
+def settle() -> None:
+    """Hold back signals from now on (both at once): the work is done and Python is exiting."""
+    _signal.pthread_sigmask(_signal.SIG_BLOCK, {_signal.SIGINT, _signal.SIGTERM})
+
+
+def report_stop() -> int:
+    """Print the stop's line on stderr and give its exit status.
+
+    Returns
+    -------
+    int
+        130 after Ctrl-C, 143 after SIGTERM.
+    """
+    sys.stderr.write(message(terminated=terminated()) + "\n")
+    return status(terminated=terminated())
