@@ -64,7 +64,7 @@ def test_matrix_to_a_file(four: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     assert status == 0 and "wrote 4x4 car minutes" in out
     matrix = pd.read_csv(target, index_col=0)
     assert matrix.loc["a", "d"] == 105.0
-    assert [p.name for p in target.parent.iterdir()] == ["m.csv"]
+    assert sorted(p.name for p in target.parent.iterdir()) == [".hourcircle-outputs.json", "m.csv"]
 
 
 BUNDLED = "<bundled>"  # this case runs on the bundled dataset, not the 4-city scenario
@@ -132,5 +132,6 @@ def test_out_that_is_a_directory_is_refused_cleanly(four: Path, tmp_path: Path,
     target = tmp_path / "taken.csv"
     target.mkdir()
     status, _, err = run(["matrix", "--out", str(target), "--scenario", str(four)], capsys)
-    assert status == 2 and err.startswith(f"hourcircle: error: --out: {target}: cannot write there")
+    assert status == 2 and err == f"hourcircle: error: --out: {target} is a folder, link or device, not a file; give " \
+                                  "a file name\n"
     assert list(target.iterdir()) == [] and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -25,7 +26,7 @@ from hourcircle import Query, TravelTimes, load_scenario
 from hourcircle.analysis.coverage import coverage
 from hourcircle.analysis.locate import plant_set
 from hourcircle.errors import ArgumentError, InputError
-from hourcircle.output import MANIFEST, write_folder
+from hourcircle.output import MANIFEST, claim_file, claim_folder, write_folder
 
 ERROR = "hourcircle: error: "
 
@@ -58,6 +59,105 @@ def test_run_refuses_output_folders_that_hold_inputs_or_foreign_files(
         status, _, err = run(["run", str(four), "--out", out], capsys)
         one_clean_error(status, err, "--out: ", message)
     assert snapshot(four) == before and (theirs / "plants.csv").read_text(encoding="utf-8") == "my own work\n"
+
+
+def test_no_command_writes_over_a_scenario_file(four: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """claims.claim_file: a scenario's own files are refused, through links and with --force."""
+    before = snapshot(four)
+    link = tmp_path / "link.csv"
+    link.symlink_to(four / "places.csv")
+    for target in [four / "places.csv", four / "sites.csv", four / "links.csv", four / "scenario.toml", link]:
+        for force in ([], ["--force"]):
+            for command in (["matrix", "--out"], ["reach", "a", "--map"]):
+                status, _, err = run([*command, str(target), "--scenario", str(four), *force], capsys)
+                refused_by_suffix = command[0] == "matrix" and target.suffix == ".toml"
+                one_clean_error(status, err, "ending in" if refused_by_suffix else "is the scenario's")
+    assert snapshot(four) == before
+
+
+def test_single_file_outputs_replace_only_their_own(four: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """claims.claim_file: a file no earlier run of the command wrote (or changed since) needs --force."""
+    theirs, ours = tmp_path / "thesis.csv", tmp_path / "m.csv"
+    theirs.write_text("my own work\n", encoding="utf-8")
+    one_clean_error(*run(["matrix", "--out", str(theirs), "--scenario", str(four)], capsys)[::2], "--force")
+    assert theirs.read_text(encoding="utf-8") == "my own work\n"
+    assert run(["matrix", "--out", str(theirs), "--scenario", str(four), "--force"], capsys)[0] == 0
+    assert theirs.read_text(encoding="utf-8").startswith("from,a,b")
+    for _ in range(2):  # an earlier output of the same command is replaced
+        assert run(["matrix", "--out", str(ours), "--scenario", str(four)], capsys)[0] == 0
+    map_path = tmp_path / "m.html"
+    assert run(["reach", "a", "--map", str(map_path), "--scenario", str(four)], capsys)[0] == 0
+    assert run(["reach", "b", "--map", str(map_path), "--scenario", str(four)], capsys)[0] == 0
+    # another command's output, or an output the user changed since, is not the command's to replace
+    one_clean_error(*run(["reach", "a", "--map", str(ours), "--scenario", str(four)], capsys)[::2], "--force")
+    ours.write_text(ours.read_text(encoding="utf-8") + "my note\n", encoding="utf-8")
+    one_clean_error(*run(["matrix", "--out", str(ours), "--scenario", str(four)], capsys)[::2], "--force")
+    assert ours.read_text(encoding="utf-8").endswith("my note\n")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith("-lock")] == []
+
+
+def test_run_compares_what_is_there_with_its_manifest(four: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """files.check_out_folder: listed names must be the same regular files (size, SHA-256) to be replaced."""
+    out = tmp_path / "out"
+    assert run(["run", str(four), "--out", str(out)], capsys)[0] == 0
+    (out / "report.md").unlink()
+    (out / "report.md").mkdir()  # a folder of the user's with an earlier run's file name
+    (out / "report.md" / "thesis.txt").write_text("my own work\n", encoding="utf-8")
+    one_clean_error(*run(["run", str(four), "--out", str(out)], capsys)[::2], "'report.md'")
+    one_clean_error(*run(["run", str(four), "--out", str(out), "--force"], capsys)[::2], "'report.md'")
+    assert (out / "report.md" / "thesis.txt").read_text(encoding="utf-8") == "my own work\n"
+    shutil.rmtree(out / "report.md")
+    (out / "plants.csv").write_text("edited\n", encoding="utf-8")
+    one_clean_error(*run(["run", str(four), "--out", str(out)], capsys)[::2], "changed since", "--force")
+    assert (out / "plants.csv").read_text(encoding="utf-8") == "edited\n"
+    assert run(["run", str(four), "--out", str(out), "--force"], capsys)[0] == 0
+    assert (out / "report.md").is_file()
+    link = tmp_path / "link"
+    link.symlink_to(out)
+    one_clean_error(*run(["run", str(four), "--out", str(link)], capsys)[::2], "symbolic link")
+
+
+def test_run_refuses_the_current_folder_however_spelled(four: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """files.refuse_place: resolved paths: the current folder, its ancestors, home, the scenario's ancestors."""
+    here = tmp_path / "work" / "here"
+    here.mkdir(parents=True)
+    (here / "thesis.txt").write_text("my own work\n", encoding="utf-8")
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("HOME", str(tmp_path / "work"))
+    for out in [str(here), "../here", "./", "../here/.", "..", str(tmp_path), "/", "~"]:
+        status, _, err = run(["run", str(four), "--out", os.path.expanduser(out)], capsys)
+        one_clean_error(status, err, "--out: ")
+    assert (here / "thesis.txt").read_text(encoding="utf-8") == "my own work\n"
+    assert sorted(p.name for p in here.iterdir()) == ["thesis.txt"]
+
+
+def test_a_held_output_is_refused_at_once(four: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """claims: an OS lock beside the target; a second command stops with one line, before its work."""
+    out, matrix = tmp_path / "out", tmp_path / "m.csv"
+    with claim_folder(out), claim_file(matrix, command="matrix", parameter="out"):
+        one_clean_error(*run(["run", str(four), "--out", str(out)], capsys)[::2], "another hourcircle command")
+        one_clean_error(*run(["matrix", "--out", str(matrix), "--scenario", str(four)], capsys)[::2],
+                        "another hourcircle command")
+    assert not out.exists() and not matrix.exists()
+    assert run(["run", str(four), "--out", str(out)], capsys)[0] == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_parallel_runs_into_one_folder(four: Path, tmp_path: Path) -> None:
+    """claims.claim_folder: of runs started together, each writes a whole run or says the folder is busy."""
+    out = tmp_path / "out"
+    processes = [_cli(["run", str(four), "--out", str(out)], tmp_path) for _ in range(6)]
+    results = [(process.wait(timeout=120), process.communicate()[1]) for process in processes]
+    assert any(status == 0 for status, _ in results)
+    for status, err in results:
+        assert status == 0 or (status == 2 and "another hourcircle command is writing there" in err), err
+    listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*listed, MANIFEST])
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_a_run_replaces_an_earlier_run_whole(four: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ solver) are imported inside the commands that use them, so ``hourcircle --help``
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
@@ -16,11 +17,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from hourcircle import _signals
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from hourcircle.io import Scenario
     from hourcircle.maps import Basemap
+    from hourcircle.output import FileClaim
     from hourcircle.query import Query
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -233,13 +237,43 @@ def cluster_options(command: F) -> F:
                              "(on 127.0.0.1; closed when done).")(command)
 
 
-def _query(path: Path | None, hours: float | None = None, mode: str = "truck", *,
+def _query(path: Path | Scenario | None, hours: float | None = None, mode: str = "truck", *,
            positional: Path | None = None) -> Query:
-    """The question of a command: the scenario (default: bundled), budget and mode."""
+    """The question of a command: the scenario (a loaded one, or default: bundled), budget and mode."""
+    from hourcircle.io import Scenario
     from hourcircle.query import Query
     from hourcircle.traveltimes import TravelTimes
 
-    return Query(TravelTimes.for_scenario(_scenario(positional, path)), hours, mode)  # type: ignore[arg-type]
+    scenario = path if isinstance(path, Scenario) else _scenario(positional, path)
+    return Query(TravelTimes.for_scenario(scenario), hours, mode)  # type: ignore[arg-type]
+
+
+def force_option(command: F) -> F:
+    """Add ``--force`` for commands that write a file.
+
+    Parameters
+    ----------
+    command : callable
+        A click command function.
+
+    Returns
+    -------
+    callable
+        The same, with the option.
+    """
+    return click.option("--force", is_flag=True, default=False,
+                        help="Replace an existing file that no earlier run of this command wrote (never one "
+                             "of the scenario's files).")(command)
+
+
+def _claim(out: Path | None, command: str, parameter: str, scenario: Scenario,
+           force: bool) -> contextlib.AbstractContextManager[FileClaim | None]:
+    """Check and lock a command's output file before the work (nothing when there is none)."""
+    from hourcircle.output import claim_file
+
+    if out is None:
+        return contextlib.nullcontext()
+    return claim_file(out, command=command, parameter=parameter, inputs=scenario.inputs, force=force)
 
 
 def _basemap(tiles: str, offline: bool) -> Basemap:
@@ -336,33 +370,34 @@ def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Pa
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Write the matrix here instead: FILE.parquet (written in batches of origins, so that memory "
                    "stays bounded) or FILE.csv.")
+@force_option
 @cluster_options
 @scenario_option
-def matrix(mode: str, fmt: str, between: str, measure: str, out: Path | None, workers: int | None,
+def matrix(mode: str, fmt: str, between: str, measure: str, out: Path | None, force: bool, workers: int | None,
            scheduler: str | None, scenario_path: Path | None) -> None:
     """Minutes between every pair of places (or sites): door to door, or in trains."""
     import pandas as pd
 
     from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
     from hourcircle.batches import cluster
-    from hourcircle.output import write_atomic, write_parquet
     from hourcircle.report import to_csv
 
     if out is not None and out.suffix not in (".parquet", ".csv"):
         raise click.BadParameter(f"{out}: give a file name ending in .parquet or .csv", param_hint="--out")
-    times = _query(scenario_path, mode=mode).times
-    nodes = matrix_nodes(times, between)
-    with cluster(workers, scheduler) as client:
+    scenario = _scenario(None, scenario_path)
+    with _claim(out, "matrix", "out", scenario, force) as target, cluster(workers, scheduler) as client:
+        times = _query(scenario, mode=mode).times
+        nodes = matrix_nodes(times, between)
         parts = matrix_parts(times, mode, nodes, measure=measure, client=client)  # type: ignore[arg-type]
-        if out is not None and out.suffix == ".parquet":
-            rows = write_parquet(out, parts)
+        if target is not None and out is not None and out.suffix == ".parquet":
+            rows = target.write_parquet(parts)
             echo(f"wrote {rows}x{len(nodes)} {mode} minutes to {out}")
             return
         table = pd.concat([part for _, part in sorted(parts, key=lambda numbered: numbered[0])])
-    if out is not None:
-        write_atomic(out, to_csv(table), parameter="out")
-        echo(f"wrote {len(table)}x{len(table.columns)} {mode} minutes to {out}")
-        return
+        if target is not None:
+            target.write_text(to_csv(table))
+            echo(f"wrote {len(table)}x{len(table.columns)} {mode} minutes to {out}")
+            return
     _print_frame(table, fmt)
 
 
@@ -376,14 +411,14 @@ def matrix(mode: str, fmt: str, between: str, measure: str, out: Path | None, wo
               help="Also: the share of the scenario's suppliers within this many km (geodesic) and the hours "
                    "(one FROM).")
 @map_options
+@force_option
 @cluster_options
 @scenario_option
 def reach(origins: tuple[str, ...], hours: float | None, mode: str, fmt: str, map_path: Path | None,
-          km: float | None, tiles: str, offline: bool, workers: int | None, scheduler: str | None,
+          km: float | None, tiles: str, offline: bool, force: bool, workers: int | None, scheduler: str | None,
           scenario_path: Path | None) -> None:
     """Sites FROM reaches within the budget, grouped by category; with several FROM, a table of them all."""
     from hourcircle.analysis.reach import count_bands, population_bands, reached_sites, share_within
-    from hourcircle.output import write_atomic
 
     if len(origins) > 1:
         if map_path is not None or km is not None:
@@ -393,15 +428,15 @@ def reach(origins: tuple[str, ...], hours: float | None, mode: str, fmt: str, ma
     origin = origins[0]
 
     basemap = _basemap(tiles, offline)
-    if map_path is not None and map_path.is_dir():
-        raise click.BadParameter(f"{map_path} is a folder; give a file name such as reach.html", param_hint="--map")
-    query = _query(scenario_path, hours, mode)
-    table = reached_sites(query, origin)
-    share = share_within(query, origin, km=km) if km is not None else None
-    if map_path is not None:
-        from hourcircle.maps import reach_map
+    scenario = _scenario(None, scenario_path)
+    with _claim(map_path, "reach", "map", scenario, force) as target:
+        query = _query(scenario, hours, mode)
+        table = reached_sites(query, origin)
+        share = share_within(query, origin, km=km) if km is not None else None
+        if target is not None:
+            from hourcircle.maps import reach_map
 
-        write_atomic(map_path, reach_map(query, origin, basemap=basemap), parameter="map")
+            target.write_text(reach_map(query, origin, basemap=basemap))
     if fmt != "table":
         _print_frame(table, fmt)
         return
@@ -455,27 +490,31 @@ def _reach_many(origins: Sequence[str], hours: float | None, mode: str, fmt: str
 @click.option("--remove", multiple=True, metavar="ID",
               help="Also compare every plant's circle without this place, site or link (repeatable).")
 @map_options
+@click.option("--force", is_flag=True, default=False,
+              help="Replace an earlier run's files in --out even if they were changed since (never a file no "
+                   "run wrote).")
 @cluster_options
 @scenario_option
 def run(scenario: Path | None, hours: float | None, mode: str, out: Path, plants_wanted: int,
-        remove: tuple[str, ...], tiles: str, offline: bool, workers: int | None, scheduler: str | None,
-        scenario_path: Path | None) -> None:
+        remove: tuple[str, ...], tiles: str, offline: bool, force: bool, workers: int | None,
+        scheduler: str | None, scenario_path: Path | None) -> None:
     """Everything: circles, gaps, siting, disruption; report.md, CSV, GeoJSON and map.html in --out."""
     from hourcircle.analysis.run import analyse
     from hourcircle.batches import cluster
     from hourcircle.maps import circle_map
-    from hourcircle.output import check_out_folder, write_folder
+    from hourcircle.output import claim_folder
     from hourcircle.report import findings, render
 
     basemap = _basemap(tiles, offline)
-    query = _query(scenario_path, hours, mode, positional=scenario)
-    check_out_folder(out, query.scenario.inputs)  # before the work, not after
-    removals = query.times.removals(remove)
-    with cluster(workers, scheduler) as client:
-        results = analyse(query, plants_wanted=plants_wanted, progress=_progress("sweep"), remove=removals,
-                          client=client)
-    files = render(results, {"map.html": circle_map(results, basemap=basemap)})
-    write_folder(out, files, inputs=query.scenario.inputs)
+    loaded = _scenario(scenario, scenario_path)
+    with claim_folder(out, inputs=loaded.inputs, force=force) as target:  # before the work, not after
+        query = _query(loaded, hours, mode)
+        removals = query.times.removals(remove)
+        with cluster(workers, scheduler) as client:
+            results = analyse(query, plants_wanted=plants_wanted, progress=_progress("sweep"), remove=removals,
+                              client=client)
+        files = render(results, {"map.html": circle_map(results, basemap=basemap)})
+        target.write(files)
     echo("\n".join(f"- {line}" for line in findings(results)))
     echo(f"\nwrote {len(files)} files to {out}/: start with {out / 'report.md'}, "
                f"open {out / 'map.html'} in a browser")
@@ -565,7 +604,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         The exit status: 0, 2 for bad input or usage, 130 if interrupted (Ctrl-C), 143 if
-        terminated (SIGTERM; see :mod:`hourcircle._entry`).
+        terminated (SIGTERM; see :mod:`hourcircle._signals`).
     """
     from hourcircle.errors import HourcircleError
 
@@ -573,13 +612,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.main(args=list(argv) if argv is not None else None, prog_name="hourcircle", standalone_mode=False)
     except click.exceptions.Exit as done:
         return int(done.exit_code)
-    except (click.Abort, KeyboardInterrupt):
-        from hourcircle._entry import terminated
-
-        stopped = terminated()
-        echo(f"hourcircle: {'terminated' if stopped else 'interrupted'}; nothing was written", err=True)
-        return 143 if stopped else 130
+    except (click.Abort, KeyboardInterrupt, _signals.Stopped):
+        return _signals.report_stop()
     except (click.ClickException, HourcircleError) as error:
+        if _signals.stopping():  # the error is the stop's consequence
+            return _signals.report_stop()
         for line in _messages(error):
             echo(f"hourcircle: error: {line}", err=True)
         return 2

@@ -15,9 +15,11 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -31,6 +33,31 @@ if TYPE_CHECKING:
 
 def _cannot_write(parameter: str, path: Path, error: OSError) -> ArgumentError:
     return ArgumentError(parameter, f"{path}: cannot write there ({error.strerror})")
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_FINISH_AFTER_COMMIT = [False]
+
+
+def finish_after_commit() -> None:
+    """Let no signal stop the program once it has begun to put an output in place.
+
+    The command line calls this: a command that has written its results then runs to its end
+    (exit 0) instead of saying it wrote nothing. Without it (in a notebook, say), Ctrl-C and
+    SIGTERM are held back only while a file or folder is swapped in, then work again.
+    """
+    _FINISH_AFTER_COMMIT[0] = True
+
+
+@contextlib.contextmanager
+def _commit() -> Iterator[None]:
+    """Hold back Ctrl-C and SIGTERM while an output is swapped in, so none is left half-replaced."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        if not _FINISH_AFTER_COMMIT[0]:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 @contextlib.contextmanager
@@ -49,7 +76,8 @@ def _beside(path: Path, parameter: str) -> Iterator[str]:
     try:
         yield temporary
         os.chmod(temporary, _modes()[0])
-        os.replace(temporary, path)
+        with _commit():
+            os.replace(temporary, path)
     except OSError as error:
         raise _cannot_write(parameter, path, error) from None
     finally:
@@ -120,7 +148,7 @@ def write_parquet(path: Path, parts: Iterable[tuple[int, pd.DataFrame]], *, para
     return rows
 
 
-MANIFEST = ".hourcircle-run.json"  # marks a folder as an earlier run's, and lists its files
+MANIFEST = ".hourcircle-run.json"  # marks a folder as an earlier run's: each file's size and SHA-256
 
 
 def _modes() -> tuple[int, int]:
@@ -130,8 +158,89 @@ def _modes() -> tuple[int, int]:
     return 0o666 & ~mask, 0o777 & ~mask
 
 
-def check_out_folder(folder: Path, inputs: Iterable[Path] = ()) -> None:
+def fingerprint(data: bytes) -> dict[str, int | str]:
+    """What a manifest or ledger records of a file: its size and SHA-256.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+
+    Returns
+    -------
+    dict
+        ``{"size": int, "sha256": str}``.
+
+    Examples
+    --------
+    >>> fingerprint(b"x")["size"]
+    1
+    """
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def fingerprint_file(path: Path) -> dict[str, int | str]:
+    """The size and SHA-256 of a regular file, read in blocks.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    dict
+        ``{"size": int, "sha256": str}``.
+    """
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return {"size": size, "sha256": digest.hexdigest()}
+
+
+def refuse_place(path: Path, parameter: str, inputs: Iterable[Path] = ()) -> None:
+    """Refuse a folder whose replacement would take more than an earlier run's files with it.
+
+    Whatever the spelling (``.``, ``$(pwd)``, ``../here``, a link): the current folder and its
+    ancestors, the home folder, the file system's root, and any folder that holds one of the
+    scenario's files (the scenario's folder and its ancestors).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The folder.
+    parameter : str
+        The argument that named it, for messages.
+    inputs : iterable of pathlib.Path
+        The scenario's files.
+
+    Raises
+    ------
+    ArgumentError
+        Naming the rule the folder breaks.
+    """
+    if str(path) in ("", "."):
+        raise ArgumentError(parameter, "give a folder for the results (not the current folder)")
+    target = path.resolve()
+    for file in inputs:
+        if target == file.resolve().parent or target in file.resolve().parents:
+            raise ArgumentError(parameter, f"{path} holds the scenario's {file.name}; give another folder")
+    here = Path.cwd().resolve()
+    if target == here or target in here.parents:
+        raise ArgumentError(parameter, f"{path} is the current folder or holds it; give a folder for the results "
+                                       "(not the current folder)")
+    if target == Path.home().resolve() or target == Path(target.anchor):
+        raise ArgumentError(parameter, f"{path} is the home folder or the root; give a folder for the results")
+
+
+def check_out_folder(folder: Path, inputs: Iterable[Path] = (), *, force: bool = False) -> None:
     """Refuse an output folder that a run must not replace.
+
+    A folder may be replaced only if it is empty, or holds nothing but an earlier run's files
+    as its manifest lists them: regular files of the same size and SHA-256 (``force``
+    replaces listed files that were changed since, never anything unlisted).
 
     Parameters
     ----------
@@ -139,41 +248,56 @@ def check_out_folder(folder: Path, inputs: Iterable[Path] = ()) -> None:
         Where a run would write.
     inputs : iterable of pathlib.Path
         The files the run reads (a scenario's), which the folder must not hold.
+    force : bool, default False
+        Replace an earlier run's files even if they were changed since.
 
     Raises
     ------
     ArgumentError
-        (parameter ``out``) if the path is empty, is a file, holds an input, or holds any file
-        that an earlier run did not write (named).
+        (parameter ``out``) for a place :func:`refuse_place` refuses, a link, a file, or a folder
+        holding anything an earlier run did not write as it wrote it (named).
     """
-    if str(folder) in ("", "."):
-        raise ArgumentError("out", "give a folder for the results (not the current folder)")
+    refuse_place(folder, "out", inputs)
+    if folder.is_symlink():
+        raise ArgumentError("out", f"{folder} is a symbolic link; give the folder itself")
     if folder.exists() and not folder.is_dir():
         raise ArgumentError("out", f"{folder} is a file; give a folder to write into")
-    target = folder.resolve()
-    for path in inputs:
-        if target == path.resolve().parent or target in path.resolve().parents:
-            raise ArgumentError("out", f"{folder} holds the scenario's {path.name}; give another folder")
     if not folder.exists():
         return
-    ours = set(_manifest(folder)) | {MANIFEST}
-    foreign = sorted(entry.name for entry in folder.iterdir() if entry.name not in ours)
-    if foreign:
-        raise ArgumentError("out", f"{folder} holds {foreign[0]!r}, which no hourcircle run wrote; give an empty "
-                                   "or new folder, or a folder of an earlier run")
+    listed = _manifest(folder)
+    for entry in sorted(folder.iterdir()):
+        if entry.name == MANIFEST and listed is not None:
+            continue
+        if listed is None or entry.name not in listed:
+            raise ArgumentError("out", f"{folder} holds {entry.name!r}, which no hourcircle run wrote; give an empty "
+                                       "or new folder, or a folder of an earlier run")
+        if entry.is_symlink() or not entry.is_file():
+            raise ArgumentError("out", f"{folder} holds {entry.name!r}, which is not the file an earlier run wrote; "
+                                       "give another folder")
+        if not force and fingerprint_file(entry) != listed[entry.name]:
+            raise ArgumentError("out", f"{folder / entry.name} was changed since the earlier run wrote it; give "
+                                       "another folder, or --force to replace it")
 
 
-def _manifest(folder: Path) -> list[str]:
-    """The files an earlier run listed in ``folder`` (none if it did not write there)."""
+def _manifest(folder: Path) -> dict[str, dict[str, int | str]] | None:
+    """The files an earlier run listed in ``folder`` with their fingerprints (None if none or unreadable)."""
+    path = folder / MANIFEST
     try:
-        listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 1 << 20:
+            return None
+        listed = json.loads(path.read_text(encoding="utf-8"))["files"]
     except (OSError, ValueError, KeyError, TypeError):
-        return []
-    return [name for name in listed if isinstance(name, str) and "/" not in name and name not in ("", ".", "..")]
+        return None
+    if not isinstance(listed, dict):
+        return None
+    return {name: {"size": entry["size"], "sha256": entry["sha256"]} for name, entry in listed.items()
+            if isinstance(name, str) and "/" not in name and name not in ("", ".", "..", MANIFEST)
+            and isinstance(entry, dict) and isinstance(entry.get("size"), int)
+            and isinstance(entry.get("sha256"), str)}
 
 
 def write_folder(folder: Path, files: dict[str, str] | dict[str, str | bytes], *,
-                 inputs: Iterable[Path] = ()) -> None:
+                 inputs: Iterable[Path] = (), force: bool = False) -> None:
     """Write a run's files as one folder that replaces an earlier run's whole.
 
     The files are written into a new folder beside ``folder``, with a manifest that lists them;
@@ -189,36 +313,49 @@ def write_folder(folder: Path, files: dict[str, str] | dict[str, str | bytes], *
         File name to content (text is written as UTF-8).
     inputs : iterable of pathlib.Path
         The run's input files (see :func:`check_out_folder`).
+    force : bool, default False
+        Replace an earlier run's files even if changed since (see :func:`check_out_folder`).
 
     Raises
     ------
     ArgumentError
         (parameter ``out``) as :func:`check_out_folder` says, or if the folder cannot be written.
     """
-    check_out_folder(folder, inputs)
+    check_out_folder(folder, inputs, force=force)
     file_mode, folder_mode = _modes()
-    staging = aside = None
+    contents = {name: content.encode("utf-8") if isinstance(content, str) else content
+                for name, content in files.items()}
+    staging: Path | None = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
         staging.chmod(folder_mode)
-        manifest = json.dumps({"files": sorted(files)}, indent=1) + "\n"
-        for name, content in {**files, MANIFEST: manifest}.items():
-            data = content.encode("utf-8") if isinstance(content, str) else content
+        listed = {name: fingerprint(data) for name, data in sorted(contents.items())}
+        manifest = json.dumps({"files": listed}, indent=1) + "\n"
+        for name, data in {**contents, MANIFEST: manifest.encode("utf-8")}.items():
             (staging / name).write_bytes(data)
             (staging / name).chmod(file_mode)
-        if folder.exists():
-            aside = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-"))
-            os.replace(folder, aside)
-        os.replace(staging, folder)
-        staging = None
+        with _commit():
+            _swap(staging, folder)
+            staging = None
     except OSError as error:
         raise _cannot_write("out", folder, error) from None
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-            if aside is not None and not folder.exists():
-                os.replace(aside, folder)  # put the earlier run back
-                aside = None
+
+
+def _swap(staging: Path, folder: Path) -> None:
+    """Put ``staging`` in ``folder``'s place; an earlier folder is moved aside, then deleted (or put back)."""
+    aside = None
+    if folder.exists():
+        aside = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-"))
+        os.replace(folder, aside)
+    try:
+        os.replace(staging, folder)
+    except OSError:
         if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
+            os.replace(aside, folder)  # put the earlier run back
+        raise
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
