@@ -30,7 +30,7 @@ from hourcircle.analysis.disrupt import sweep
 from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
 from hourcircle.batches import cluster
 from hourcircle.output import write_parquet
-from hourcircle.report import to_csv
+from hourcircle.output.formats import to_csv
 
 
 def peak_mb() -> float:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from hourcircle import datasets, load_scenario
 from hourcircle.calibration import Fit, band, cross_validate_rail, cross_validate_road, fit_road, mdape, score_rail
-from hourcircle.io import Scenario
+from hourcircle.scenario import Scenario
 
 
 def errors(fit: Fit) -> str:

@@ -14,7 +14,7 @@ from hourcircle import Query, TravelTimes, datasets
 from hourcircle.analysis.run import Results, analyse
 from hourcircle.maps import circle_map
 from hourcircle.output import write_folder
-from hourcircle.report import render
+from hourcircle.output.assemble import render
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
 from hourcircle.batches import cluster, run_batches, stream_batches
 from hourcircle.errors import ArgumentError
 from hourcircle.output import write_parquet
-from hourcircle.report import to_csv
+from hourcircle.output.formats import to_csv
 
 SITES = """\
 site_id,name,company,category,place_id,lat,lon

@@ -9,7 +9,7 @@ import pytest
 
 from hourcircle import datasets, load_scenario
 from hourcircle.calibration import band, cross_validate_road, fit_road, mdape, score_rail
-from hourcircle.settings import CAR_DEFAULT, RAIL_DEFAULT
+from hourcircle.profiles import CAR_DEFAULT, RAIL_DEFAULT
 
 
 def test_mdape() -> None:

@@ -11,7 +11,9 @@ from helpers import ScenarioMaker
 
 from hourcircle import Query, TravelTimes
 from hourcircle.analysis.run import Results, analyse
-from hourcircle.report import findings, geojson, markdown, neutralise, render, tables, to_csv
+from hourcircle.output.assemble import render
+from hourcircle.output.formats import geojson, neutralise, to_csv
+from hourcircle.output.report import findings, markdown, tables
 
 
 @pytest.fixture

@@ -20,11 +20,12 @@ if TYPE_CHECKING:
     from hourcircle import datasets
     from hourcircle.engine import Engine
     from hourcircle.errors import ArgumentError, HourcircleError, InputError, NameLookupError, NoRouteError
-    from hourcircle.io import Product, Scenario, load_scenario
+    from hourcircle.io import load_scenario
     from hourcircle.network import TravelNetwork, build_network
+    from hourcircle.profiles import TravelSettings
     from hourcircle.query import Query
     from hourcircle.removals import Removal
-    from hourcircle.settings import TravelSettings
+    from hourcircle.scenario import Product, Scenario
     from hourcircle.traveltimes import Route, TravelTimes
 
 _WHERE = {
@@ -32,11 +33,11 @@ _WHERE = {
     "Engine": "hourcircle.engine",
     "ArgumentError": "hourcircle.errors", "HourcircleError": "hourcircle.errors", "InputError": "hourcircle.errors",
     "NameLookupError": "hourcircle.errors", "NoRouteError": "hourcircle.errors",
-    "Product": "hourcircle.io", "Scenario": "hourcircle.io", "load_scenario": "hourcircle.io",
+    "Product": "hourcircle.scenario", "Scenario": "hourcircle.scenario", "load_scenario": "hourcircle.io",
     "TravelNetwork": "hourcircle.network", "build_network": "hourcircle.network",
     "Query": "hourcircle.query",
     "Removal": "hourcircle.removals",
-    "TravelSettings": "hourcircle.settings",
+    "TravelSettings": "hourcircle.profiles",
     "Route": "hourcircle.traveltimes", "TravelTimes": "hourcircle.traveltimes",
 }
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hourcircle.io import Scenario
-from hourcircle.settings import TravelSettings
+from hourcircle.profiles import TravelSettings
+from hourcircle.scenario import Scenario
 from hourcircle.traveltimes import TravelTimes
 
 DETOURS = np.round(np.arange(1.0, 1.61, 0.02), 2)

@@ -22,14 +22,14 @@ from hourcircle import _signals
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hourcircle.io import Scenario
     from hourcircle.maps import Basemap
     from hourcircle.output import FileClaim
     from hourcircle.query import Query
+    from hourcircle.scenario import Scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-PROFILES = ("truck", "car", "rail")  # hourcircle.settings.PROFILES, without importing pydantic here
+PROFILES = ("truck", "car", "rail")  # hourcircle.profiles.PROFILES, without importing pydantic here
 TILES = ("none", "osm", "carto", "gaode", "tianditu")  # hourcircle.maps.TILES, without importing folium
 FORMATS = ("table", "csv", "json")
 
@@ -240,8 +240,8 @@ def cluster_options(command: F) -> F:
 def _query(path: Path | Scenario | None, hours: float | None = None, mode: str = "truck", *,
            positional: Path | None = None) -> Query:
     """The question of a command: the scenario (a loaded one, or default: bundled), budget and mode."""
-    from hourcircle.io import Scenario
     from hourcircle.query import Query
+    from hourcircle.scenario import Scenario
     from hourcircle.traveltimes import TravelTimes
 
     scenario = path if isinstance(path, Scenario) else _scenario(positional, path)
@@ -285,7 +285,7 @@ def _basemap(tiles: str, offline: bool) -> Basemap:
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
     import pandas as pd
 
-    from hourcircle.report import to_csv
+    from hourcircle.output.formats import to_csv
 
     if fmt == "json":
         echo(frame.reset_index().to_json(orient="records", force_ascii=False, indent=1))
@@ -380,7 +380,7 @@ def matrix(mode: str, fmt: str, between: str, measure: str, out: Path | None, fo
 
     from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
     from hourcircle.batches import cluster
-    from hourcircle.report import to_csv
+    from hourcircle.output.formats import to_csv
 
     if out is not None and out.suffix not in (".parquet", ".csv"):
         raise click.BadParameter(f"{out}: give a file name ending in .parquet or .csv", param_hint="--out")
@@ -503,7 +503,8 @@ def run(scenario: Path | None, hours: float | None, mode: str, out: Path, plants
     from hourcircle.batches import cluster
     from hourcircle.maps import circle_map
     from hourcircle.output import claim_folder
-    from hourcircle.report import findings, render
+    from hourcircle.output.assemble import render
+    from hourcircle.output.report import findings
 
     basemap = _basemap(tiles, offline)
     loaded = _scenario(scenario, scenario_path)

@@ -34,9 +34,9 @@ from scipy.sparse.csgraph import dijkstra
 
 from hourcircle import rail_gaps
 from hourcircle.geo import haversine_km
-from hourcircle.io import Scenario
+from hourcircle.profiles import PROFILES, ProfileName, TravelSettings
 from hourcircle.roads import Roads, build_roads, link_table, with_link_ids
-from hourcircle.settings import PROFILES, ProfileName, TravelSettings
+from hourcircle.scenario import Scenario
 
 if TYPE_CHECKING:
     import networkx as nx

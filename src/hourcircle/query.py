@@ -28,8 +28,8 @@ from functools import cached_property
 import pandas as pd
 
 from hourcircle.errors import ArgumentError
-from hourcircle.io import Scenario
-from hourcircle.settings import ProfileName
+from hourcircle.profiles import ProfileName
+from hourcircle.scenario import Scenario
 from hourcircle.traveltimes import TravelTimes
 
 MAX_HOURS = 72.0

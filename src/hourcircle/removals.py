@@ -27,9 +27,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from hourcircle.errors import AmbiguousNameError, ArgumentError, NameLookupError
-from hourcircle.io import Scenario
 from hourcircle.names import NameIndex, compact
 from hourcircle.network import TravelNetwork
+from hourcircle.scenario import Scenario
 
 
 @dataclass(frozen=True)

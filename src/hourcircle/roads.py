@@ -47,7 +47,7 @@ from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import EARTH_RADIUS_KM, haversine_km, project_km
-from hourcircle.io import Scenario
+from hourcircle.scenario import Scenario
 
 OSM_PACKAGE = "scgraph-data"
 OSM_MODULE = "scgraph_data"

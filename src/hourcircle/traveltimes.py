@@ -33,11 +33,12 @@ from scipy.spatial import cKDTree
 from hourcircle.engine import Engine, Indices, path_sums
 from hourcircle.errors import ArgumentError, NoRouteError
 from hourcircle.geo import project_km
-from hourcircle.io import Scenario, load_scenario
+from hourcircle.io import load_scenario
 from hourcircle.names import NameIndex
 from hourcircle.network import RIDE_KINDS, TravelNetwork, build_network
+from hourcircle.profiles import PROFILES, ProfileName
 from hourcircle.removals import Removal, resolve_removals
-from hourcircle.settings import PROFILES, ProfileName
+from hourcircle.scenario import Scenario
 
 PROJECTION_LAT = 30.0  # planar km for "the nearest place" are good enough at any Chinese latitude
 ROUTE_KEYS = ("from", "to", "mode", "minutes", "train_minutes", "band", "km", "parts", "legs", "estimated")
@@ -68,7 +69,7 @@ class Route:
     boarding_minutes : float
         Paid for every train taken (rail).
     band : tuple of float
-        The profile's uncertainty band (see :mod:`hourcircle.settings`).
+        The profile's uncertainty band (see :mod:`hourcircle.profiles`).
     """
 
     origin: str
@@ -125,7 +126,7 @@ class Route:
         dict of str to float
             By road: ``driving``, ``access`` (to and from the roads), ``terminal`` (leaving
             and entering city centres), ``rest`` (a driver's stops: see
-            :meth:`hourcircle.settings.RoadProfile.with_rests`). By rail: ``train`` (in trains, timetable or estimated),
+            :meth:`hourcircle.profiles.RoadProfile.with_rests`). By rail: ``train`` (in trains, timetable or estimated),
             ``boarding`` (waiting for each train), ``station`` (to, through and from stations),
             ``feeder`` (by road to a station the timetable serves), ``access`` (a site to its
             city's station).
@@ -443,7 +444,7 @@ class TravelTimes:
         Returns
         -------
         numpy.ndarray
-            Door-to-door minutes (see :meth:`hourcircle.settings.TravelSettings.trip_minutes`).
+            Door-to-door minutes (see :meth:`hourcircle.profiles.TravelSettings.trip_minutes`).
         """
         return self.scenario.travel.trip_minutes(mode, network_minutes)
 

@@ -6,7 +6,7 @@ minutes to the nearest supplier, which one, and how many suppliers lie within th
 complete or not, and the hours it would take to complete (the slowest nearest supplier).
 
 Every answer is marked ``robust`` or ``marginal`` against the mode's uncertainty band
-(:mod:`hourcircle.settings`): a pair is marginal when its minutes times the band's low factor
+(:mod:`hourcircle.profiles`): a pair is marginal when its minutes times the band's low factor
 are within the budget but times its high factor are not, so that the model's error could turn
 the answer; a circle is marginal when its slowest nearest supplier is.
 

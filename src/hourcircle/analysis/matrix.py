@@ -24,7 +24,7 @@ import pandas as pd
 
 from hourcircle.batches import stream_batches
 from hourcircle.errors import ArgumentError
-from hourcircle.settings import ProfileName
+from hourcircle.profiles import ProfileName
 from hourcircle.traveltimes import TravelTimes
 
 if TYPE_CHECKING:

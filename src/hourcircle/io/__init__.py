@@ -1,5 +1,5 @@
-"""Reading and validating scenario files."""
+"""Reading and validating scenario files into the domain model (:mod:`hourcircle.scenario`)."""
 
-from hourcircle.io.scenario import Product, Scenario, load_scenario
+from hourcircle.io.load import load_scenario
 
-__all__ = ["Product", "Scenario", "load_scenario"]
+__all__ = ["load_scenario"]

@@ -1,7 +1,7 @@
 """The three scenario tables: their columns, row rules, and conversion to DataFrames.
 
 Each row is checked by a pydantic model; every problem is reported with its file, row and
-column. Cross-table rules (unknown places, duplicate ids) live in :mod:`hourcircle.io.scenario`.
+column. Cross-table rules (unknown places, duplicate ids) live in :mod:`hourcircle.io.load`.
 
 Examples
 --------
@@ -20,9 +20,9 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from pydantic import AfterValidator, BeforeValidator, ValidationError
 
+from hourcircle._validate import StrictModel
 from hourcircle.errors import Problem
 from hourcircle.io.csvfile import CsvTable
-from hourcircle.settings import StrictModel
 
 ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 

@@ -28,13 +28,13 @@ from shapely.geometry.base import BaseGeometry
 from hourcircle import datasets
 from hourcircle.analysis.reach import band_edges, band_labels
 from hourcircle.analysis.run import Results
-from hourcircle.io import Scenario
 from hourcircle.maps import shapes
 from hourcircle.maps.assets import SCRIPT, STYLE, figure, script_json, use_leaflet_only
 from hourcircle.maps.basemap import Basemap
 from hourcircle.maps.layers import GeoLayer, Script, cell, legend
+from hourcircle.profiles import ProfileName
 from hourcircle.query import Query
-from hourcircle.settings import ProfileName
+from hourcircle.scenario import Scenario
 from hourcircle.traveltimes import TravelTimes
 
 CANVAS_ABOVE = 2000  # sites: more than this are drawn on a canvas, not as SVG elements

@@ -8,18 +8,14 @@ dates).
 Examples
 --------
 >>> import io, zipfile
->>> from hourcircle.datasets import bundled
->>> from hourcircle.analysis.run import analyse
->>> from hourcircle import Query, TravelTimes
->>> data = workbook(analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("link",)))
->>> "xl/worksheets/sheet1.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
-True
+>>> data = workbook("A run", ["**Plants:** 2 of 2"], {"plants.csv": pd.DataFrame({"hours": [1.5]})})
+>>> sorted(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.startswith("xl/worksheets/"))
+['xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.xml']
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import math
 import numbers
@@ -29,58 +25,39 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hourcircle.analysis.run import Results
-from hourcircle.report import findings, neutralise, tables
+from hourcircle.output.formats import neutralise, plain
 
 FIXED_DATE = dt.datetime(2000, 1, 1)  # document dates: the same bytes for the same run
 MAX_WIDTH = 60
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
-def plain(line: str) -> str:
-    r"""A findings line without its Markdown: bold, code spans, escapes and entities.
+def workbook(title: str, findings: list[str], tables: dict[str, pd.DataFrame]) -> bytes:
+    """A run's workbook.
 
     Parameters
     ----------
-    line : str
-        Markdown (see :func:`hourcircle.report.findings`).
-
-    Returns
-    -------
-    str
-        Plain text.
-
-    Examples
-    --------
-    >>> plain("**Plants:** Geely \\| Linhai (`geely`) &lt;x&gt;")
-    'Plants: Geely | Linhai (geely) <x>'
-    """
-    text = line.replace("**", "").replace("`", "")
-    return html.unescape(re.sub(r"\\(.)", r"\1", text))
-
-
-def workbook(results: Results) -> bytes:
-    """The run's workbook.
-
-    Parameters
-    ----------
-    results : Results
-        A run.
+    title : str
+        The document's title.
+    findings : list of str
+        The findings, in Markdown (shown as plain text).
+    tables : dict of str to pandas.DataFrame
+        The run's tables by CSV file name (one sheet each, named without ``.csv``).
 
     Returns
     -------
     bytes
-        An ``.xlsx`` file: sheet ``findings``, then one sheet per table of the CSVs.
+        An ``.xlsx`` file: sheet ``findings``, then one sheet per table.
     """
     import xlsxwriter
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False, "nan_inf_to_errors": False})
-    book.set_properties({"created": FIXED_DATE, "title": f"{results.query.scenario.name}: hourcircle run"})
+    book.set_properties({"created": FIXED_DATE, "title": title})
     header = book.add_format({"bold": True, "bottom": 1})
-    sheets = {"findings": pd.DataFrame({"finding": [plain(line) for line in findings(results)]})}
-    sheets |= {name.removesuffix(".csv"): frame.reset_index() for name, frame in tables(results).items()}
+    sheets = {"findings": pd.DataFrame({"finding": [plain(line) for line in findings]})}
+    sheets |= {name.removesuffix(".csv"): frame.reset_index() for name, frame in tables.items()}
     for name, frame in sheets.items():
         _sheet(book, SHEET_NAME.sub("_", name)[:31], neutralise(frame), header)
     book.close()

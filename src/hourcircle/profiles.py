@@ -38,7 +38,9 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from hourcircle._validate import StrictModel
 
 ProfileName = Literal["truck", "car", "rail"]
 PROFILES: tuple[ProfileName, ...] = ("truck", "car", "rail")
@@ -47,16 +49,6 @@ CAR_LIMIT_KMH = 120.0
 TRUCK_LIMIT_KMH = 100.0
 DRIVING_LIMIT_MINUTES = 240.0  # art. 62 item 7: at most 4 hours of continuous driving,
 REST_MINUTES = 20.0  # then a stop of at least 20 minutes
-
-
-class StrictModel(BaseModel):
-    """Base of every validated record.
-
-    Unknown keys are errors, values are not coerced, and records cannot change once made. CSV
-    rows, whose cells are text, are validated with ``strict=False``.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 Band = tuple[float, float]

@@ -1,0 +1,203 @@
+r"""Text formats shared by the report, the workbook and the command line: safe and deterministic.
+
+CSV text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+``@``, tab or carriage return) get a leading ``'``; Markdown gets names made inert; GeoJSON and
+CSV give the same bytes for the same table.
+
+Examples
+--------
+>>> neutralise(pd.DataFrame({"name": ["=1+1", "ok"]}))["name"].tolist()
+["'=1+1", 'ok']
+>>> print(md("a|b"))
+a\|b
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+DECIMALS = 3
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text cells, column names and index labels starting with a formula character get a
+        leading ``'``.
+
+    Examples
+    --------
+    >>> neutralise(pd.DataFrame({"=id": ["-x", "a"]}, index=["@b", "c"])).to_dict()
+    {"'=id": {"'@b": "'-x", 'c': 'a'}}
+    """
+    return map_text(frame, lambda text: f"'{text}" if text.startswith(FORMULA_START) else text)
+
+
+def map_text(frame: pd.DataFrame, function: Callable[[str], str]) -> pd.DataFrame:
+    """A copy with ``function`` applied to every text: cells, column names, index labels.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table.
+    function : callable
+        Text to text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The copy; numbers and other values are left as they are.
+    """
+    def each(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return tuple(each(v) for v in value)
+        return function(value) if isinstance(value, str) else value
+
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(each)
+    out.columns = out.columns.map(each)
+    out.index = out.index.map(each)
+    return out
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    r"""Deterministic, formula-safe CSV (floats rounded to 3 decimals, ``\n`` line ends).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table; its index becomes the first columns.
+
+    Returns
+    -------
+    str
+        The CSV text.
+    """
+    rounded = frame.round(DECIMALS).reset_index()
+    return neutralise(rounded).to_csv(index=False, lineterminator="\n")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) or math.isinf(value) else round(float(value), DECIMALS)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
+
+
+def geojson(points: pd.DataFrame, id_name: str) -> str:
+    """A GeoJSON FeatureCollection of points.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        With ``lat`` and ``lon`` columns; the other columns become properties.
+    id_name : str
+        The property that holds each row's index.
+
+    Returns
+    -------
+    str
+        The GeoJSON text (deterministic: sorted keys, rounded coordinates).
+    """
+    features = []
+    for key, row in points.iterrows():
+        properties = {id_name: str(key)} | {str(c): _json_value(v) for c, v in row.items() if c not in ("lat", "lon")}
+        features.append({"type": "Feature", "properties": properties,
+                         "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 6),
+                                                                       round(float(row["lat"]), 6)]}})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, sort_keys=True,
+                      indent=1) + "\n"
+
+
+def md(text: object) -> str:
+    r"""Text from a scenario made inert in Markdown: one line, no markup, no HTML.
+
+    Parameters
+    ----------
+    text : object
+        A name, an id, a message.
+
+    Returns
+    -------
+    str
+        Line ends as spaces; ``& < >`` as entities; Markdown's punctuation escaped.
+
+    Examples
+    --------
+    >>> print(md("a|b <script>\n## [x](javascript:y)"))
+    a\|b &lt;script&gt; \#\# \[x\](javascript:y)
+    """
+    one_line = " ".join(str(text).split())
+    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+
+
+def markdown_table(frame: pd.DataFrame, limit: int | None = None) -> str:
+    """A table in Markdown with its texts made inert (see :func:`md`), numbers to 2 decimals.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table; its index is the first column.
+    limit : int, optional
+        Show at most this many rows, and say how many more the CSV has.
+
+    Returns
+    -------
+    str
+        Markdown, or ``_(none)_`` for an empty table.
+    """
+    shown = frame if limit is None else frame.head(limit)
+    if shown.empty:
+        return "_(none)_"
+    text = map_text(shown.round(2), md).to_markdown()
+    more = "" if limit is None or len(frame) <= limit else f"\n\n_{len(frame) - limit} more rows in the CSV._"
+    return str(text) + more
+
+
+def plain(line: str) -> str:
+    r"""A findings line without its Markdown: bold, code spans, escapes and entities.
+
+    Parameters
+    ----------
+    line : str
+        Markdown (see :func:`hourcircle.output.report.findings`).
+
+    Returns
+    -------
+    str
+        Plain text.
+
+    Examples
+    --------
+    >>> plain("**Plants:** Geely \\| Linhai (`geely`) &lt;x&gt;")
+    'Plants: Geely | Linhai (geely) <x>'
+    """
+    text = line.replace("**", "").replace("`", "")
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))

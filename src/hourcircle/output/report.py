@@ -1,0 +1,283 @@
+"""The human report of a run: its tables, its findings (one helper each), and ``report.md``.
+
+Examples
+--------
+>>> from hourcircle.datasets import bundled
+>>> from hourcircle.query import Query
+>>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.analysis.run import analyse
+>>> results = analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("infrastructure", "supplier"))
+>>> sorted(tables(results))[:3]
+['chain_gaps.csv', 'circle_pairs.csv', 'critical.csv']
+>>> findings(results)[0].startswith("**Plants:**")
+True
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from hourcircle.analysis.disrupt import changed, impact
+from hourcircle.analysis.run import Results
+from hourcircle.output.formats import markdown_table, md
+from hourcircle.scenario import Scenario
+
+CRITICAL = (("infrastructure", "bridges, tunnels and corridors"), ("link", "links"), ("segment", "road segments"),
+            ("supplier", "suppliers"), ("place", "places"))  # the sweep's kinds, as the report names them
+
+
+def tables(results: Results) -> dict[str, pd.DataFrame]:
+    """Every table of a run, by file name.
+
+    Parameters
+    ----------
+    results : Results
+        A run.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        File name to table.
+    """
+    found = {
+        "circle_pairs.csv": results.coverage.pairs.set_index(["origin", "category"]),
+        "plants.csv": results.plants,
+        "places.csv": results.places,
+        "chain_gaps.csv": results.gaps,
+        "missing_links.csv": results.missing_links.set_index(["category", "place_id"]),
+        "sites_for_new_plant.csv": results.sites_ranked,
+        "critical.csv": results.critical.set_index(["kind", "id"]),
+    }
+    if results.plant_set is not None:
+        found["plant_set.csv"] = results.plant_set
+    if results.disruption is not None:
+        found["disruption.csv"] = results.disruption.set_index(["plant", "category"])
+    return found
+
+
+def _hours(value: float) -> str:
+    return "never (a component is unreachable)" if value is None or not math.isfinite(value) else f"{value:.2f} h"
+
+
+def _marginal(row: pd.Series) -> str:
+    """`` — marginal (likely 2.6-5.6 h)`` for a marginal circle, else nothing."""
+    if row["certainty"] != "marginal":
+        return ""
+    return f" — marginal (likely {row['hours_low']:.1f}-{row['hours_high']:.1f} h)"
+
+
+def _marginal_count(circles: pd.DataFrame) -> str:
+    """`` (3 of them marginal)``: how many circles the band could turn, either way."""
+    n = int((circles["certainty"] == "marginal").sum())
+    return f" ({n} of {len(circles)} marginal either way)" if n else ""
+
+
+def _count(n: int, noun: str) -> str:
+    """A count with its noun.
+
+    >>> _count(1, "plant"), _count(2, "plant")
+    ('1 plant', '2 plants')
+    """
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _also_id(ident: object, name: object) -> str:
+    """`` (`id`)`` after a name, unless the id is the name; an id that is not plain ASCII is escaped."""
+    if ident == name:
+        return ""
+    text = str(ident)
+    return f" (`{text}`)" if re.fullmatch(r"[A-Za-z0-9_.:#-]+", text) else f" ({md(text)})"
+
+
+def _place(scenario: Scenario, place_id: str) -> str:
+    """A place's name, with its id when another place has the same name (Suzhou, Taizhou)."""
+    names = scenario.places["name"].astype(str)
+    name = names[place_id]
+    return f"{md(name)} (`{place_id}`)" if int((names == name).sum()) > 1 else md(name)
+
+
+def _plants_line(results: Results) -> str:
+    plants, hours = results.plants, results.query.hours
+    complete = plants[plants["complete"]]
+    incomplete = plants[~plants["complete"]]
+    line = (f"**Plants:** {len(complete)} of {len(plants)} have every component within {hours:g} h"
+            f"{_marginal_count(plants)}.")
+    if len(incomplete):
+        line += " Not complete: " + "; ".join(
+            f"{md(row['name'])} (`{pid}`) lacks {md(row['missing'])}, complete at {_hours(row['hours_to_complete'])}"
+            f"{_marginal(row)}" for pid, row in incomplete.iterrows()) + "."
+    shaky = complete[complete["certainty"] == "marginal"]
+    if len(shaky):
+        line += " Complete but marginal: " + "; ".join(
+            f"{md(row['name'])} (`{pid}`) at {_hours(row['hours_to_complete'])}" for pid, row in shaky.iterrows()) + "."
+    return line
+
+
+def _marginal_line(results: Results) -> str | None:
+    plants, places, hours = results.plants, results.places, results.query.hours
+    if not ((plants["certainty"] == "marginal").any() or (places["certainty"] == "marginal").any()):
+        return None
+    band = results.query.scenario.travel.band(results.query.mode)
+    return (f"**Marginal** means the model's uncertainty could turn the answer: {results.query.mode} "
+            f"minutes are expected within {band[0]:g} to {band[1]:g} times the modelled figure "
+            "(10th to 90th percentile of published/model on held-out figures; `band` in "
+            "scenario.toml), and a marginal circle's slowest nearest supplier lies on both sides "
+            f"of {hours:g} h within that range.")
+
+
+def _radius_line(results: Results) -> str | None:
+    plants = results.plants
+    share = plants.filter(like="share_within_").iloc[:, 0] if len(plants) else pd.Series(dtype=float)
+    if not len(share):
+        return None
+    return (f"**Suppliers within {results.radius_km:g} km** (great-circle) of each plant: "
+            f"{share.min():.0%} to {share.max():.0%} of the scenario's suppliers "
+            f"(median {share.median():.0%}). This counts the suppliers of every maker in the "
+            "scenario, not one company's partners, and distance, not travel time.")
+
+
+def _people_line(results: Results) -> str | None:
+    plants = results.plants
+    people = plants["people_within_budget"] if "people_within_budget" in plants else pd.Series(dtype=float)
+    if not (len(people) and people.max() > 0):
+        return None
+    return (f"**People within {results.query.hours:g} h** of each plant (2020 census, whole cities whose centre is "
+            f"reached): {people.min() / 1e6:.1f} to {people.max() / 1e6:.1f} million "
+            f"(median {people.median() / 1e6:.1f} million).")
+
+
+def _places_line(results: Results) -> str:
+    places, gaps, scenario = results.places, results.gaps, results.query.scenario
+    line = (f"**Places:** {int(places['complete'].sum())} of {len(places)} have a complete circle"
+            f"{_marginal_count(places)}.")
+    if len(gaps):
+        named = [f"{_place(scenario, str(pid))} lacks {md(row['missing'])}" for pid, row in gaps.head(3).iterrows()]
+        line += " Biggest gaps: " + "; ".join(named) + "."
+    return line
+
+
+def _missing_links_line(results: Results) -> str | None:
+    links, scenario = results.missing_links.head(3), results.query.scenario
+    if not len(links):
+        return None
+    return "**Missing links:** " + "; ".join(
+        f"a {md(row['category'])} supplier in {_place(scenario, str(row['place_id']))} would complete "
+        f"{_count(row['completes_plants'], 'plant')} and {_count(row['completes_places'], 'place')}"
+        for _, row in links.iterrows()) + "."
+
+
+def _best_places_line(results: Results) -> str:
+    best, scenario = results.sites_ranked.head(3), results.query.scenario
+    return "**Best places for a new plant:** " + "; ".join(
+        f"{int(row['rank'])}. {_place(scenario, str(pid))} (complete at {_hours(row['hours_to_complete'])}, "
+        f"at least {_count(row['fewest_alternatives'], 'supplier')} of each component)"
+        for pid, row in best.iterrows()) + "."
+
+
+def _plant_set_line(results: Results) -> str | None:
+    if results.plant_set is None:
+        if results.plant_set_note:
+            return f"**Best plant sites together** (p-center): not computed: {md(results.plant_set_note)}."
+        return None
+    chosen, scenario = results.plant_set, results.query.scenario
+    radius, bound = chosen["farthest_minutes"].max() / 60, chosen["optimum_at_least_minutes"].iloc[0] / 60
+    proof = ("the optimum" if chosen["method"].iloc[0] == "exact" or radius <= bound
+             else f"by a heuristic; no {len(chosen)} places do better than {bound:.1f} h")
+    return (f"**Best {len(chosen)} plant sites together** (p-center): "
+            + ", ".join(_place(scenario, str(pid)) for pid in chosen.index)
+            + f"; every place within {radius:.1f} h of one ({proof}).")
+
+
+def _removal_line(results: Results) -> str | None:
+    if results.disruption is None:
+        return None
+    lost, added, alternatives = impact(results.disruption)
+    broken = results.disruption[results.disruption["lost"]]
+    line = (f"**Removing {', '.join(map(md, results.removed))}:** {_count(lost, 'plant-component pair')} "
+            f"fall outside {results.query.hours:g} h, +{added:.0f} min to nearest suppliers, "
+            f"{_count(alternatives, 'alternative')} lost")
+    if len(broken):
+        line += " (" + "; ".join(f"{r['plant']}: {md(r['category'])}" for _, r in broken.head(5).iterrows()) + ")"
+    return line + "."
+
+
+def _critical_lines(results: Results) -> list[str]:
+    lines = []
+    for kind, title in CRITICAL:
+        top = results.critical[results.critical["kind"] == kind].head(3)
+        if len(top):
+            lines.append(f"**Most critical {title}:** " + "; ".join(
+                f"{md(row['name'])}{_also_id(row['id'], row['name'])}: "
+                f"{_count(row['pairs_broken'], 'plant-component pair')} broken, "
+                f"+{row['minutes_added']:.0f} min, {_count(row['alternatives_lost'], 'alternative')} lost"
+                for _, row in top.iterrows()) + ".")
+    return lines
+
+
+def findings(results: Results) -> list[str]:
+    """The headline findings of a run, one Markdown line each.
+
+    Parameters
+    ----------
+    results : Results
+        A run.
+
+    Returns
+    -------
+    list of str
+        Plants, places, gaps, siting, disruption and the most critical links, suppliers and places.
+    """
+    lines = [_plants_line(results), _marginal_line(results), _radius_line(results), _people_line(results),
+             _places_line(results), _missing_links_line(results), _best_places_line(results),
+             _plant_set_line(results), _removal_line(results)]
+    return [line for line in lines if line is not None] + _critical_lines(results)
+
+
+def markdown(results: Results, files: list[str]) -> str:
+    """The human report: findings first, then the tables.
+
+    Parameters
+    ----------
+    results : Results
+        A run.
+    files : list of str
+        The files of the run, listed at the end.
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    scenario = results.query.scenario
+    hours, mode = results.query.hours, results.query.mode
+    product = scenario.product
+    counts = scenario.sites["category"].value_counts()
+    parts = [
+        f"# {md(scenario.name)}: {hours:g}-hour industry circles by {mode}",
+        f"{len(scenario.places)} places, {len(scenario.sites)} sites. Product: {md(product.name)}; plants are "
+        f"{md(product.plant_category)} sites ({counts.get(product.plant_category, 0)}); the bill of materials is "
+        + ", ".join(f"{md(c)} ({counts.get(c, 0)})" for c in product.components)
+        + ". Travel times are modelled (see the README's travel-time model); most site coordinates are at "
+          "city or district precision.",
+        "## Findings",
+        "\n".join(f"- {line}" for line in findings(results)),
+        "## Plants", markdown_table(results.plants),
+        "## Places", markdown_table(results.places),
+        "## Chain gaps (places missing components)", markdown_table(results.gaps),
+        "## Missing links (a new supplier of a category in a place)", markdown_table(results.missing_links, 15),
+        "## Places for a new plant", markdown_table(results.sites_ranked, 10),
+    ]
+    if results.plant_set is not None:
+        parts += ["## Best set of plant sites (p-center)", markdown_table(results.plant_set)]
+    for kind, title in CRITICAL:
+        part = results.critical[results.critical["kind"] == kind].drop(columns="kind").set_index("id")
+        if len(part):
+            parts += [f"## Critical {title}", markdown_table(part, 10)]
+    if results.disruption is not None:
+        parts += [f"## Disruption: {', '.join(map(md, results.removed))} removed",
+                  markdown_table(changed(results.disruption).set_index(["plant", "category"]))]
+    parts += ["## Files", "\n".join(f"- `{name}`" for name in files)]
+    return "\n\n".join(parts) + "\n"
