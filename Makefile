@@ -35,6 +35,7 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy src
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache  # the layers of DESIGN.md, read from src/
 
 test: lint browser
 	$(BIN)/python -m pytest -q

@@ -5,7 +5,7 @@ Graphs: the Delaunay triangulation of random points over the Yangtze River Delta
 suppliers on 1% of the nodes each. In the same run, for each size:
 
 (a) minutes to the nearest supplier of every category from every node, cutoff 240 min:
-    Engine.nearest_minutes vs networkx multi_source_dijkstra_path_length, once per category;
+    Engine.nearest vs networkx multi_source_dijkstra_path_length, once per category;
 (b) one-origin 4-hour reach: Engine.minutes_from vs single_source_dijkstra_path_length;
 (c) build time and peak traced memory: Engine from arrays vs a networkx Graph.
 
@@ -84,7 +84,7 @@ def bench(n: int) -> dict[str, float]:
 
     rng = np.random.default_rng(2)
     groups = [rng.choice(n, size=max(1, n // 100), replace=False) for _ in range(CATEGORIES)]
-    t_near, near = median_time(lambda: [engine.nearest_minutes(g, CUTOFF) for g in groups], repeats)
+    t_near, near = median_time(lambda: [engine.nearest(g, CUTOFF)[0] for g in groups], repeats)
     t_near_nx, near_nx = median_time(
         lambda: [nx.multi_source_dijkstra_path_length(graph, set(g.tolist()), cutoff=CUTOFF) for g in groups],
         base_repeats)

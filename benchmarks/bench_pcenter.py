@@ -33,8 +33,8 @@ import pandas as pd
 
 from hourcircle.analysis.coverage import Coverage, circles, coverage
 from hourcircle.analysis.locate import plant_set
-from hourcircle.query import Query
-from hourcircle.traveltimes import TravelTimes
+from hourcircle.travel.query import Query
+from hourcircle.travel.times import TravelTimes
 
 CATEGORIES = ["battery", "chips", "software"]
 

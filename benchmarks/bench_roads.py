@@ -51,9 +51,9 @@ def reach(repeats: int) -> None:
 
     times = TravelTimes.for_scenario(datasets.locate("china"))
     query = Query(times, hours=4)
-    edges = times.edge_arrays("truck")
+    edges = times.edges.arrays("truck")
     origin = int(times.positions(times.network.roads.joins.loc[["hefei"], "node"])[0])
-    limit = query.budget_minutes - times.terminal_minutes("truck")
+    limit = query.budget_minutes - times.scenario.travel.terminal_minutes("truck")
     start = time.perf_counter()
     graph = nx.Graph()
     graph.add_weighted_edges_from(zip(edges.tails.tolist(), edges.heads.tolist(), edges.minutes.tolist(),

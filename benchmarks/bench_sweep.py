@@ -28,8 +28,8 @@ import pandas as pd
 
 from hourcircle.analysis.disrupt import sweep
 from hourcircle.engine import Engine
-from hourcircle.query import Query
-from hourcircle.traveltimes import TravelTimes
+from hourcircle.travel.query import Query
+from hourcircle.travel.times import TravelTimes
 
 CATEGORIES = ["battery", "chips", "software", "e_motor"]
 

@@ -14,9 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from hourcircle.cli import main
+from hourcircle.profiles import ProfileName
+from hourcircle.travel.times import TravelTimes
 
 TOML = """\
 [scenario]
@@ -137,3 +141,12 @@ def write_region(folder: Path, sites: str, hours: float = 1.5, extra: str = "",
                                                "places.csv": region_places(), "sites.csv": sites,
                                                "links.csv": None}
     return write_scenario(folder, contents | (files or {}))
+
+
+def place_matrix(times: TravelTimes, mode: ProfileName = "truck") -> pd.DataFrame:
+    """Trip minutes between every pair of places, unrounded: zero on the diagonal, NaN where no route."""
+    ids = list(times.scenario.places.index)
+    minutes = times.trip_minutes(ids, ids, mode)
+    np.fill_diagonal(minutes, 0.0)
+    minutes[~np.isfinite(minutes)] = np.nan
+    return pd.DataFrame(minutes, index=pd.Index(ids, name="from"), columns=pd.Index(ids, name="to"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import run
+from helpers import place_matrix, run
 
 import hourcircle
 from hourcircle import datasets, load_scenario
@@ -92,7 +92,7 @@ def test_the_delta_runs_on_openstreetmap_roads_with_its_crossings_named(scenario
 def test_every_city_is_reachable_by_road_and_rail() -> None:
     times = hourcircle.TravelTimes.for_scenario(datasets.bundled())
     for mode in ("truck", "rail"):
-        minutes = times.matrix(mode)  # type: ignore[arg-type]
+        minutes = place_matrix(times, mode)
         assert minutes.notna().all().all(), mode
 
 
@@ -112,7 +112,7 @@ def test_china_prefectures(scenario: hourcircle.Scenario) -> None:
 
 def test_bundled_road_times_are_symmetric_and_obey_the_triangle_inequality() -> None:
     times = hourcircle.TravelTimes.for_scenario(datasets.bundled())
-    minutes = times.matrix("truck").to_numpy()
+    minutes = place_matrix(times, "truck").to_numpy()
     assert abs(minutes - minutes.T).max() < 1e-9
     assert (minutes[:, None, :] <= minutes[:, :, None] + minutes[None, :, :] + 1e-9).all()
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from helpers import LINKS, ScenarioMaker, run
 
-from hourcircle.traveltimes import ROUTE_KEYS
+from hourcircle.travel.route import ROUTE_KEYS
 
 
 def test_travel_prints_minutes_parts_and_legs(four: Path, capsys: pytest.CaptureFixture[str]) -> None:

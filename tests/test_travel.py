@@ -8,13 +8,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import LINKS, ScenarioMaker
+from helpers import LINKS, ScenarioMaker, place_matrix
 
 from hourcircle import Query, TravelTimes, build_network, load_scenario
 from hourcircle.analysis.reach import reached_sites
 from hourcircle.errors import ArgumentError, NameLookupError, NoRouteError
 from hourcircle.geo import haversine_km
 from hourcircle.roads import gabriel_links
+from hourcircle.travel.nearest import nearest_by_category
 
 C_TO_D_KM = float(haversine_km(30.0, 121.0, 30.0, 121.5))  # the network's bulk distance
 
@@ -61,15 +62,15 @@ def test_terminal_and_station_minutes_are_paid_once_a_trip(make_scenario: Scenar
 
 
 def test_nearest_site_of_each_category_from_every_node(times: TravelTimes) -> None:
-    minutes, nearest = times.nearest_by_category("truck")
+    minutes, nearest = nearest_by_category(times, "truck")
     assert minutes.loc["a"].to_dict() == {"assembly": 0.0, "battery": 100.0, "chips": 150.0, "software": 210.0}
     assert nearest.loc["d", "battery"] == "cells_b"
-    capped, which = times.nearest_by_category("truck", cutoff=120)
+    capped, which = nearest_by_category(times, "truck", cutoff=120)
     assert np.isnan(capped.loc["a", "chips"]) and pd.isna(which.loc["a", "chips"])
 
 
 def test_matrix_is_symmetric_with_a_zero_diagonal(times: TravelTimes) -> None:
-    matrix = times.matrix("truck")
+    matrix = place_matrix(times, "truck")
     assert matrix.loc["a", "d"] == pytest.approx(210.0)
     assert np.allclose(matrix.to_numpy(), matrix.to_numpy().T)
     assert np.all(np.diag(matrix.to_numpy()) == 0)
@@ -137,7 +138,7 @@ def test_a_budget_below_the_terminal_minutes_reaches_only_the_origin(make_scenar
     assert times.minutes_from("a", cutoff=10).to_dict() == {"a": 0.0}
     assert reached_sites(Query(times, hours=0.1), "a").empty
     assert reached_sites(Query(times, hours=0.25), "a").index.tolist() == ["plant_a"]
-    minutes, nearest = times.nearest_by_category(cutoff=10)
+    minutes, nearest = nearest_by_category(times, cutoff=10)
     assert np.isnan(minutes.loc["a", "assembly"]) and pd.isna(nearest.loc["a", "assembly"])
     assert minutes.loc["plant_a", "assembly"] == 0.0 and nearest.loc["plant_a", "assembly"] == "plant_a"
 

@@ -23,10 +23,11 @@ if TYPE_CHECKING:
     from hourcircle.io import load_scenario
     from hourcircle.network import TravelNetwork, build_network
     from hourcircle.profiles import TravelSettings
-    from hourcircle.query import Query
-    from hourcircle.removals import Removal
     from hourcircle.scenario import Product, Scenario
-    from hourcircle.traveltimes import Route, TravelTimes
+    from hourcircle.travel.query import Query
+    from hourcircle.travel.removals import Removal
+    from hourcircle.travel.route import Route
+    from hourcircle.travel.times import TravelTimes
 
 _WHERE = {
     "datasets": "hourcircle.datasets",
@@ -35,10 +36,10 @@ _WHERE = {
     "NameLookupError": "hourcircle.errors", "NoRouteError": "hourcircle.errors",
     "Product": "hourcircle.scenario", "Scenario": "hourcircle.scenario", "load_scenario": "hourcircle.io",
     "TravelNetwork": "hourcircle.network", "build_network": "hourcircle.network",
-    "Query": "hourcircle.query",
-    "Removal": "hourcircle.removals",
+    "Query": "hourcircle.travel.query",
+    "Removal": "hourcircle.travel.removals",
     "TravelSettings": "hourcircle.profiles",
-    "Route": "hourcircle.traveltimes", "TravelTimes": "hourcircle.traveltimes",
+    "Route": "hourcircle.travel.route", "TravelTimes": "hourcircle.travel.times",
 }
 
 __all__ = ["ArgumentError", "Engine", "HourcircleError", "InputError", "NameLookupError", "NoRouteError", "Product",

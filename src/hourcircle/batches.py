@@ -20,17 +20,16 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from hourcircle import config
 from hourcircle.errors import ArgumentError
 
 if TYPE_CHECKING:
     from distributed import Client
 
-SCHEDULER_VARIABLE = "HOURCIRCLE_SCHEDULER"
 CONNECT_SECONDS = 10
 RETRIES = 2  # a task whose worker dies runs again, up to this many times
 
@@ -174,7 +173,7 @@ def cluster(workers: int | None = None, scheduler: str | None = None) -> Iterato
         (parameter ``workers`` or ``scheduler``) if both are given, ``workers`` is below 1, or the
         scheduler cannot be reached within :data:`CONNECT_SECONDS` seconds.
     """
-    scheduler = scheduler or (os.environ.get(SCHEDULER_VARIABLE) or None if workers is None else None)
+    scheduler = scheduler or (config.scheduler_address() if workers is None else None)
     if workers is not None and scheduler is not None:
         raise ArgumentError("scheduler", "and workers cannot both be given: use your cluster, or start one here")
     if workers is not None and workers < 1:

@@ -28,7 +28,7 @@ import pandas as pd
 
 from hourcircle.profiles import TravelSettings
 from hourcircle.scenario import Scenario
-from hourcircle.traveltimes import TravelTimes
+from hourcircle.travel.times import TravelTimes
 
 DETOURS = np.round(np.arange(1.0, 1.61, 0.02), 2)
 SPEEDS = np.arange(50.0, 121.0, 1.0)  # up to the legal limit for cars on expressways

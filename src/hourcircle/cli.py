@@ -18,20 +18,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from hourcircle import _signals
+from hourcircle.config import FORMATS, MAX_HOURS, PROFILES, TILES
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from hourcircle.maps import Basemap
     from hourcircle.output import FileClaim
-    from hourcircle.query import Query
     from hourcircle.scenario import Scenario
+    from hourcircle.travel.query import Query
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-PROFILES = ("truck", "car", "rail")  # hourcircle.profiles.PROFILES, without importing pydantic here
-TILES = ("none", "osm", "carto", "gaode", "tianditu")  # hourcircle.maps.TILES, without importing folium
-FORMATS = ("table", "csv", "json")
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls (ANSI and OSC escapes among them)
 
@@ -95,7 +93,7 @@ class FiniteFloat(click.FloatRange):
         return number
 
 
-HOURS = FiniteFloat(min=0, min_open=True, max=72)
+HOURS = FiniteFloat(min=0, min_open=True, max=MAX_HOURS)
 KM = FiniteFloat(min=0, min_open=True, max=20_000)
 COUNT = click.IntRange(min=1)
 FLAGS = {"k": "--plants", "measure": "--minutes"}  # the API's parameter names that differ from their flags
@@ -240,9 +238,9 @@ def cluster_options(command: F) -> F:
 def _query(path: Path | Scenario | None, hours: float | None = None, mode: str = "truck", *,
            positional: Path | None = None) -> Query:
     """The question of a command: the scenario (a loaded one, or default: bundled), budget and mode."""
-    from hourcircle.query import Query
     from hourcircle.scenario import Scenario
-    from hourcircle.traveltimes import TravelTimes
+    from hourcircle.travel.query import Query
+    from hourcircle.travel.times import TravelTimes
 
     scenario = path if isinstance(path, Scenario) else _scenario(positional, path)
     return Query(TravelTimes.for_scenario(scenario), hours, mode)  # type: ignore[arg-type]
@@ -336,7 +334,7 @@ def validate(scenario: Path | None, scenario_path: Path | None) -> None:
 def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Path | None) -> None:
     """Minutes, km and route between two places or sites."""
     from hourcircle.errors import NoRouteError
-    from hourcircle.traveltimes import Route
+    from hourcircle.travel.route import Route
 
     times = _query(scenario_path, mode=mode).times
     try:

@@ -1,8 +1,8 @@
 """Shortest travel minutes in compiled code (``scipy.sparse.csgraph``).
 
 An :class:`Engine` is built from edge arrays (tails, heads, minutes), so networks of
-millions of edges never pass through Python objects; :meth:`Engine.from_graph` builds one
-from a networkx graph. Unreachable nodes get ``inf``.
+millions of edges never pass through Python objects (the networkx model of a network,
+:attr:`hourcircle.network.TravelNetwork.graph`, is for inspection). Unreachable nodes get ``inf``.
 
 Examples
 --------
@@ -22,9 +22,8 @@ Examples
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,7 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra, reverse_cuthill_mckee
 
 if TYPE_CHECKING:
-    import networkx as nx
+    pass
 
 Indices = ArrayLike
 
@@ -146,33 +145,6 @@ class Engine:
         self._rank[self._order] = np.arange(self.n_nodes)
         self.matrix: sp.csr_array = matrix
         self._reverse: sp.csr_array | None = None if directed else self.matrix
-
-    @classmethod
-    def from_graph(cls, graph: nx.Graph[Any], weight: str = "minutes",
-                   nodes: Sequence[object] | None = None) -> Engine:
-        """An engine over a networkx graph's edges.
-
-        Parameters
-        ----------
-        graph : networkx.Graph
-            Directed or not.
-        weight : str, default "minutes"
-            The edge attribute holding minutes; edges without it are left out.
-        nodes : sequence, optional
-            The graph's nodes in engine order (default: the graph's order).
-
-        Returns
-        -------
-        Engine
-            Node ``i`` is ``nodes[i]``.
-        """
-        order = list(graph.nodes) if nodes is None else list(nodes)
-        position = {node: i for i, node in enumerate(order)}
-        edges = [(position[u], position[v], float(data[weight]))
-                 for u, v, data in graph.edges(data=True) if data.get(weight) is not None]
-        table = np.array(edges, dtype=np.float64).reshape(-1, 3)
-        return cls(table[:, 0].astype(np.int64), table[:, 1].astype(np.int64), table[:, 2], len(order),
-                   directed=graph.is_directed())
 
     @property
     def reverse(self) -> sp.csr_array:
@@ -327,29 +299,6 @@ class Engine:
         while path[-1] != start:
             path.append(int(pred[path[-1]]))
         return float(dist[end]), [int(self._order[k]) for k in reversed(path)]
-
-    def nearest_minutes(self, sources: Indices, cutoff: float | None = None) -> NDArray[np.float64]:
-        """For every node, minutes to the nearest of several sources.
-
-        Like :meth:`nearest` without saying which source: one search, less bookkeeping.
-
-        Parameters
-        ----------
-        sources : array_like of int
-            Node numbers.
-        cutoff : float, optional
-            Search no farther.
-
-        Returns
-        -------
-        numpy.ndarray
-            One value per node; ``inf`` where no source is within the cutoff.
-        """
-        src = np.asarray(sources, dtype=np.int64)
-        if src.size == 0:
-            return np.full(self.n_nodes, np.inf)
-        dist = dijkstra(self.reverse, directed=True, indices=self._inside(src), min_only=True, limit=_limit(cutoff))
-        return np.asarray(dist)[self._rank]
 
     def nearest(self, sources: Indices, cutoff: float | None = None
                 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:

@@ -1,14 +1,14 @@
 """Distances on the Earth.
 
-:func:`geodesic_km` (geopy, exact on the WGS-84 ellipsoid) answers single pairs;
+:func:`geodesic_km_many` (geopy, exact on the WGS-84 ellipsoid) answers one point to a few;
 :func:`haversine_km` is vectorised for bulk work (within 0.5% of the geodesic here).
 Both take latitude first, as geopy does. :func:`wgs84_to_gcj02` shifts coordinates onto the
 GCJ-02 system of Chinese map tiles (Gaode/AutoNavi).
 
 Examples
 --------
->>> round(geodesic_km(31.2323, 121.4691, 31.8226, 117.2217))  # Shanghai - Hefei
-409
+>>> geodesic_km_many(31.2323, 121.4691, [31.8226], [117.2217]).round().tolist()  # Shanghai - Hefei
+[409.0]
 >>> import numpy as np
 >>> haversine_km(np.array([31.2323]), np.array([121.4691]),
 ...              np.array([31.8226]), np.array([117.2217])).round().tolist()
@@ -22,23 +22,6 @@ from numpy.typing import ArrayLike, NDArray
 
 EARTH_RADIUS_KM = 6371.0088
 
-
-def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Geodesic distance in km between two WGS-84 points (geopy, exact on the ellipsoid).
-
-    Parameters
-    ----------
-    lat1, lon1, lat2, lon2 : float
-        The two points, in degrees.
-
-    Returns
-    -------
-    float
-        Kilometres.
-    """
-    from geopy.distance import geodesic  # imported on first use: geopy's package loads its geocoders
-
-    return float(geodesic((lat1, lon1), (lat2, lon2)).km)
 
 
 def geodesic_km_many(lat: float, lon: float, lats: ArrayLike, lons: ArrayLike) -> NDArray[np.float64]:

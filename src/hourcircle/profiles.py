@@ -43,7 +43,7 @@ from pydantic import Field, model_validator
 from hourcircle._validate import StrictModel
 
 ProfileName = Literal["truck", "car", "rail"]
-PROFILES: tuple[ProfileName, ...] = ("truck", "car", "rail")
+PROFILES: tuple[ProfileName, ...] = ("truck", "car", "rail")  # as config.PROFILES, typed
 
 CAR_LIMIT_KMH = 120.0
 TRUCK_LIMIT_KMH = 100.0

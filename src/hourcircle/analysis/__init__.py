@@ -1,6 +1,6 @@
 """The questions users ask.
 
-Pure functions: a :class:`~hourcircle.query.Query` in and new DataFrames out.
+Pure functions: a :class:`~hourcircle.travel.query.Query` in and new DataFrames out.
 
 Examples
 --------

@@ -13,8 +13,8 @@ the answer; a circle is marginal when its slowest nearest supplier is.
 Examples
 --------
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.query import Query
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.query import Query
+>>> from hourcircle.travel.times import TravelTimes
 >>> found = coverage(Query(TravelTimes.for_scenario(bundled())))
 >>> summary = circles(found)
 >>> bool(summary.loc["shanghai", "complete"])
@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from hourcircle.query import Query
+from hourcircle.travel.query import Query
 
 PAIR_COLUMNS = ["origin", "kind", "category", "weight", "minutes", "minutes_low", "minutes_high", "nearest_site",
                 "alternatives", "within", "certainty"]

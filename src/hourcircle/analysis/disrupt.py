@@ -10,8 +10,8 @@ supplier that counts it cuts, no farther than they need.
 Examples
 --------
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.query import Query
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.query import Query
+>>> from hourcircle.travel.times import TravelTimes
 >>> query = Query(TravelTimes.for_scenario(bundled()))
 >>> table = disrupt(query, ["Hangzhou Bay Bridge"])
 >>> {"plant", "category", "before_minutes", "after_minutes", "lost"} <= set(table.columns)
@@ -26,27 +26,50 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from hourcircle import config
 from hourcircle.analysis.coverage import pair_table, supplier_minutes
-from hourcircle.batches import run_batches
+from hourcircle.batches import Progress, run_batches
 from hourcircle.errors import ArgumentError
-from hourcircle.query import Query
-from hourcircle.removals import Removal
-from hourcircle.traveltimes import TravelTimes
+from hourcircle.travel.query import Query
+from hourcircle.travel.removals import SWEEP_KINDS, Candidate, Removal, sweep_candidates
+from hourcircle.travel.times import TravelTimes
 
 if TYPE_CHECKING:
     from distributed import Client
 
-Progress = Callable[[Iterable[Any]], Iterable[Any]]
-BATCH_IN_PROCESS = 16
 Removals = str | Removal | Iterable[str | Removal]
+
+
+class Damage(NamedTuple):
+    """What one removal does to the plants' circles (a row of the sweep).
+
+    Parameters
+    ----------
+    pairs_broken : int
+        Plant-component pairs within the budget before and not after, among surviving plants.
+    minutes_added : float
+        To the nearest supplier, summed over the pairs still reachable.
+    alternatives_lost : int
+        Suppliers no longer within the budget, summed over plants and components.
+    plants_removed : int
+        Plants the removal takes out.
+    plants_rerouted : int
+        Plants whose searches had to be redone.
+    """
+
+    pairs_broken: int
+    minutes_added: float
+    alternatives_lost: int
+    plants_removed: int
+    plants_rerouted: int
 
 
 def as_removals(times: TravelTimes, remove: Removals) -> tuple[Removal, ...]:
@@ -90,7 +113,7 @@ def disrupt(query: Query, remove: Removals) -> pd.DataFrame:
         The network, budget and mode.
     remove : str, Removal, or iterable of them
         Place or site ids or names, link ids or parts of link names (see
-        :meth:`~hourcircle.traveltimes.TravelTimes.removals`), or resolved removals.
+        :meth:`~hourcircle.travel.times.TravelTimes.removals`), or resolved removals.
 
     Returns
     -------
@@ -171,7 +194,7 @@ class _Sweep:
         times, mode = query.times, query.mode
         self.query = query
         self.budget = query.budget_minutes
-        arrays = times.edge_arrays(mode)
+        arrays = times.edges.arrays(mode)
         edges = times.network.edges
         sites = query.scenario.sites.index
         self.at_site = np.asarray(edges["u"].isin(sites) | edges["v"].isin(sites))
@@ -187,7 +210,7 @@ class _Sweep:
         self.access = leg_minutes.reindex(plant_pos).fillna(np.inf).to_numpy()
         self.origins, self.row = np.unique(np.where(joined >= 0, joined, plant_pos), return_inverse=True)
         self.row = np.asarray(self.row, dtype=np.int64).reshape(-1)
-        self.dist, before = times.node_trees(self.origins, mode)  # origins x nodes
+        self.dist, before = times.engine(mode).trees(self.origins)  # origins x nodes
         self.trip = self._trip(self.dist, np.arange(len(self.plant_ids)))
         self.nearest = self._nearest(self.trip)
         self.within = self.trip <= self.budget  # plants x suppliers
@@ -241,7 +264,7 @@ class _Sweep:
                 counts |= in_category & np.any(self.trip[mine] <= self.nearest[mine, k][:, None], axis=0)
             nodes = _ancestors(before[o], self.site_pos[counts])
             nodes = nodes[before[o][nodes] >= 0]
-            found = times.edges_between(nodes, before[o][nodes], mode)
+            found = times.edges.between(nodes, before[o][nodes], mode)
             found = found[~self.at_site[found]]
             rows.append(found)
             cols.append(np.full(len(found), o))
@@ -254,7 +277,7 @@ class _Sweep:
         """Edges on some origin's tree (see :meth:`_trees`)."""
         return np.diff(self.tree.indptr) > 0
 
-    def _supplier_damage(self, site: str) -> tuple[int, float, int, int, int]:
+    def _supplier_damage(self, site: str) -> Damage:
         """One supplier gone and no route changed.
 
         Only plants whose nearest it was move on, to their second-nearest.
@@ -264,18 +287,18 @@ class _Sweep:
         before = self.nearest[:, j]
         after = np.where(self.trip[:, k] <= before, self.runner_up[:, j], before)
         both = np.isfinite(before) & np.isfinite(after)
-        return (int(((before <= self.budget) & ~(after <= self.budget)).sum()), float((after - before)[both].sum()),
-                int(self.within[:, k].sum()), 0, 0)
+        return Damage(int(((before <= self.budget) & ~(after <= self.budget)).sum()),
+                      float((after - before)[both].sum()), int(self.within[:, k].sum()), 0, 0)
 
     def rerouted(self, blocked: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Origins whose answers the blocked edges can change: the edges cut a path that counts."""
         cut = np.flatnonzero(blocked & ~self.at_site)
         return np.unique(self.tree[cut].indices).astype(np.int64) if cut.size else np.empty(0, dtype=np.int64)
 
-    def damage(self, removal: Removal) -> tuple[int, float, int, int, int]:
-        """Pairs broken, minutes added, alternatives lost, plants removed, plants searched again."""
+    def damage(self, removal: Removal) -> Damage:
+        """What one removal does to the plants' circles."""
         times, mode = self.query.times, self.query.mode
-        blocked = times.blocked_edges([removal])
+        blocked = times.edges.blocked([removal])
         rerouted_rows = self.rerouted(blocked)
         if removal.kind == "site" and not rerouted_rows.size and removal.label in self.sites.index:
             return self._supplier_damage(removal.label)
@@ -299,52 +322,15 @@ class _Sweep:
             nearest[others] = self._nearest(self.trip[others], kept)
         before, after = self.nearest[surviving], nearest[surviving]
         both = np.isfinite(before) & np.isfinite(after)
-        return (int(((before <= self.budget) & ~(after <= self.budget)).sum()),
-                float((after[both] - before[both]).sum()), int(lost_alternatives[surviving].sum()),
-                int((~surviving).sum()), int(moved.size))
+        return Damage(int(((before <= self.budget) & ~(after <= self.budget)).sum()),
+                      float((after[both] - before[both]).sum()), int(lost_alternatives[surviving].sum()),
+                      int((~surviving).sum()), int(moved.size))
 
-    def candidates(self) -> list[tuple[str, str, str, Removal]]:
-        """(kind, id, name, removal) for what the sweep removes.
-
-        Named infrastructure, named road links (patches), and the road segments on some
-        origin's tree when the roads are OpenStreetMap's; every link of the mode otherwise; then
-        every place and every supplier.
-        """
-        scenario = self.query.scenario
-        network = self.query.times.network
-        roads = network.roads
-        found: list[tuple[str, str, str, Removal]] = []
-        usable = self.query.times.edge_arrays(self.query.mode).rows
-        links = network.edges.iloc[usable].dropna(subset=["link"])
-        if roads.source == "osm":
-            for name, covered in zip(roads.infrastructure["name"], roads.infrastructure["links"], strict=True):
-                found.append(("infrastructure", str(name), str(name), Removal(str(name), "link", links=tuple(covered))))
-            named = {link for covered in roads.infrastructure["links"] for link in covered}
-            on_trees = set(network.edges["link"].to_numpy()[self.on_trees()].tolist())
-            segments = roads.segments
-            for link in sorted(on_trees - named, key=_segment_order):
-                if link in segments.index:
-                    where = segments.loc[link]
-                    label = (f"road near {where['near']} ({where['lat']:.3f} N, {where['lon']:.3f} E, "
-                             f"{where['km']:.1f} km)")
-                    found.append(("segment", link, label, Removal(link, "link", links=(link,))))
-            links = links[~links["link"].astype(str).str.startswith("seg:")]
-        found += [("link", str(link), str(name) if pd.notna(name) else "", Removal(str(link), "link", links=(link,)))
-                  for link, name in zip(links["link"], links["name"], strict=True)]
-        places = scenario.places
-        found += [("place", str(p), str(name), Removal.of_place(scenario, p))
-                  for p, name in zip(places.index, places["name"], strict=True)]
-        labels = self.sites["name"].astype(str) + " (" + self.sites["company"].astype(str) + ")"
-        found += [("supplier", str(s), label, Removal.of_site(s))
-                  for s, label in zip(self.sites.index, labels, strict=True)]
-        return found
-
-
-def _segment_order(link: str) -> tuple[int, str]:
-    """Segments by number (``seg:2`` before ``seg:10``), then anything else by name."""
-    number = link.removeprefix("seg:")
-    return (int(number), "") if number.isdigit() else (-1, link)
-
+    def candidates(self) -> list[Candidate]:
+        """What the sweep removes (see :func:`hourcircle.travel.removals.sweep_candidates`)."""
+        on_trees = set(self.query.times.network.edges["link"].to_numpy()[self.on_trees()].tolist())
+        return sweep_candidates(self.query.times.network, self.query.times.edges.arrays(self.query.mode).rows,
+                                on_trees, self.sites)
 
 def _ancestors(before: NDArray[np.int64], targets: NDArray[np.int64]) -> NDArray[np.int64]:
     """Every node on the tree paths from the root to the targets (``before``: each node's predecessor)."""
@@ -358,12 +344,11 @@ def _ancestors(before: NDArray[np.int64], targets: NDArray[np.int64]) -> NDArray
     return np.flatnonzero(seen)
 
 
-KINDS = ("infrastructure", "link", "segment", "place", "supplier")
-SWEEP_COLUMNS = ["kind", "id", "name", "pairs_broken", "minutes_added", "alternatives_lost",
-                 "plants_removed", "plants_rerouted"]
+KINDS = SWEEP_KINDS
+SWEEP_COLUMNS = ["kind", "id", "name", *Damage._fields]
 
 
-def _damages(state: _Sweep, batch: Sequence[tuple[str, str, str, Removal]]) -> list[tuple[Any, ...]]:
+def _damages(state: _Sweep, batch: Sequence[Candidate]) -> list[tuple[Any, ...]]:
     """The sweep's rows for a batch of candidates (run where the batch is: here, or on a worker)."""
     return [(kind, ident, name, *state.damage(removal)) for kind, ident, name, removal in batch]
 
@@ -398,10 +383,10 @@ def sweep(query: Query, *, progress: Progress | None = None, kinds: Sequence[str
     state = _Sweep(query)
     candidates = [c for c in state.candidates() if c[0] in kinds]
     # on a cluster, many small batches: candidates differ in cost, and the last batches set the pace
-    size = BATCH_IN_PROCESS if client is None else min(max(len(candidates) // (32 * _workers(client)), 16), 256)
+    size = config.sweep_batch if client is None else min(max(len(candidates) // (32 * _workers(client)), 16), 256)
     rows = run_batches(_damages, state, candidates, batch_size=size, client=client, progress=progress)
     table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
-    order = {"infrastructure": 0, "link": 1, "segment": 2, "place": 3, "supplier": 4}
+    order = {kind: i for i, kind in enumerate(SWEEP_KINDS)}
     return (table.assign(_k=table["kind"].map(order))
             .sort_values(["pairs_broken", "minutes_added", "alternatives_lost", "_k", "id"],
                          ascending=[False, False, False, True, True], kind="stable")

@@ -6,8 +6,8 @@
 Examples
 --------
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.query import Query
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.query import Query
+>>> from hourcircle.travel.times import TravelTimes
 >>> from hourcircle.analysis.coverage import coverage
 >>> found = coverage(Query(TravelTimes.for_scenario(bundled())))
 >>> chain_gaps(found).columns.tolist()

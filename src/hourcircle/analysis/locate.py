@@ -15,8 +15,8 @@ Examples
 --------
 >>> from hourcircle.analysis.coverage import coverage
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.query import Query
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.query import Query
+>>> from hourcircle.travel.times import TravelTimes
 >>> found = coverage(Query(TravelTimes.for_scenario(bundled())))
 >>> ranking = locate(found, top=3)
 >>> len(ranking), bool(ranking["complete"].all())
@@ -34,6 +34,7 @@ from __future__ import annotations
 import tempfile
 import warnings
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -204,15 +205,82 @@ def _padded(minutes: NDArray[np.float64], chosen: list[int], k: int) -> list[int
     return chosen
 
 
+class PCenter(NamedTuple):
+    """A p-center solution over a minutes matrix (see :func:`p_center`).
+
+    Parameters
+    ----------
+    chosen : list of int
+        The chosen candidates (columns), ``k`` of them.
+    radius_minutes : float
+        The farthest demand point from its nearest chosen candidate.
+    lower_minutes : float
+        A proven lower bound on the best radius (the radius itself when ``method`` is ``exact``).
+    method : {"exact", "heuristic"}
+        Whether the optimum was proven.
+    """
+
+    chosen: list[int]
+    radius_minutes: float
+    lower_minutes: float
+    method: str
+
+
+def p_center(minutes: NDArray[np.float64], k: int, *, exact_cells: int = EXACT_CELLS) -> PCenter | None:
+    """The p-center problem on a cost matrix: ``k`` columns whose farthest row is nearest.
+
+    A pure function of the matrix (as spopt's ``PCenter.from_cost_matrix``): a greedy set cover
+    searched over the radii and farthest-first choices, each improved by swapping, give a
+    solution; a packing of rows no two of which one column reaches within a radius proves a
+    lower bound; up to ``exact_cells`` cells, set-cover models solved with PuLP's CBC close
+    the gap.
+
+    Parameters
+    ----------
+    minutes : numpy.ndarray
+        Demand points (rows) by candidates (columns); ``inf`` where a candidate cannot serve.
+    k : int
+        How many candidates to choose (at most the columns).
+    exact_cells : int, default 250000
+        Solve exactly up to this many cells.
+
+    Returns
+    -------
+    PCenter or None
+        The solution, or ``None`` if no ``k`` candidates serve every row.
+
+    Examples
+    --------
+    >>> m = np.array([[0.0, 5.0, 9.0], [5.0, 0.0, 4.0], [9.0, 4.0, 0.0]])
+    >>> p_center(m, 1)
+    PCenter(chosen=[1], radius_minutes=5.0, lower_minutes=5.0, method='exact')
+    """
+    radii = np.unique(minutes[np.isfinite(minutes)])
+    last = len(radii) - 1
+    upper = _smallest(radii, lambda r: _greedy_cover(minutes <= r, k) is not None, 0, last)
+    if upper > last:
+        return None
+    starts = [_padded(minutes, _greedy_cover(minutes <= radii[upper], k) or [], k)]
+    starts += [_padded(minutes, [int(first)], k)  # farthest-first from spread-out first plants
+               for first in np.linspace(0, minutes.shape[1] - 1, STARTS, dtype=np.int64)]
+    chosen = min((_swapped(minutes, start) for start in starts),
+                 key=lambda c: float(minutes[:, c].min(axis=1).max()))
+    upper = int(np.searchsorted(radii, minutes[:, chosen].min(axis=1).max()))
+    certified = _smallest(radii, lambda r: not _cannot_cover(minutes <= r, k), 0, upper) - 1
+    lower, method = certified + 1, "heuristic"
+    if minutes.size <= exact_cells:
+        exact = _smallest(radii, lambda r: _exact_cover(minutes <= r, k) is not None, lower, upper)
+        chosen, lower, method = _exact_cover(minutes <= radii[exact], k) or chosen, exact, "exact"
+    chosen = _padded(minutes, chosen, k)
+    return PCenter(chosen, float(minutes[:, chosen].min(axis=1).max()), float(radii[lower]), method)
+
+
 def plant_set(found: Coverage, k: int, *, exact_cells: int = EXACT_CELLS) -> pd.DataFrame:
     """The ``k`` places with a complete circle that together reach every place fastest.
 
-    The p-center problem: the smallest radius such that every place lies within it of one of
-    ``k`` plants. A greedy set cover searched over the radii, and farthest-first choices, each
-    improved by swapping plants, give a solution; a packing of places no two of which one
-    plant can reach within a radius proves the optimum above that radius (a lower bound).
-    Where the model is small enough (``places x candidates`` at most ``exact_cells``), an
-    exact search by integer programming closes the gap between the two.
+    The p-center problem (:func:`p_center`) on the trip minutes from every place (rows) to
+    every place with a complete circle (columns): the smallest radius such that every place
+    lies within it of one of ``k`` plants.
 
     Parameters
     ----------
@@ -249,23 +317,10 @@ def plant_set(found: Coverage, k: int, *, exact_cells: int = EXACT_CELLS) -> pd.
     demand = query.scenario.places.index
     minutes = np.where(np.equal.outer(demand.to_numpy(), candidates.to_numpy()), 0.0,
                        times.trip_minutes(list(demand), list(candidates), mode, remember=False))
-    radii = np.unique(minutes[np.isfinite(minutes)])
-    last = len(radii) - 1
-    upper = _smallest(radii, lambda r: _greedy_cover(minutes <= r, k) is not None, 0, last)
-    if upper > last:
+    solved = p_center(minutes, k, exact_cells=exact_cells)
+    if solved is None:
         raise ArgumentError("k", f"no {k} places together reach every place by {mode}")
-    starts = [_padded(minutes, _greedy_cover(minutes <= radii[upper], k) or [], k)]
-    starts += [_padded(minutes, [int(first)], k)  # farthest-first from spread-out first plants
-               for first in np.linspace(0, minutes.shape[1] - 1, STARTS, dtype=np.int64)]
-    chosen = min((_swapped(minutes, start) for start in starts),
-                 key=lambda c: float(minutes[:, c].min(axis=1).max()))
-    upper = int(np.searchsorted(radii, minutes[:, chosen].min(axis=1).max()))
-    certified = _smallest(radii, lambda r: not _cannot_cover(minutes <= r, k), 0, upper) - 1
-    lower, method = certified + 1, "heuristic"
-    if minutes.size <= exact_cells:
-        exact = _smallest(radii, lambda r: _exact_cover(minutes <= r, k) is not None, lower, upper)
-        chosen, lower, method = _exact_cover(minutes <= radii[exact], k) or chosen, exact, "exact"
-    chosen = _padded(minutes, chosen, k)
+    chosen, method = solved.chosen, solved.method
     served = minutes[:, chosen]
     nearest = served.argmin(axis=1)
     rows = []
@@ -275,5 +330,5 @@ def plant_set(found: Coverage, k: int, *, exact_cells: int = EXACT_CELLS) -> pd.
         rows.append({"place_id": place, "name": query.scenario.places.loc[place, "name"],
                      "serves": int(mine.sum()), "farthest_place": demand[far] if mine.any() else None,
                      "farthest_minutes": float(served[far, j]) if mine.any() else 0.0,
-                     "optimum_at_least_minutes": float(radii[lower]), "method": method})
+                     "optimum_at_least_minutes": solved.lower_minutes, "method": method})
     return pd.DataFrame(rows).set_index("place_id")

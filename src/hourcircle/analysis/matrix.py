@@ -22,17 +22,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hourcircle import config
 from hourcircle.batches import stream_batches
 from hourcircle.errors import ArgumentError
 from hourcircle.profiles import ProfileName
-from hourcircle.traveltimes import TravelTimes
+from hourcircle.travel.times import TravelTimes
 
 if TYPE_CHECKING:
     from distributed import Client
 
 NODE_SETS = ("places", "sites", "all")
 MEASURES = ("door", "train")
-BATCH = 256
 
 
 def matrix_nodes(times: TravelTimes, between: str = "places") -> list[str]:
@@ -74,7 +74,7 @@ def _rows(job: tuple[TravelTimes, ProfileName, list[str], str], origins: Sequenc
 
 
 def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *, measure: str = "door",
-                 batch_size: int = BATCH, client: Client | None = None) -> Iterator[tuple[int, pd.DataFrame]]:
+                 batch_size: int | None = None, client: Client | None = None) -> Iterator[tuple[int, pd.DataFrame]]:
     """Trip minutes between every pair of nodes, batch by batch of origins.
 
     Parameters
@@ -87,9 +87,9 @@ def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *,
         Node ids (see :func:`matrix_nodes`).
     measure : {"door", "train"}, default "door"
         Door-to-door trip minutes, or (rail only) minutes in trains on the fastest route
-        (see :meth:`~hourcircle.traveltimes.TravelTimes.train_minutes`).
-    batch_size : int, default 256
-        Origins per batch.
+        (see :meth:`~hourcircle.travel.times.TravelTimes.train_minutes`).
+    batch_size : int, optional
+        Origins per batch (default: :data:`hourcircle.config.matrix_batch`).
     client : dask.distributed.Client, optional
         Compute the batches on this Dask cluster (the network goes to each worker once).
 
@@ -110,5 +110,5 @@ def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *,
     if measure == "train" and mode != "rail":
         raise ArgumentError("measure", "minutes in trains need --mode rail")
     times.engine(mode)  # built once here, and sent with the network
-    yield from stream_batches(_rows, (times, mode, list(nodes), measure), list(nodes), batch_size=batch_size,
-                              client=client)
+    yield from stream_batches(_rows, (times, mode, list(nodes), measure), list(nodes),
+                              batch_size=batch_size or config.matrix_batch, client=client)

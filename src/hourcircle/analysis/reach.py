@@ -3,8 +3,8 @@
 Examples
 --------
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.query import Query
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.query import Query
+>>> from hourcircle.travel.times import TravelTimes
 >>> query = Query(TravelTimes.for_scenario(bundled()), hours=4)
 >>> list(reach_bands(query, "hefei").columns)
 ['<=1 h', '<=2 h', '<=3 h', '<=4 h']
@@ -28,7 +28,7 @@ import pandas as pd
 from hourcircle.batches import run_batches
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import geodesic_km_many
-from hourcircle.query import Query
+from hourcircle.travel.query import Query
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -3,8 +3,8 @@
 Examples
 --------
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.query import Query
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.query import Query
+>>> from hourcircle.travel.times import TravelTimes
 >>> results = analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("infrastructure", "place"))
 >>> int(results.plants["complete"].sum()) <= len(results.plants)
 True
@@ -22,13 +22,14 @@ import numpy as np
 import pandas as pd
 
 from hourcircle.analysis.coverage import Coverage, circles, coverage
-from hourcircle.analysis.disrupt import KINDS, Progress, Removals, as_removals, disrupt, sweep
+from hourcircle.analysis.disrupt import KINDS, Removals, as_removals, disrupt, sweep
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import locate, plant_set
+from hourcircle.batches import Progress
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import haversine_km
-from hourcircle.query import Query
-from hourcircle.removals import Removal
+from hourcircle.travel.query import Query
+from hourcircle.travel.removals import Removal
 
 if TYPE_CHECKING:
     from distributed import Client

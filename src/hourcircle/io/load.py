@@ -26,6 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, Field, ValidationError
 
 from hourcircle._validate import StrictModel
+from hourcircle.config import MAX_HOURS
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
 from hourcircle.io.csvfile import read_csv, read_user_file
@@ -55,7 +56,7 @@ class ScenarioSection(StrictModel):
     """
 
     name: str = Field(min_length=1)
-    budget_hours: float = Field(gt=0, le=72, allow_inf_nan=False)
+    budget_hours: float = Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)
     places: str = "places.csv"
     sites: str = "sites.csv"
     links: str | None = None

@@ -3,8 +3,8 @@
 Examples
 --------
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.query import Query
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.query import Query
+>>> from hourcircle.travel.times import TravelTimes
 >>> html = reach_map(Query(TravelTimes.for_scenario(bundled()), hours=2), "hefei")
 >>> '<script src="http' in html or '<link rel="stylesheet" href="http' in html
 False
@@ -33,9 +33,9 @@ from hourcircle.maps.assets import SCRIPT, STYLE, figure, script_json, use_leafl
 from hourcircle.maps.basemap import Basemap
 from hourcircle.maps.layers import GeoLayer, Script, cell, legend
 from hourcircle.profiles import ProfileName
-from hourcircle.query import Query
 from hourcircle.scenario import Scenario
-from hourcircle.traveltimes import TravelTimes
+from hourcircle.travel.query import Query
+from hourcircle.travel.times import TravelTimes
 
 CANVAS_ABOVE = 2000  # sites: more than this are drawn on a canvas, not as SVG elements
 # categories avoid the greens, oranges and reds that mark time bands and completeness

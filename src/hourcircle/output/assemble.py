@@ -6,8 +6,8 @@ byte-identical files.
 Examples
 --------
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.query import Query
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.query import Query
+>>> from hourcircle.travel.times import TravelTimes
 >>> from hourcircle.analysis.run import analyse
 >>> files = render(analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("infrastructure", "supplier")))
 >>> files["report.md"].splitlines()[0]

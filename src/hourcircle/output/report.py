@@ -3,8 +3,8 @@
 Examples
 --------
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.query import Query
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.query import Query
+>>> from hourcircle.travel.times import TravelTimes
 >>> from hourcircle.analysis.run import analyse
 >>> results = analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("infrastructure", "supplier"))
 >>> sorted(tables(results))[:3]

@@ -7,7 +7,7 @@ Every analysis takes a :class:`Query`. Its ``hours`` default to the scenario's
 Examples
 --------
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.times import TravelTimes
 >>> query = Query(TravelTimes.for_scenario(bundled()))
 >>> query.hours, query.mode, query.budget_minutes
 (4.0, 'truck', 240.0)
@@ -27,12 +27,11 @@ from functools import cached_property
 
 import pandas as pd
 
+from hourcircle.config import MAX_HOURS
 from hourcircle.errors import ArgumentError
 from hourcircle.profiles import ProfileName
 from hourcircle.scenario import Scenario
-from hourcircle.traveltimes import TravelTimes
-
-MAX_HOURS = 72.0
+from hourcircle.travel.times import TravelTimes
 
 
 @dataclass(frozen=True, init=False)

@@ -7,7 +7,7 @@ punctuation, so that a bridge's name closes every link that crosses it.
 Examples
 --------
 >>> from hourcircle.datasets import bundled
->>> from hourcircle.traveltimes import TravelTimes
+>>> from hourcircle.travel.times import TravelTimes
 >>> times = TravelTimes.for_scenario(bundled())
 >>> bridge, = times.removals(["Hangzhou Bay Bridge"])
 >>> bridge.kind, len(bridge.links) > 0
@@ -24,12 +24,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from hourcircle.errors import AmbiguousNameError, ArgumentError, NameLookupError
-from hourcircle.names import NameIndex, compact
 from hourcircle.network import TravelNetwork
 from hourcircle.scenario import Scenario
+from hourcircle.travel.names import NameIndex, compact
 
 
 @dataclass(frozen=True)
@@ -209,3 +211,64 @@ def resolve_removals(network: TravelNetwork, names: NameIndex, texts: str | Iter
         else:
             removals.append(Removal.of_site(node))
     return tuple(removals)
+
+
+SWEEP_KINDS = ("infrastructure", "link", "segment", "place", "supplier")  # what a sweep removes, in this order
+Candidate = tuple[str, str, str, Removal]  # kind, id, name, what to remove
+
+
+def sweep_candidates(network: TravelNetwork, usable: NDArray[np.int64], on_trees: set[str],
+                     sites: pd.DataFrame) -> list[Candidate]:
+    """What a disruption sweep removes, each with its kind, id and name.
+
+    Named infrastructure, named road links (patches), and the road segments on some
+    origin's tree when the roads are OpenStreetMap's; every link of the mode otherwise; then
+    every place and every supplier.
+
+    Parameters
+    ----------
+    network : TravelNetwork
+        The network.
+    usable : numpy.ndarray of int
+        The rows of the network's edges the sweep's profile may use.
+    on_trees : set of str
+        The links on some plant's tree to a supplier that counts (only those segments matter).
+    sites : pandas.DataFrame
+        The suppliers (``name``, ``company``), indexed by site id.
+
+    Returns
+    -------
+    list of Candidate
+        In the order of :data:`SWEEP_KINDS`.
+    """
+    scenario = network.scenario
+    roads = network.roads
+    found: list[Candidate] = []
+    links = network.edges.iloc[usable].dropna(subset=["link"])
+    if roads.source == "osm":
+        for name, covered in zip(roads.infrastructure["name"], roads.infrastructure["links"], strict=True):
+            found.append(("infrastructure", str(name), str(name), Removal(str(name), "link", links=tuple(covered))))
+        named = {link for covered in roads.infrastructure["links"] for link in covered}
+        segments = roads.segments
+        for link in sorted(on_trees - named, key=_segment_order):
+            if link in segments.index:
+                where = segments.loc[link]
+                label = (f"road near {where['near']} ({where['lat']:.3f} N, {where['lon']:.3f} E, "
+                         f"{where['km']:.1f} km)")
+                found.append(("segment", link, label, Removal(link, "link", links=(link,))))
+        links = links[~links["link"].astype(str).str.startswith("seg:")]
+    found += [("link", str(link), str(name) if pd.notna(name) else "", Removal(str(link), "link", links=(link,)))
+              for link, name in zip(links["link"], links["name"], strict=True)]
+    places = scenario.places
+    found += [("place", str(p), str(name), Removal.of_place(scenario, p))
+              for p, name in zip(places.index, places["name"], strict=True)]
+    labels = sites["name"].astype(str) + " (" + sites["company"].astype(str) + ")"
+    found += [("supplier", str(s), label, Removal.of_site(s))
+              for s, label in zip(sites.index, labels, strict=True)]
+    return found
+
+
+def _segment_order(link: str) -> tuple[int, str]:
+    """Segments by number (``seg:2`` before ``seg:10``), then anything else by name."""
+    number = link.removeprefix("seg:")
+    return (int(number), "") if number.isdigit() else (-1, link)

@@ -1,0 +1,428 @@
+"""Travel-time questions on a scenario's network, answered by the compiled :class:`Engine`.
+
+Every trip between two different nodes pays its profile's fixed minutes once (urban access
+by road, stations by rail); the rest is the fastest path over the network.
+:meth:`TravelTimes.without` answers the same questions with places, sites or links taken
+out, which is how disruption is computed.
+
+Examples
+--------
+>>> from hourcircle.datasets import bundled
+>>> times = TravelTimes.for_scenario(bundled())
+>>> r = times.route("shanghai", "hefei", "car")
+>>> r.nodes[0], r.nodes[-1], 240 < r.minutes < 330
+('shanghai', 'hefei', True)
+>>> closed = times.without(times.removals(["Sutong"]))
+>>> closed.route("suzhou_js", "nantong").minutes > times.route("suzhou_js", "nantong").minutes
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from hourcircle.engine import Engine, Indices
+from hourcircle.errors import ArgumentError, NoRouteError
+from hourcircle.io import load_scenario
+from hourcircle.network import TravelNetwork, build_network
+from hourcircle.profiles import PROFILES, ProfileName
+from hourcircle.scenario import Scenario
+from hourcircle.travel.edges import EdgeIndex
+from hourcircle.travel.memo import EndpointMinutes
+from hourcircle.travel.names import NameIndex
+from hourcircle.travel.removals import Removal, resolve_removals
+from hourcircle.travel.route import NodeLabels, Route
+from hourcircle.travel.trains import train_minutes
+
+
+class TravelTimes:
+    """Shortest-time queries on a :class:`TravelNetwork`, one engine per profile (built lazily).
+
+    Parameters
+    ----------
+    network : TravelNetwork
+        The network to search.
+    closure : tuple of (TravelTimes, numpy.ndarray), optional
+        The times this one derives from and the edges closed in it: its engines are theirs with
+        those edges' weights changed (see :meth:`without`).
+
+    Examples
+    --------
+    >>> from hourcircle.datasets import bundled
+    >>> times = TravelTimes.for_scenario(bundled())
+    >>> times.resolve("合肥"), bool(times.minutes_from("hefei", cutoff=60).max() <= 60)
+    ('hefei', True)
+    """
+
+    def __init__(self, network: TravelNetwork, *,
+                 closure: tuple[TravelTimes, NDArray[np.bool_]] | None = None) -> None:
+        self.network = network
+        self._engines: dict[str, Engine] = {}
+        self._closure = closure  # (the times it was derived from, their closed edges): see without()
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario | str | Path) -> TravelTimes:
+        """Load a scenario (if given a path), build its network and wrap it.
+
+        Parameters
+        ----------
+        scenario : Scenario, str or pathlib.Path
+            A scenario, or its folder.
+
+        Returns
+        -------
+        TravelTimes
+            Ready for questions; engines are built on first use.
+
+        Raises
+        ------
+        InputError
+            If the scenario's files have problems.
+        """
+        loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        return cls(build_network(loaded))
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario the network was built from."""
+        return self.network.scenario
+
+    @cached_property
+    def names(self) -> NameIndex:
+        """Resolves the scenario's place and site names."""
+        return NameIndex(self.scenario.places, self.scenario.sites)
+
+    @cached_property
+    def node_ids(self) -> pd.Index:
+        """Every node's id; a node's position here is its number in the engines."""
+        return self.network.nodes.index
+
+    def resolve(self, text: str) -> str:
+        """The node id a user's text names (see :mod:`hourcircle.travel.names`).
+
+        Parameters
+        ----------
+        text : str
+            A place or site id or name.
+
+        Returns
+        -------
+        str
+            The id.
+
+        Raises
+        ------
+        NameLookupError
+            If the text names nothing, or several places.
+        """
+        return self.names.resolve(text)
+
+    def positions(self, ids: Iterable[str]) -> NDArray[np.int64]:
+        """Node positions (engine numbers) of node ids.
+
+        Parameters
+        ----------
+        ids : iterable of str
+            Node ids.
+
+        Returns
+        -------
+        numpy.ndarray
+            One position per id (-1 for an unknown id).
+        """
+        return np.asarray(self.node_ids.get_indexer(pd.Index(list(ids))), dtype=np.int64)
+
+    def _check_mode(self, mode: ProfileName) -> None:
+        if mode not in PROFILES:
+            raise ArgumentError("mode", f"unknown mode {mode!r}; use one of {', '.join(PROFILES)}")
+        if not self.network.has_mode(mode):
+            raise ArgumentError("mode", f"this scenario has no {mode} links")
+
+    def engine(self, mode: ProfileName) -> Engine:
+        """The engine of one profile's edges.
+
+        Parameters
+        ----------
+        mode : {"truck", "car", "rail"}
+            The profile.
+
+        Returns
+        -------
+        Engine
+            Built on first use, then kept.
+
+        Raises
+        ------
+        ArgumentError
+            (parameter ``mode``) for an unknown profile, or one the network has no links for.
+        """
+        self._check_mode(mode)
+        if mode not in self._engines:
+            if self._closure is not None:
+                parent, blocked = self._closure
+                self._engines[mode] = parent.engine_without(mode, blocked)
+            else:
+                arrays = self.edges.arrays(mode)
+                self._engines[mode] = Engine(arrays.tails, arrays.heads, arrays.minutes, len(self.node_ids))
+        return self._engines[mode]
+
+    def door_to_door(self, network_minutes: ArrayLike, mode: ProfileName) -> NDArray[np.float64]:
+        """Trip minutes from network minutes: the trip's fixed minutes, and rests by road.
+
+        Parameters
+        ----------
+        network_minutes : array_like
+            Minutes on the network's edges (see :meth:`node_minutes`).
+        mode : {"truck", "car", "rail"}
+            The profile.
+
+        Returns
+        -------
+        numpy.ndarray
+            Door-to-door minutes (see :meth:`hourcircle.profiles.TravelSettings.trip_minutes`).
+        """
+        return self.scenario.travel.trip_minutes(mode, network_minutes)
+
+    def network_limit(self, trip_limit: float, mode: ProfileName) -> float:
+        """The network minutes within which a trip arrives within ``trip_limit`` (the inverse of :meth:`door_to_door`).
+
+        Parameters
+        ----------
+        trip_limit : float
+            Door-to-door minutes.
+        mode : {"truck", "car", "rail"}
+            The profile.
+
+        Returns
+        -------
+        float
+            Network minutes.
+        """
+        return self.scenario.travel.network_limit(mode, trip_limit)
+
+    def node_minutes(self, origins: Indices, mode: ProfileName = "truck", *,
+                     blocked: NDArray[np.bool_] | None = None, cutoff: float | None = None) -> NDArray[np.float64]:
+        """Network minutes (no terminal minutes) from origins to every node.
+
+        Parameters
+        ----------
+        origins : array_like of int
+            Node positions (see :meth:`positions`).
+        mode : {"truck", "car", "rail"}, default "truck"
+            The profile.
+        blocked : numpy.ndarray of bool, optional
+            Edges to close (one flag per row of the network's edges).
+        cutoff : float, optional
+            Search no farther than this many minutes.
+
+        Returns
+        -------
+        numpy.ndarray
+            Origins (rows) by nodes (columns); ``inf`` beyond the cutoff or unreachable.
+        """
+        engine = self.engine(mode) if blocked is None else self.engine_without(mode, blocked)
+        return engine.minutes_from_many(origins, cutoff)
+
+    def minutes_from(self, origin: str, mode: ProfileName = "truck",
+                     cutoff: float | None = None) -> pd.Series:
+        """Trip minutes from one place or site to every node it reaches.
+
+        Parameters
+        ----------
+        origin : str
+            A place or site id or name.
+        mode : {"truck", "car", "rail"}, default "truck"
+            The profile.
+        cutoff : float, optional
+            Keep only nodes within this many trip minutes.
+
+        Returns
+        -------
+        pandas.Series
+            Minutes by node id, fastest first (the origin itself at 0).
+        """
+        position = int(self.positions([self.resolve(origin)])[0])
+        limit = None if cutoff is None else self.network_limit(cutoff, mode)
+        minutes = self.engine(mode).minutes_from(position, limit)
+        minutes = np.where(np.arange(len(minutes)) == position, 0.0, self.door_to_door(minutes, mode))
+        keep = np.isfinite(minutes) & (minutes <= (np.inf if cutoff is None else cutoff))
+        return pd.Series(minutes[keep], index=self.node_ids[keep], name="minutes").sort_values()
+
+    def trip_minutes(self, origins: Sequence[str], destinations: Sequence[str],
+                     mode: ProfileName = "truck", *, remember: bool = True) -> NDArray[np.float64]:
+        """Trip minutes (terminal minutes included) between node ids.
+
+        Parameters
+        ----------
+        origins, destinations : sequence of str
+            Node ids.
+        mode : {"truck", "car", "rail"}, default "truck"
+            The profile.
+        remember : bool, default True
+            Keep each origin's minutes to every place and site (see Notes); ``False`` for one-off
+            work on many origins, whose memory must stay bounded.
+
+        Returns
+        -------
+        numpy.ndarray
+            Origins (rows) by destinations (columns); ``inf`` where there is no route.
+
+        Notes
+        -----
+        Between places and sites, each origin's minutes to every place and site are kept once
+        searched, so that analyses asking again of the same origins search only once.
+        """
+        rows, columns = self.positions(origins), self.positions(destinations)
+        column = self._memo.column[columns]
+        if remember and len(columns) and (column >= 0).all():
+            found = self._memo.rows(rows, mode)[:, column]
+        else:
+            found = self.engine(mode).matrix_minutes(rows, columns)
+        return self.door_to_door(found, mode)
+
+    def removals(self, texts: str | Iterable[str]) -> tuple[Removal, ...]:
+        """Resolve what a user names for removal (see :mod:`hourcircle.travel.removals`).
+
+        Parameters
+        ----------
+        texts : str or iterable of str
+            Place or site ids or names, link ids, or parts of link names.
+
+        Returns
+        -------
+        tuple of Removal
+            One per text.
+
+        Raises
+        ------
+        ArgumentError
+            (parameter ``remove``) for a text that names nothing, or several places.
+        """
+        return resolve_removals(self.network, self.names, texts)
+
+    def without(self, removals: Iterable[Removal]) -> TravelTimes:
+        """The same questions with places, sites or links taken out.
+
+        Parameters
+        ----------
+        removals : iterable of Removal
+            What to take out (see :meth:`removals`).
+
+        Returns
+        -------
+        TravelTimes
+            Over a network without those edges, places and sites; its engines are this one's
+            with the closed edges' weights changed, not rebuilt. This one is unchanged.
+        """
+        removals = tuple(removals)
+        blocked = self.edges.blocked(removals)
+        network = self.network.without(blocked, {p for r in removals for p in r.places},
+                                       {s for r in removals for s in r.sites})
+        return TravelTimes(network, closure=(self, blocked))
+
+    @cached_property
+    def edges(self) -> EdgeIndex:
+        """The network's edges by profile: arrays, node-pair lookups and closures."""
+        return EdgeIndex(self.network, self.node_ids)
+
+    @cached_property
+    def _memo(self) -> EndpointMinutes:
+        return EndpointMinutes((self.network.nodes["kind"] != "road").to_numpy(), self.engine)
+
+    def engine_without(self, mode: ProfileName, blocked: NDArray[np.bool_]) -> Engine:
+        """The engine of a profile with some edges closed (cheap: only the weights are copied).
+
+        Parameters
+        ----------
+        mode : {"truck", "car", "rail"}
+            The profile.
+        blocked : numpy.ndarray of bool
+            One flag per row of the network's edges: the edges to close.
+
+        Returns
+        -------
+        Engine
+            Where each closed edge takes the minutes of the fastest open edge between the same
+            two nodes, or is gone when there is none.
+        """
+        self._check_mode(mode)
+        arrays = self.edges.arrays(mode)
+        closed = blocked[arrays.rows]
+        if not closed.any():
+            return self.engine(mode)
+        return self.engine(mode).with_minutes(arrays.tails[closed], arrays.heads[closed],
+                                              self.edges.parallel_minutes(mode, closed))
+
+    def route(self, origin: str, destination: str, mode: ProfileName = "truck") -> Route:
+        """The fastest route between two places or sites.
+
+        Parameters
+        ----------
+        origin, destination : str
+            Place or site ids or names.
+        mode : {"truck", "car", "rail"}, default "truck"
+            The profile.
+
+        Returns
+        -------
+        Route
+            Minutes, km, nodes and links.
+
+        Raises
+        ------
+        NoRouteError
+            If the two are not connected by ``mode``.
+        NameLookupError
+            If a name names nothing, or several places.
+        """
+        source, target = self.resolve(origin), self.resolve(destination)
+        i, j = (int(k) for k in self.positions([source, target]))
+        found = self.engine(mode).route(i, j)
+        if found is None:
+            raise NoRouteError(f"no {mode} route from {source} to {target}")
+        network_minutes, path = found
+        steps = np.asarray(path, dtype=np.int64)
+        taken = self.network.edges.iloc[self.edges.between(steps[:-1], steps[1:], mode)]
+        hops = pd.DataFrame({"kind": taken["kind"].to_numpy(), "name": taken["name"].to_numpy(),
+                             "km": taken[f"km_{mode}"].to_numpy(dtype=float),
+                             "minutes": taken[f"minutes_{mode}"].to_numpy(dtype=float),
+                             "estimated": taken["estimated"].to_numpy(dtype=bool),
+                             "to": self._labels.describe(steps[1:])})
+        fixed = self.scenario.travel.terminal_minutes(mode) if i != j else 0.0
+        minutes = float(self.door_to_door(network_minutes, mode)) if i != j else 0.0
+        boarding = self.scenario.travel.rail.boarding_minutes if mode == "rail" else 0.0
+        return Route(source, target, mode, minutes, [str(self.node_ids[k]) for k in path], hops,
+                     fixed, boarding, self.scenario.travel.band(mode))
+
+    @cached_property
+    def _labels(self) -> NodeLabels:
+        return NodeLabels(self.network.nodes, self.scenario.places)
+
+    def train_minutes(self, origins: Sequence[str], destinations: Sequence[str], *,
+                      batch_size: int = 64) -> NDArray[np.float64]:
+        """Minutes in trains on the fastest rail route (door to door) between node ids.
+
+        What timetables publish (see :func:`hourcircle.travel.trains.train_minutes`).
+
+        Parameters
+        ----------
+        origins, destinations : sequence of str
+            Node ids.
+        batch_size : int, default 64
+            Origins searched at once (memory: two floats per node and origin).
+
+        Returns
+        -------
+        numpy.ndarray
+            Origins (rows) by destinations (columns); ``nan`` where there is no rail route.
+        """
+        self._check_mode("rail")
+        rows, columns = self.positions(origins), self.positions(destinations)
+        return train_minutes(self.engine("rail"), self.edges, self.network.edges["kind"].to_numpy(),
+                             self.scenario.travel.rail.boarding_minutes, rows, columns, batch_size=batch_size)
