@@ -35,7 +35,8 @@ from scipy.sparse.csgraph import dijkstra
 from hourcircle import rail_gaps
 from hourcircle.geo import haversine_km
 from hourcircle.io import Scenario
-from hourcircle.roads import Roads, build_roads, link_table, with_link_ids
+from hourcircle.links import link_table, with_link_ids
+from hourcircle.roads import Roads, build_roads
 from hourcircle.settings import PROFILES, ProfileName, TravelSettings
 
 if TYPE_CHECKING:

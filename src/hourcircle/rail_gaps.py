@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from hourcircle.geo import haversine_km, project_km
-from hourcircle.roads import LINK_COLUMNS
+from hourcircle.links import LINK_COLUMNS
 from hourcircle.settings import RoadProfile
 
 FEEDERS = 2

@@ -48,6 +48,7 @@ from scipy.spatial import Delaunay, QhullError, cKDTree
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import EARTH_RADIUS_KM, haversine_km, project_km
 from hourcircle.io import Scenario
+from hourcircle.links import link_table, with_link_ids
 
 OSM_PACKAGE = "scgraph-data"
 OSM_MODULE = "scgraph_data"
@@ -59,7 +60,6 @@ FAR_FROM_ROAD_KM = 10.0  # a place or site farther than this from the main netwo
 INFRASTRUCTURE_END_KM = 5.0  # an infrastructure end must lie this close to a road
 DEAD_END_KM = 0.5  # a dead end this near another road is joined to it (see join_dead_ends)
 ALONGSIDE_KM = 0.3  # an edge this close to a crossing's course, along it, is one of its carriageways
-LINK_COLUMNS = ["u", "v", "kind", "name", "km", "minutes", "estimated"]  # a table of links
 
 Array = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -547,45 +547,6 @@ class Roads:
             One line per place or site far from the main road network, or nearer a separate piece.
         """
         return [str(note) for note in self.joins["note"] if note]
-
-
-def link_table(links: pd.DataFrame | None, mode: str) -> pd.DataFrame:
-    """A scenario's links of one mode, as :data:`LINK_COLUMNS`.
-
-    Parameters
-    ----------
-    links : pandas.DataFrame or None
-        The scenario's links.
-    mode : {"road", "rail"}
-        Which links.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``u, v, kind, name, km, minutes, estimated`` (estimated: neither km nor minutes given).
-    """
-    if links is None or links.empty:
-        return pd.DataFrame(columns=LINK_COLUMNS)
-    given = links[links["mode"] == mode].rename(columns={"from_place": "u", "to_place": "v", "mode": "kind"})
-    return given.assign(estimated=given["km"].isna() & given["minutes"].isna())[LINK_COLUMNS].reset_index(drop=True)
-
-
-def with_link_ids(edges: pd.DataFrame) -> pd.DataFrame:
-    """Name every link ``kind:from-to`` (``#2`` on a repeat) so that a user can remove it.
-
-    Parameters
-    ----------
-    edges : pandas.DataFrame
-        Links with ``u``, ``v`` and ``kind``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The same with a ``link`` column.
-    """
-    ids = edges["kind"].astype(str) + ":" + edges["u"].astype(str) + "-" + edges["v"].astype(str)
-    repeat = ids.groupby(ids).cumcount()
-    return edges.assign(link=ids.where(repeat == 0, ids + "#" + (repeat + 1).astype(str)))
 
 
 def _places_and_sites(scenario: Scenario) -> tuple[pd.Index, Array, Array, list[str]]:
