@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -45,6 +44,7 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
+from hourcircle.atomic import replacing
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import EARTH_RADIUS_KM, haversine_km, project_km
 from hourcircle.io import Scenario
@@ -182,15 +182,8 @@ def cache_folder() -> Path:
 
 def _save(path: Path, arrays: dict[str, NDArray[np.generic]]) -> None:
     """Write arrays to ``path`` through a temporary file; a cache that cannot be written is skipped."""
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, allow_pickle=False, **arrays)
-            os.replace(temporary, path)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
+    with contextlib.suppress(OSError), replacing(path) as temporary, open(temporary, "wb") as handle:
+        np.savez(handle, allow_pickle=False, **arrays)
 
 
 def _load(path: Path) -> dict[str, NDArray[np.generic]] | None:
