@@ -27,7 +27,7 @@ from pathlib import Path
 LOAD = """
 import json, resource, time
 from hourcircle import datasets, load_scenario
-from hourcircle.roads import build_roads
+from hourcircle.roads.build import build_roads
 scenario = load_scenario(datasets.locate("china"))
 start = time.perf_counter()
 roads = build_roads(scenario)

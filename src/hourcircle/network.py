@@ -36,7 +36,7 @@ from hourcircle import rail_gaps
 from hourcircle.geo import haversine_km
 from hourcircle.io import Scenario
 from hourcircle.links import link_table, with_link_ids
-from hourcircle.roads import Roads, build_roads
+from hourcircle.roads.build import Roads, build_roads
 from hourcircle.settings import PROFILES, ProfileName, TravelSettings
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     Raises
     ------
     InputError
-        If the roads cannot be built (see :func:`hourcircle.roads.build_roads`).
+        If the roads cannot be built (see :func:`hourcircle.roads.build.build_roads`).
     """
     roads = build_roads(scenario)
     nodes = _node_table(scenario, roads)
