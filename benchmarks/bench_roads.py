@@ -30,7 +30,7 @@ from hourcircle import datasets, load_scenario
 from hourcircle.roads.build import build_roads
 scenario = load_scenario(datasets.locate("china"))
 start = time.perf_counter()
-roads = build_roads(scenario)
+roads = build_roads(scenario, scenario.travel.car.detour)
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "nodes": len(roads.nodes), "edges": len(roads.edges),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

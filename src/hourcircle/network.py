@@ -227,7 +227,7 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     InputError
         If the roads cannot be built (see :func:`hourcircle.roads.build.build_roads`).
     """
-    roads = build_roads(scenario)
+    roads = build_roads(scenario, scenario.travel.car.detour)
     nodes = _node_table(scenario, roads)
     road = _with_geodesic(pd.concat([roads.edges, _legs(scenario, roads)], ignore_index=True), nodes)
     rail_links = link_table(scenario.links, "rail")

@@ -13,7 +13,7 @@ Examples
 >>> from hourcircle.datasets import bundled
 >>> from hourcircle.io import load_scenario
 >>> scenario = load_scenario(bundled())
->>> roads = build_roads(scenario)
+>>> roads = build_roads(scenario, scenario.travel.car.detour)
 >>> roads.source, roads.joins.loc["hefei", "kind"]
 ('osm', 'place')
 """
@@ -136,8 +136,11 @@ def _place_roads(scenario: Scenario) -> Roads:
                  pd.DataFrame(columns=INFRASTRUCTURE_COLUMNS))
 
 
-def _osm_roads(scenario: Scenario) -> Roads:
-    """``osm``: OpenStreetMap roads, patched; places and sites join the main network."""
+def _osm_roads(scenario: Scenario, detour: float) -> Roads:
+    """``osm``: OpenStreetMap roads, patched; places and sites join the main network.
+
+    A patch without km is its geodesic km times ``detour`` where infrastructure is matched.
+    """
     ids, lat, lon, kinds = _places_and_sites(scenario)
     box = Box.around(lat, lon, scenario.roads.margin_km)
     arrays = osm_roads(box)
@@ -189,7 +192,7 @@ def _osm_roads(scenario: Scenario) -> Roads:
     patched_network = RoadArrays(arrays.ids, arrays.lat, arrays.lon, u, v,
                                  np.r_[arrays.km, patches["km"].to_numpy(float).copy()])
     patched_network.km[len(arrays.u):] = np.where(np.isnan(patched_network.km[len(arrays.u):]),
-                                                  patch_km * scenario.travel.car.detour,
+                                                  patch_km * detour,
                                                   patched_network.km[len(arrays.u):])
     infrastructure = match_infrastructure(scenario, patched_network, edges["link"].to_numpy(dtype=str), main)
     edges["name"] = edge_names(edges["link"], infrastructure).where(edges["name"].isna(), edges["name"])
@@ -217,13 +220,17 @@ def _segment_table(scenario: Scenario, arrays: RoadArrays, segment: Ints) -> pd.
                         index=pd.Index([f"seg:{i}" for i in range(count)], name="link"))
 
 
-def build_roads(scenario: Scenario) -> Roads:
+def build_roads(scenario: Scenario, detour: float) -> Roads:
     """The road network of a scenario, from its ``[roads] source``.
 
     Parameters
     ----------
     scenario : Scenario
         Places, sites, links, infrastructure and the roads settings.
+    detour : float
+        Road km per geodesic km of a patch (a road row of ``links.csv`` under ``osm``) that gives
+        no km, when infrastructure is matched; :func:`hourcircle.network.build_network` passes
+        the car's (``scenario.travel.car.detour``). Roads read no travel profile.
 
     Returns
     -------
@@ -237,5 +244,5 @@ def build_roads(scenario: Scenario) -> Roads:
         from any road or not joined by one.
     """
     if scenario.roads.source == "osm":
-        return _osm_roads(scenario)
+        return _osm_roads(scenario, detour)
     return _place_roads(scenario)
