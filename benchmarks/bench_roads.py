@@ -27,10 +27,10 @@ from pathlib import Path
 LOAD = """
 import json, resource, time
 from hourcircle import datasets, load_scenario
-from hourcircle.roads import build_roads
+from hourcircle.roads.build import build_roads
 scenario = load_scenario(datasets.locate("china"))
 start = time.perf_counter()
-roads = build_roads(scenario)
+roads = build_roads(scenario, scenario.travel.car.detour)
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "nodes": len(roads.nodes), "edges": len(roads.edges),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -2,7 +2,7 @@
 
 Crossings (data/sources/crossings.csv): each crossing's published centre point is matched to the
 OpenStreetMap road chain passing within MAX_OFFSET_KM of it (a chain: edges between junctions,
-see hourcircle.roads.chain_segments); the chain's two end nodes become the row's ends. A crossing
+see hourcircle.roads.topology.chain_segments); the chain's two end nodes become the row's ends. A crossing
 with no published centre, opened before the extract was made, is matched, when GeoNames knows
 its two landfall towns, to the longest chain on the fastest road between them, if that chain is
 0.5 to 1.5 times the crossing's published length. A crossing matched neither way (the extract lacks it, or nothing is
@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hourcircle.roads import Box, chain_segments, osm_roads
+from hourcircle.roads.osm import Box, osm_roads
+from hourcircle.roads.topology import chain_segments
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "data" / "sources"
@@ -88,11 +89,12 @@ def by_landfalls(row: dict[str, str], roads: object, segment: np.ndarray,
         return None
     from scipy.sparse.csgraph import dijkstra
 
-    from hourcircle.roads import Snapper, _adjacency
+    from hourcircle.roads.arrays import Snapper
+    from hourcircle.roads.topology import adjacency
 
     (a, b), _ = Snapper(roads.lat, roads.lon).nearest(  # type: ignore[attr-defined]
         np.array([e[0] for e in ends]), np.array([e[1] for e in ends]))  # type: ignore[index]
-    graph = _adjacency(len(roads.ids), roads.u, roads.v, roads.km)  # type: ignore[attr-defined]
+    graph = adjacency(len(roads.ids), roads.u, roads.v, roads.km)  # type: ignore[attr-defined]
     found, before = dijkstra(graph, indices=[a], return_predecessors=True, limit=300.0)
     if not np.isfinite(found[0][b]):
         return None

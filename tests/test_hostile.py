@@ -416,7 +416,7 @@ def test_scenario_arguments_mean_what_they_say(four: Path, tmp_path: Path, capsy
 
 
 def test_inferred_roads_cross_the_antimeridian(make_scenario: ScenarioMaker) -> None:
-    """roads.unwrap_longitudes: places either side of 180 degrees are neighbours."""
+    """roads.arrays.unwrap_longitudes: places either side of 180 degrees are neighbours."""
     places = ("place_id,name,name_zh,province,lat,lon\nw,West,西,X,65.0,179.99\ne,East,东,X,65.0,-179.99\n"
               "f,Far,远,X,65.5,-179.0\n")
     sites = ("site_id,name,company,category,place_id,lat,lon\nw1,W,Co,assembly,w,65.0,179.99\n"
@@ -437,7 +437,7 @@ def test_plant_sets_say_why_they_are_missing(four: Path, tmp_path: Path, capsys:
 
 
 def test_link_ids_never_collide(make_scenario: ScenarioMaker) -> None:
-    """roads.with_link_ids: two links whose ids would read the same are told apart."""
+    """links.with_link_ids: two links whose ids would read the same are told apart."""
     places = PLACES + "a-b,AB,甲乙,East,30.1,120.2,\nb-c,BC,乙丙,East,30.1,120.7,\n"
     links = LINKS + "a-b,c,road,90,,X1,test\na,b-c,road,95,,X2,test\n"
     times = TravelTimes.for_scenario(make_scenario({"places.csv": places, "links.csv": links}))

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from hourcircle import Query, TravelTimes, datasets, load_scenario
 from hourcircle.analysis.disrupt import _Sweep, disrupt, impact, sweep
 from hourcircle.errors import InputError
-from hourcircle.roads import Box, chain_segments, osm_roads, parse_scgraph
+from hourcircle.roads.osm import Box, osm_roads, parse_scgraph
+from hourcircle.roads.topology import chain_segments
 
 SITES = """\
 site_id,name,company,category,place_id,lat,lon
@@ -48,7 +49,7 @@ def test_a_clip_is_cached_and_read_back(tmp_path: Path, monkeypatch: pytest.Monk
     first = osm_roads(box, tmp_path)
     assert len(first.ids) > 100 and box.contains(first.lat, first.lon).all()
     assert sorted(p.name.split("-v")[0] for p in tmp_path.glob("osm-*.npz")) == ["osm-2.0.0", "osm-world-2.0.0"]
-    monkeypatch.setattr("hourcircle.roads.parse_scgraph", lambda text: pytest.fail("the cache was not used"))
+    monkeypatch.setattr("hourcircle.roads.osm.parse_scgraph", lambda text: pytest.fail("the cache was not used"))
     again = osm_roads(box, tmp_path)
     assert np.array_equal(first.u, again.u) and np.array_equal(first.km, again.km)
     (next(tmp_path.glob(f"osm-2.0.0-*{box.key}.npz"))).write_bytes(b"not an npz")  # a broken cache is rebuilt

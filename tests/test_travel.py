@@ -14,7 +14,7 @@ from hourcircle import Query, TravelTimes, build_network, load_scenario
 from hourcircle.analysis.reach import reached_sites
 from hourcircle.errors import ArgumentError, NameLookupError, NoRouteError
 from hourcircle.geo import haversine_km
-from hourcircle.roads import gabriel_links
+from hourcircle.roads.topology import gabriel_links
 from hourcircle.travel.nearest import nearest_by_category
 
 C_TO_D_KM = float(haversine_km(30.0, 121.0, 30.0, 121.5))  # the network's bulk distance

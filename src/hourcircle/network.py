@@ -34,8 +34,9 @@ from scipy.sparse.csgraph import dijkstra
 
 from hourcircle import rail_gaps
 from hourcircle.geo import haversine_km
+from hourcircle.links import link_table, with_link_ids
 from hourcircle.profiles import PROFILES, ProfileName, TravelSettings
-from hourcircle.roads import Roads, build_roads, link_table, with_link_ids
+from hourcircle.roads.build import Roads, build_roads
 from hourcircle.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -224,9 +225,9 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     Raises
     ------
     InputError
-        If the roads cannot be built (see :func:`hourcircle.roads.build_roads`).
+        If the roads cannot be built (see :func:`hourcircle.roads.build.build_roads`).
     """
-    roads = build_roads(scenario)
+    roads = build_roads(scenario, scenario.travel.car.detour)
     nodes = _node_table(scenario, roads)
     road = _with_geodesic(pd.concat([roads.edges, _legs(scenario, roads)], ignore_index=True), nodes)
     rail_links = link_table(scenario.links, "rail")

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from hourcircle.geo import haversine_km, project_km
+from hourcircle.links import LINK_COLUMNS
 from hourcircle.profiles import RoadProfile
-from hourcircle.roads import LINK_COLUMNS
 
 FEEDERS = 2
 FAST_KMH = 125.0  # a high-speed line: its train beats this over the great-circle km between its ends

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hourcircle.atomic import replacing, umask_modes
 from hourcircle.errors import ArgumentError
 
 if TYPE_CHECKING:
@@ -62,26 +63,16 @@ def _commit() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _beside(path: Path, parameter: str) -> Iterator[str]:
-    """A temporary file beside ``path``, renamed onto it (with the umask's mode) if the block succeeds.
+    """A temporary file beside ``path``, renamed onto it under :func:`_commit` if the block succeeds.
 
     Whatever happens in the block (an error, Ctrl-C), the temporary file goes; an ``OSError``
     becomes an :class:`ArgumentError` naming ``parameter``.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
+        with replacing(path, _commit) as temporary:
+            yield temporary
     except OSError as error:
         raise _cannot_write(parameter, path, error) from None
-    try:
-        yield temporary
-        os.chmod(temporary, _modes()[0])
-        with _commit():
-            os.replace(temporary, path)
-    except OSError as error:
-        raise _cannot_write(parameter, path, error) from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, text: str, *, parameter: str = "out") -> None:
@@ -149,13 +140,6 @@ def write_parquet(path: Path, parts: Iterable[tuple[int, pd.DataFrame]], *, para
 
 
 MANIFEST = ".hourcircle-run.json"  # marks a folder as an earlier run's: each file's size and SHA-256
-
-
-def _modes() -> tuple[int, int]:
-    """The file and folder modes the user's umask gives new files (mkstemp's are 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask, 0o777 & ~mask
 
 
 def fingerprint(data: bytes) -> dict[str, int | str]:
@@ -322,7 +306,7 @@ def write_folder(folder: Path, files: dict[str, str] | dict[str, str | bytes], *
         (parameter ``out``) as :func:`check_out_folder` says, or if the folder cannot be written.
     """
     check_out_folder(folder, inputs, force=force)
-    file_mode, folder_mode = _modes()
+    file_mode, folder_mode = umask_modes()
     contents = {name: content.encode("utf-8") if isinstance(content, str) else content
                 for name, content in files.items()}
     staging: Path | None = None

@@ -21,6 +21,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from hourcircle.engine import Indices
+from hourcircle.links import pair_keys
 from hourcircle.network import TravelNetwork
 from hourcircle.profiles import PROFILES, ProfileName
 from hourcircle.travel.removals import Removal
@@ -44,30 +45,6 @@ class EdgeArrays(NamedTuple):
     heads: NDArray[np.int64]
     minutes: NDArray[np.float64]
 
-
-
-def pair_keys(tails: Indices, heads: Indices, n: int) -> NDArray[np.int64]:
-    """One key per unordered pair of node positions, the same whichever way an edge runs.
-
-    Parameters
-    ----------
-    tails, heads : array_like of int
-        Node positions, pair by pair.
-    n : int
-        The number of nodes.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``min * n + max`` per pair.
-
-    Examples
-    --------
-    >>> pair_keys([1, 2], [2, 1], 10).tolist()
-    [12, 12]
-    """
-    a, b = np.asarray(tails, dtype=np.int64), np.asarray(heads, dtype=np.int64)
-    return np.minimum(a, b) * n + np.maximum(a, b)
 
 
 def group_positions(keys: NDArray[np.generic], positions: NDArray[np.int64] | None = None) -> dict[object, list[int]]:

@@ -29,6 +29,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from hourcircle.errors import AmbiguousNameError, ArgumentError, NameLookupError
+from hourcircle.links import is_segment, segment_order
 from hourcircle.network import TravelNetwork
 from hourcircle.scenario import Scenario
 from hourcircle.travel.names import NameIndex, compact
@@ -124,7 +125,7 @@ def named_links(network: TravelNetwork) -> pd.DataFrame:
     """
     infrastructure = network.roads.infrastructure[["name", "links"]]
     links = network.edges.dropna(subset=["link", "name"])
-    links = links[~links["link"].astype(str).str.startswith("seg:")]
+    links = links[~is_segment(links["link"])]
     by_link = pd.DataFrame({"name": links["name"].astype(str), "links": [(str(k),) for k in links["link"]]})
     return pd.concat([infrastructure, by_link], ignore_index=True)
 
@@ -250,13 +251,13 @@ def sweep_candidates(network: TravelNetwork, usable: NDArray[np.int64], on_trees
             found.append(("infrastructure", str(name), str(name), Removal(str(name), "link", links=tuple(covered))))
         named = {link for covered in roads.infrastructure["links"] for link in covered}
         segments = roads.segments
-        for link in sorted(on_trees - named, key=_segment_order):
+        for link in sorted(on_trees - named, key=segment_order):
             if link in segments.index:
                 where = segments.loc[link]
                 label = (f"road near {where['near']} ({where['lat']:.3f} N, {where['lon']:.3f} E, "
                          f"{where['km']:.1f} km)")
                 found.append(("segment", link, label, Removal(link, "link", links=(link,))))
-        links = links[~links["link"].astype(str).str.startswith("seg:")]
+        links = links[~is_segment(links["link"])]
     found += [("link", str(link), str(name) if pd.notna(name) else "", Removal(str(link), "link", links=(link,)))
               for link, name in zip(links["link"], links["name"], strict=True)]
     places = scenario.places
@@ -266,9 +267,3 @@ def sweep_candidates(network: TravelNetwork, usable: NDArray[np.int64], on_trees
     found += [("supplier", str(s), label, Removal.of_site(s))
               for s, label in zip(sites.index, labels, strict=True)]
     return found
-
-
-def _segment_order(link: str) -> tuple[int, str]:
-    """Segments by number (``seg:2`` before ``seg:10``), then anything else by name."""
-    number = link.removeprefix("seg:")
-    return (int(number), "") if number.isdigit() else (-1, link)

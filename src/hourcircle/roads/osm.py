@@ -1,0 +1,197 @@
+r"""OpenStreetMap major roads: the ``scgraph-data`` text read without running it, clipped to a box, cached.
+
+The extract (© OpenStreetMap contributors, ODbL) is the text of ``world_highways.py`` in the
+``scgraph-data`` package, never imported. It is parsed once into arrays; each clip to a
+:class:`Box` is cached in :func:`hourcircle.config.cache_path`, keyed by the package's version.
+
+Examples
+--------
+>>> lat, lon, u, v, km = parse_scgraph("graph=[{1: 1.5}, {0: 1.5, 2: 2.0}, {1: 2.0}]\n"
+...                                     "nodes=[[30.0, 120.0], [30.0, 120.01], [30.0, 120.03]]\n")
+>>> u.tolist(), v.tolist(), km.tolist()
+([0, 1], [1, 2], [1.5, 2.0])
+>>> Box(29.5, 119.5, 30.5, 120.5).contains(lat, lon).tolist()
+[True, True, True]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hourcircle import config
+from hourcircle.atomic import replacing
+from hourcircle.roads.arrays import Array, Ints, RoadArrays
+
+OSM_PACKAGE = "scgraph-data"
+OSM_MODULE = "scgraph_data"
+OSM_FILE = "world_highways.py"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL), via scgraph-data"
+CACHE_FORMAT = 1  # bump when what the cache holds changes
+
+
+@dataclass(frozen=True)
+class Box:
+    """A latitude-longitude box.
+
+    Parameters
+    ----------
+    south, west, north, east : float
+        Its edges, in degrees.
+    """
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    @classmethod
+    def around(cls, lat: Array, lon: Array, margin_km: float) -> Box:
+        """The box around points, widened by a margin and rounded outward to 0.5 degrees.
+
+        Rounding lets nearby scenarios share a cache file.
+
+        Parameters
+        ----------
+        lat, lon : numpy.ndarray
+            The points.
+        margin_km : float
+            How far to widen the box on every side.
+
+        Returns
+        -------
+        Box
+            The widened box.
+        """
+        dlat = margin_km / 111.2
+        dlon = margin_km / (111.2 * max(math.cos(math.radians(float(np.max(np.abs(lat))))), 0.05))
+        outward = [math.floor((float(lat.min()) - dlat) * 2) / 2, math.floor((float(lon.min()) - dlon) * 2) / 2,
+                   math.ceil((float(lat.max()) + dlat) * 2) / 2, math.ceil((float(lon.max()) + dlon) * 2) / 2]
+        return cls(max(outward[0], -90.0), max(outward[1], -180.0), min(outward[2], 90.0), min(outward[3], 180.0))
+
+    def contains(self, lat: Array, lon: Array) -> NDArray[np.bool_]:
+        """Which points lie inside.
+
+        Parameters
+        ----------
+        lat, lon : numpy.ndarray
+            The points.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One flag per point.
+        """
+        return (lat >= self.south) & (lat <= self.north) & (lon >= self.west) & (lon <= self.east)
+
+    @property
+    def key(self) -> str:
+        """A file-name-safe label of the box."""
+        return f"{self.south:g}_{self.west:g}_{self.north:g}_{self.east:g}"
+
+
+def parse_scgraph(text: str) -> tuple[Array, Array, Ints, Ints, Array]:
+    """Read the ``graph`` and ``nodes`` literals of a scgraph data module, without running it.
+
+    ``graph`` holds one ``{neighbour: km}`` dict per node, ``nodes`` one ``[lat, lon]`` per
+    node. Both are read as numbers in bulk: the dict of node ``i`` is the ``i``-th ``{``.
+
+    Parameters
+    ----------
+    text : str
+        The module's source text.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``lat``, ``lon`` per node; ``u``, ``v``, ``km`` per undirected edge (``u < v``, each once).
+
+    Raises
+    ------
+    ValueError
+        If the text does not hold the two literals in the expected form.
+    """
+    start, middle = text.find("graph=["), text.find("\nnodes=[")
+    if start < 0 or middle < 0:
+        raise ValueError("not a scgraph data module: no graph=[...] and nodes=[...] literals")
+    graph = text[start + len("graph=["):middle].encode("ascii")
+    nodes = text[middle + len("\nnodes=["):].split("]]", 1)[0].encode("ascii")
+    blanks = bytes.maketrans(b"{}:,[]", b"      ")
+    codes = np.frombuffer(graph, dtype=np.uint8)
+    owner = np.searchsorted(np.flatnonzero(codes == ord("{")), np.flatnonzero(codes == ord(":"))) - 1
+    numbers = np.array(graph.translate(blanks).split(), dtype=np.float64)
+    neighbour, km = numbers[0::2].astype(np.int64), numbers[1::2]
+    coordinates = np.array(nodes.translate(blanks).split(), dtype=np.float64).reshape(-1, 2)
+    if len(owner) != len(neighbour) or (len(owner) and neighbour.max() >= len(coordinates)):
+        raise ValueError("the graph and nodes literals do not agree")
+    once = owner < neighbour
+    return (coordinates[:, 0].copy(), coordinates[:, 1].copy(), owner[once].astype(np.int64), neighbour[once],
+            km[once])
+
+
+def _save(path: Path, arrays: dict[str, NDArray[np.generic]]) -> None:
+    """Write arrays to ``path`` through a temporary file; a cache that cannot be written is skipped."""
+    with contextlib.suppress(OSError), replacing(path) as temporary, open(temporary, "wb") as handle:
+        np.savez(handle, allow_pickle=False, **arrays)
+
+
+def _load(path: Path) -> dict[str, NDArray[np.generic]] | None:
+    try:
+        with np.load(path, allow_pickle=False) as found:
+            return {name: found[name] for name in found.files}
+    except (OSError, ValueError, EOFError):
+        return None
+
+
+def _world(version: str, folder: Path) -> dict[str, NDArray[np.generic]]:
+    """The whole extract as arrays, parsed once and cached."""
+    path = folder / f"osm-world-{version}-v{CACHE_FORMAT}.npz"
+    cached = _load(path)
+    if cached is not None:
+        return cached
+    text = (resources.files(OSM_MODULE) / OSM_FILE).read_text(encoding="ascii")
+    lat, lon, u, v, km = parse_scgraph(text)
+    world: dict[str, NDArray[np.generic]] = {"lat": lat, "lon": lon, "u": u, "v": v, "km": km}
+    _save(path, world)
+    return world
+
+
+def osm_roads(box: Box, folder: Path | None = None) -> RoadArrays:
+    """OpenStreetMap major roads within a box (read once, then from the cache).
+
+    Parameters
+    ----------
+    box : Box
+        The area to keep: nodes inside it and the edges between them.
+    folder : pathlib.Path, optional
+        The cache folder (default: :func:`hourcircle.config.cache_path`).
+
+    Returns
+    -------
+    RoadArrays
+        The clipped network.
+    """
+    folder = config.cache_path() if folder is None else folder
+    version = metadata.version(OSM_PACKAGE)
+    path = folder / f"osm-{version}-v{CACHE_FORMAT}-{box.key}.npz"
+    cached = _load(path)
+    if cached is None:
+        world = _world(version, folder)
+        lat, lon = np.asarray(world["lat"], dtype=np.float64), np.asarray(world["lon"], dtype=np.float64)
+        inside = box.contains(lat, lon)
+        keep = np.flatnonzero(inside)
+        edges = inside[world["u"]] & inside[world["v"]]
+        cached = {"ids": keep, "lat": lat[keep], "lon": lon[keep], "u": world["u"][edges], "v": world["v"][edges],
+                  "km": world["km"][edges]}
+        _save(path, cached)
+    ids = np.asarray(cached["ids"], dtype=np.int64)
+    position = np.searchsorted(ids, np.asarray(cached["u"], dtype=np.int64))
+    other = np.searchsorted(ids, np.asarray(cached["v"], dtype=np.int64))
+    return RoadArrays(ids, np.asarray(cached["lat"], dtype=np.float64), np.asarray(cached["lon"], dtype=np.float64),
+                      position.astype(np.int64), other.astype(np.int64), np.asarray(cached["km"], dtype=np.float64))
