@@ -140,9 +140,9 @@ def test_plant_set_is_the_p_center(query: Query) -> None:
     one = plant_set(found, 1)
     assert one.index.tolist() == ["b"]  # farthest place from B is D at 110 min; from C, A at 150
     assert one.loc["b", "farthest_minutes"] == pytest.approx(110) and one.loc["b", "serves"] == 4
-    two = plant_set(found, k=2)
+    two = plant_set(found, plants=2)
     assert two["farthest_minutes"].max() <= 60
-    with pytest.raises(ArgumentError, match="k: asks for 5 plants, but only 4 places have a complete circle"):
+    with pytest.raises(ArgumentError, match="plants: asks for 5 plants, but only 4 places have a complete circle"):
         plant_set(found, 5)
 
 

@@ -96,7 +96,6 @@ class FiniteFloat(click.FloatRange):
 HOURS = FiniteFloat(min=0, min_open=True, max=MAX_HOURS)
 KM = FiniteFloat(min=0, min_open=True, max=20_000)
 COUNT = click.IntRange(min=1)
-FLAGS = {"k": "--plants", "measure": "--minutes"}  # the API's parameter names that differ from their flags
 
 
 def scenario_option(command: F) -> F:
@@ -363,7 +362,7 @@ def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Pa
 @format_option()
 @click.option("--between", type=click.Choice(["places", "sites", "all"]), default="places", show_default=True,
               help="The matrix's nodes: places, sites, or both.")
-@click.option("--minutes", "measure", type=click.Choice(["door", "train"]), default="door", show_default=True,
+@click.option("--minutes", type=click.Choice(["door", "train"]), default="door", show_default=True,
               help="Door-to-door trip minutes, or (with --mode rail) minutes in trains, as timetables publish.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Write the matrix here instead: FILE.parquet (written in batches of origins, so that memory "
@@ -371,7 +370,7 @@ def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Pa
 @force_option
 @cluster_options
 @scenario_option
-def matrix(mode: str, fmt: str, between: str, measure: str, out: Path | None, force: bool, workers: int | None,
+def matrix(mode: str, fmt: str, between: str, minutes: str, out: Path | None, force: bool, workers: int | None,
            scheduler: str | None, scenario_path: Path | None) -> None:
     """Minutes between every pair of places (or sites): door to door, or in trains."""
     import pandas as pd
@@ -386,7 +385,7 @@ def matrix(mode: str, fmt: str, between: str, measure: str, out: Path | None, fo
     with _claim(out, "matrix", "out", scenario, force) as target, cluster(workers, scheduler) as client:
         times = _query(scenario, mode=mode).times
         nodes = matrix_nodes(times, between)
-        parts = matrix_parts(times, mode, nodes, measure=measure, client=client)  # type: ignore[arg-type]
+        parts = matrix_parts(times, mode, nodes, minutes=minutes, client=client)  # type: ignore[arg-type]
         if target is not None and out is not None and out.suffix == ".parquet":
             rows = target.write_parquet(parts)
             echo(f"wrote {rows}x{len(nodes)} {mode} minutes to {out}")
@@ -586,7 +585,7 @@ def _messages(error: Exception) -> list[str]:
     if isinstance(error, click.ClickException):
         return [error.format_message()]
     if isinstance(error, ArgumentError):
-        return [f"{FLAGS.get(error.parameter, '--' + error.parameter.replace('_', '-'))}: {error.message}"]
+        return [f"--{error.parameter.replace('_', '-')}: {error.message}"]
     assert isinstance(error, HourcircleError)
     return error.lines
 

@@ -21,7 +21,7 @@ Examples
 >>> ranking = locate(found, top=3)
 >>> len(ranking), bool(ranking["complete"].all())
 (3, True)
->>> len(plant_set(found, k=2))
+>>> len(plant_set(found, plants=2))
 2
 >>> locate(found, top=0)
 Traceback (most recent call last):
@@ -275,18 +275,18 @@ def p_center(minutes: NDArray[np.float64], k: int, *, exact_cells: int = EXACT_C
     return PCenter(chosen, float(minutes[:, chosen].min(axis=1).max()), float(radii[lower]), method)
 
 
-def plant_set(found: Coverage, k: int, *, exact_cells: int = EXACT_CELLS) -> pd.DataFrame:
-    """The ``k`` places with a complete circle that together reach every place fastest.
+def plant_set(found: Coverage, plants: int, *, exact_cells: int = EXACT_CELLS) -> pd.DataFrame:
+    """The best places, ``plants`` of them, with a complete circle that together reach every place fastest.
 
     The p-center problem (:func:`p_center`) on the trip minutes from every place (rows) to
     every place with a complete circle (columns): the smallest radius such that every place
-    lies within it of one of ``k`` plants.
+    lies within it of one of the plants.
 
     Parameters
     ----------
     found : Coverage
         A :func:`~hourcircle.analysis.coverage.coverage` result: which places are complete.
-    k : int
+    plants : int
         How many plants to place.
     exact_cells : int, default 250000
         Solve exactly up to this many places x candidates.
@@ -303,23 +303,23 @@ def plant_set(found: Coverage, k: int, *, exact_cells: int = EXACT_CELLS) -> pd.
     Raises
     ------
     ArgumentError
-        (parameter ``k``) if ``k`` is below 1, or more than the places with a complete circle,
-        or if no ``k`` of them reach every place.
+        (parameter ``plants``) if ``plants`` is below 1, or more than the places with a complete
+        circle, or if no ``plants`` of them reach every place.
     """
-    _at_least_one("k", k)
+    _at_least_one("plants", plants)
     query = found.query
     summary = circles(found.of_kind("place"))
     candidates = summary.index[summary["complete"]]
-    if len(candidates) < k:
-        raise ArgumentError("k", f"asks for {k} plants, but only {len(candidates)} places have a complete "
-                                 f"circle within {query.hours:g} h; ask for fewer plants or more hours")
+    if len(candidates) < plants:
+        raise ArgumentError("plants", f"asks for {plants} plants, but only {len(candidates)} places have a "
+                                      f"complete circle within {query.hours:g} h; ask for fewer plants or more hours")
     times, mode = query.times, query.mode
     demand = query.scenario.places.index
     minutes = np.where(np.equal.outer(demand.to_numpy(), candidates.to_numpy()), 0.0,
                        times.trip_minutes(list(demand), list(candidates), mode, remember=False))
-    solved = p_center(minutes, k, exact_cells=exact_cells)
+    solved = p_center(minutes, plants, exact_cells=exact_cells)
     if solved is None:
-        raise ArgumentError("k", f"no {k} places together reach every place by {mode}")
+        raise ArgumentError("plants", f"no {plants} places together reach every place by {mode}")
     chosen, method = solved.chosen, solved.method
     served = minutes[:, chosen]
     nearest = served.argmin(axis=1)

@@ -73,7 +73,7 @@ def _rows(job: tuple[TravelTimes, ProfileName, list[str], str], origins: Sequenc
                         columns=pd.Index(nodes, name="to"))
 
 
-def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *, measure: str = "door",
+def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *, minutes: str = "door",
                  batch_size: int | None = None, client: Client | None = None) -> Iterator[tuple[int, pd.DataFrame]]:
     """Trip minutes between every pair of nodes, batch by batch of origins.
 
@@ -85,7 +85,7 @@ def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *,
         The profile.
     nodes : sequence of str
         Node ids (see :func:`matrix_nodes`).
-    measure : {"door", "train"}, default "door"
+    minutes : {"door", "train"}, default "door"
         Door-to-door trip minutes, or (rail only) minutes in trains on the fastest route
         (see :meth:`~hourcircle.travel.times.TravelTimes.train_minutes`).
     batch_size : int, optional
@@ -103,12 +103,12 @@ def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *,
     Raises
     ------
     ArgumentError
-        (parameter ``measure``) for another value, or ``train`` with a road mode.
+        (parameter ``minutes``) for another value, or ``train`` with a road mode.
     """
-    if measure not in MEASURES:
-        raise ArgumentError("measure", f"{measure!r} is not one of {', '.join(MEASURES)}")
-    if measure == "train" and mode != "rail":
-        raise ArgumentError("measure", "minutes in trains need --mode rail")
+    if minutes not in MEASURES:
+        raise ArgumentError("minutes", f"{minutes!r} is not one of {', '.join(MEASURES)}")
+    if minutes == "train" and mode != "rail":
+        raise ArgumentError("minutes", "minutes in trains need --mode rail")
     times.engine(mode)  # built once here, and sent with the network
-    yield from stream_batches(_rows, (times, mode, list(nodes), measure), list(nodes),
+    yield from stream_batches(_rows, (times, mode, list(nodes), minutes), list(nodes),
                               batch_size=batch_size or config.matrix_batch, client=client)
