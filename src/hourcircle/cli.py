@@ -434,9 +434,10 @@ def reach(origins: tuple[str, ...], hours: float | None, mode: str, fmt: str, ma
         table = reached_sites(query, origin)
         share = share_within(query, origin, km=km) if km is not None else None
         if target is not None:
+            from hourcircle.analysis.drawing import reach_drawing
             from hourcircle.maps import reach_map
 
-            target.write_text(reach_map(query, origin, basemap=basemap))
+            target.write_text(reach_map(reach_drawing(query, origin), basemap=basemap))
     if fmt != "table":
         _print_frame(table, fmt)
         return
