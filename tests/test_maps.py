@@ -176,19 +176,19 @@ def test_map_files_are_reproducible(times: TravelTimes) -> None:
         reach_drawing(Query(times, hours=1), "hefei"))
 
 
-@pytest.mark.parametrize("basemap, message", [
-    (Basemap("osm", offline=True), "tiles: osm loads tiles from the network; go online"),
-    (Basemap("bing", offline=False), "tiles: 'bing' is not one of none, osm, carto, gaode, tianditu"),
+@pytest.mark.parametrize("tiles, offline, message", [
+    ("osm", True, "tiles: osm loads tiles from the network; go online"),
+    ("bing", False, "tiles: 'bing' is not one of none, osm, carto, gaode, tianditu"),
 ])
-def test_impossible_basemaps_are_refused(basemap: Basemap, message: str) -> None:
+def test_impossible_basemaps_are_refused(tiles: str, offline: bool, message: str) -> None:
     with pytest.raises(ArgumentError, match=re.escape(message)):
-        basemap.check()
+        Basemap(tiles, offline)
 
 
 def test_tianditu_needs_a_key(monkeypatch: pytest.MonkeyPatch, times: TravelTimes) -> None:
     monkeypatch.delenv("TIANDITU_KEY", raising=False)
     with pytest.raises(ArgumentError, match="TIANDITU_KEY"):
-        Basemap("tianditu", offline=False).check()
+        Basemap("tianditu", offline=False)
     monkeypatch.setenv("TIANDITU_KEY", "k123")
     html = reach_map(reach_drawing(Query(times, hours=1), "hefei"), basemap=Basemap("tianditu", offline=False))
     assert "tianditu.gov.cn/vec_w/wmts" in html and "tk=k123" in html

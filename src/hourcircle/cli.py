@@ -279,7 +279,7 @@ def _claim(out: Path | None, command: str, parameter: str, scenario: Scenario,
 def _basemap(tiles: str, offline: bool) -> Basemap:
     from hourcircle.maps import Basemap
 
-    return Basemap(tiles, offline).check()
+    return Basemap(tiles, offline)
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:

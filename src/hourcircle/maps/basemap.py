@@ -71,25 +71,27 @@ class Basemap:
         Inline everything; tiles need ``offline=False``.
     key : str, optional
         A Tianditu key (else read from ``TIANDITU_KEY``).
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``tiles``) for unknown tiles, tiles offline, or Tianditu without a key: a
+        basemap is checked once, when made.
+
+    Examples
+    --------
+    >>> Basemap("osm")
+    Traceback (most recent call last):
+    ...
+    hourcircle.errors.ArgumentError: tiles: osm loads tiles from the network; go online...
     """
 
     tiles: str = "none"
     offline: bool = True
     key: str | None = None
 
-    def check(self) -> Basemap:
-        """Check that the combination can work.
-
-        Returns
-        -------
-        Basemap
-            This basemap.
-
-        Raises
-        ------
-        ArgumentError
-            (parameter ``tiles``) for unknown tiles, tiles offline, or Tianditu without a key.
-        """
+    def __post_init__(self) -> None:
+        """Check that the combination can work."""
         if self.tiles not in TILES:
             raise ArgumentError("tiles", f"{self.tiles!r} is not one of {', '.join(TILES)}")
         if self.offline and self.tiles != "none":
@@ -97,7 +99,6 @@ class Basemap:
                                 "or use none for the bundled offline basemap")
         if self.tiles == "tianditu" and not (self.key or os.environ.get(TIANDITU_KEY_VARIABLE)):
             raise ArgumentError("tiles", f"tianditu needs a Tianditu key: set {TIANDITU_KEY_VARIABLE}")
-        return self
 
     def shift(self, lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
         """Coordinates as drawn: GCJ-02 on Gaode tiles, WGS-84 otherwise.

@@ -67,7 +67,6 @@ def category_label(category: str) -> str:
 
 def _new_map(basemap: Basemap, lat: np.ndarray, lon: np.ndarray, title: str, n_sites: int) -> folium.Map:
     """A map framing the points, with the page's assets, a title box and the background."""
-    basemap.check()
     (centre_lat,), (centre_lon,) = basemap.shift([float(np.mean(lat))], [float(np.mean(lon))])
     fmap = folium.Map(location=[centre_lat, centre_lon], zoom_start=7, tiles=None, control_scale=True,
                       prefer_canvas=n_sites > CANVAS_ABOVE)
@@ -203,7 +202,7 @@ def reach_map(drawing: ReachDrawing, *, basemap: Basemap | None = None) -> str:
         HTML: links and places coloured by hourly band, reached sites coloured by category
         (one layer each), the origin marked.
     """
-    basemap = (basemap or Basemap()).check()
+    basemap = basemap or Basemap()
     mode, budget, scenario, node = drawing.mode, drawing.hours, drawing.scenario, drawing.origin
     minutes = drawing.nodes["minutes"]
     edges = [60 * e for e in band_edges(budget)]
@@ -312,7 +311,7 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
         HTML: places coloured by circle completeness, sites by category (one layer each, plants
         with their circle table), links with their names, links the run removed dashed red.
     """
-    basemap = (basemap or Basemap()).check()
+    basemap = basemap or Basemap()
     drawing = results.drawing
     scenario = drawing.scenario
     places = scenario.places
