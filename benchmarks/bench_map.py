@@ -43,7 +43,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 def big_scenario(folder: Path, n_sites: int, seed: int = 5) -> Path:
     source = datasets.bundled()
-    for name in ("scenario.toml", "places.csv", "links.csv"):
+    for name in ("scenario.toml", "places.csv", "links.csv", "infrastructure.csv"):
         shutil.copy(source / name, folder / name)
     places = load_scenario(source).places
     rng = np.random.default_rng(seed)

@@ -19,6 +19,7 @@ from helpers import SITES, ScenarioMaker, run
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from hourcircle import Query, TravelTimes, datasets
+from hourcircle.analysis.drawing import circle_drawing, reach_drawing
 from hourcircle.analysis.reach import reached_sites
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import wgs84_to_gcj02
@@ -132,7 +133,7 @@ def test_user_text_is_shown_as_text_and_never_runs(browser: Browser, make_scenar
                                                    tmp_path: Path) -> None:
     sites = SITES.replace("plant_a,Plant A,Maker", f'plant_a,"{PAYLOAD}","{PAYLOAD}"')
     times = TravelTimes.for_scenario(make_scenario({"sites.csv": sites}))
-    html = reach_map(Query(times), "a")
+    html = reach_map(reach_drawing(Query(times), "a"))
     assert PAYLOAD not in html and "<img" not in html
     path = tmp_path / "xss.html"
     path.write_text(html, encoding="utf-8")
@@ -155,13 +156,13 @@ def test_offline_html_has_no_external_resources(bundled_map: Path) -> None:
 
 
 def test_online_map_takes_leaflet_from_the_cdn_and_tiles(times: TravelTimes) -> None:
-    html = reach_map(Query(times), "hefei", basemap=Basemap("osm", offline=False))
+    html = reach_map(reach_drawing(Query(times), "hefei"), basemap=Basemap("osm", offline=False))
     assert "cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in html
     assert "tile.openstreetmap.org" in html
 
 
 def test_gaode_tiles_shift_every_coordinate_to_gcj02(times: TravelTimes) -> None:
-    html = reach_map(Query(times, hours=1), "shanghai", basemap=Basemap("gaode", offline=False))
+    html = reach_map(reach_drawing(Query(times, hours=1), "shanghai"), basemap=Basemap("gaode", offline=False))
     assert "autonavi.com" in html
     place = times.scenario.places.loc["shanghai"]
     lat, lon = wgs84_to_gcj02([place["lat"]], [place["lon"]])
@@ -171,24 +172,25 @@ def test_gaode_tiles_shift_every_coordinate_to_gcj02(times: TravelTimes) -> None
 
 
 def test_map_files_are_reproducible(times: TravelTimes) -> None:
-    assert reach_map(Query(times, hours=1), "hefei") == reach_map(Query(times, hours=1), "hefei")
+    assert reach_map(reach_drawing(Query(times, hours=1), "hefei")) == reach_map(
+        reach_drawing(Query(times, hours=1), "hefei"))
 
 
-@pytest.mark.parametrize("basemap, message", [
-    (Basemap("osm", offline=True), "tiles: osm loads tiles from the network; go online"),
-    (Basemap("bing", offline=False), "tiles: 'bing' is not one of none, osm, carto, gaode, tianditu"),
+@pytest.mark.parametrize("tiles, offline, message", [
+    ("osm", True, "tiles: osm loads tiles from the network; go online"),
+    ("bing", False, "tiles: 'bing' is not one of none, osm, carto, gaode, tianditu"),
 ])
-def test_impossible_basemaps_are_refused(basemap: Basemap, message: str) -> None:
+def test_impossible_basemaps_are_refused(tiles: str, offline: bool, message: str) -> None:
     with pytest.raises(ArgumentError, match=re.escape(message)):
-        basemap.check()
+        Basemap(tiles, offline)
 
 
 def test_tianditu_needs_a_key(monkeypatch: pytest.MonkeyPatch, times: TravelTimes) -> None:
     monkeypatch.delenv("TIANDITU_KEY", raising=False)
     with pytest.raises(ArgumentError, match="TIANDITU_KEY"):
-        Basemap("tianditu", offline=False).check()
+        Basemap("tianditu", offline=False)
     monkeypatch.setenv("TIANDITU_KEY", "k123")
-    html = reach_map(Query(times, hours=1), "hefei", basemap=Basemap("tianditu", offline=False))
+    html = reach_map(reach_drawing(Query(times, hours=1), "hefei"), basemap=Basemap("tianditu", offline=False))
     assert "tianditu.gov.cn/vec_w/wmts" in html and "tk=k123" in html
 
 
@@ -251,7 +253,7 @@ def test_every_text_of_every_map_is_shown_as_text(browser: Browser, make_scenari
 
     times = TravelTimes.for_scenario(_hostile_scenario(make_scenario))
     pages = {"circles.html": circle_map(analyse(Query(times), kinds=("link",))),
-             "reach.html": reach_map(Query(times, mode="rail"), "a")}
+             "reach.html": reach_map(reach_drawing(Query(times, mode="rail"), "a"))}
     for name, html in pages.items():
         assert "<script>window.pwned" not in html and '<img src=x' not in html, name
         path = tmp_path / name
@@ -267,3 +269,36 @@ def test_every_text_of_every_map_is_shown_as_text(browser: Browser, make_scenari
         assert page.evaluate("() => window.pwned") is None, name
         assert page.locator('img[src="x"]').count() == 0 and visit.dialogs == [] and visit.errors == [], name
         page.close()
+
+
+def test_reach_drawing_holds_the_search(four: Path) -> None:
+    drawing = reach_drawing(Query(TravelTimes.for_scenario(four)), "Alpha")
+    assert drawing.origin == "a" and drawing.mode == "truck" and drawing.roads is None
+    assert drawing.nodes.loc[["a", "b", "c", "d"], "minutes"].tolist() == [0.0, 100.0, 150.0, 210.0]
+    assert drawing.nodes["minutes"].is_monotonic_increasing  # fastest first
+    far = drawing.links.set_index("name")["minutes"]  # minutes at each link's farther end
+    assert far.to_dict() == {"R1": 100.0, "R2": 150.0, "R3 slow": 150.0, "R4": 210.0}
+    assert drawing.links.loc[drawing.links["name"] == "R4", ["lat1", "lon1", "lat2", "lon2"]].values.tolist() == [
+        [30.0, 121.0, 30.0, 121.5]]
+
+
+def test_circle_drawing_marks_the_closed_links(four: Path) -> None:
+    from hourcircle.analysis.run import analyse
+
+    query = Query(TravelTimes.for_scenario(four))
+    drawing = circle_drawing(query, ["road:b-c"])
+    assert drawing.roads is None
+    assert drawing.links.set_index("link")["closed"].to_dict() == {
+        "road:a-b": False, "road:b-c": True, "road:a-c": False, "road:c-d": False, "rail:a-c": False}
+    results = analyse(query, remove=["R2"], kinds=("link",))
+    assert "drawing" not in vars(results)  # analyse does not pay for the map's geometry
+    assert results.drawing.links["closed"].tolist() == drawing.links["closed"].tolist()
+    assert results.drawing is results.drawing
+
+
+def test_bundled_circle_drawing_has_the_whole_road_network(bundled_run: BundledRun) -> None:
+    roads = bundled_run.results.drawing.roads
+    assert roads is not None and len(roads.segments.lat1) == len(roads.closed) > 10_000
+    bridge = [c for c in roads.named if c.name == "Hangzhou Bay Bridge"]
+    assert len(bridge) == 1 and roads.closed[bridge[0].edges].all()
+    assert set(bundled_run.results.drawing.links["kind"]) == {"rail"}

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from hourcircle.maps import Basemap
     from hourcircle.output import FileClaim
+    from hourcircle.profiles import ProfileName
     from hourcircle.scenario import Scenario
     from hourcircle.travel.query import Query
 
@@ -234,7 +235,7 @@ def cluster_options(command: F) -> F:
                              "(on 127.0.0.1; closed when done).")(command)
 
 
-def _query(path: Path | Scenario | None, hours: float | None = None, mode: str = "truck", *,
+def _query(path: Path | Scenario | None, hours: float | None = None, mode: ProfileName = "truck", *,
            positional: Path | None = None) -> Query:
     """The question of a command: the scenario (a loaded one, or default: bundled), budget and mode."""
     from hourcircle.scenario import Scenario
@@ -242,7 +243,7 @@ def _query(path: Path | Scenario | None, hours: float | None = None, mode: str =
     from hourcircle.travel.times import TravelTimes
 
     scenario = path if isinstance(path, Scenario) else _scenario(positional, path)
-    return Query(TravelTimes.for_scenario(scenario), hours, mode)  # type: ignore[arg-type]
+    return Query(TravelTimes.for_scenario(scenario), hours, mode)
 
 
 def force_option(command: F) -> F:
@@ -276,7 +277,7 @@ def _claim(out: Path | None, command: str, parameter: str, scenario: Scenario,
 def _basemap(tiles: str, offline: bool) -> Basemap:
     from hourcircle.maps import Basemap
 
-    return Basemap(tiles, offline).check()
+    return Basemap(tiles, offline)
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
@@ -330,16 +331,16 @@ def validate(scenario: Path | None, scenario_path: Path | None) -> None:
 @mode_option
 @format_option(("table", "json"))
 @scenario_option
-def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Path | None) -> None:
+def travel(origin: str, destination: str, mode: ProfileName, fmt: str, scenario_path: Path | None) -> None:
     """Minutes, km and route between two places or sites."""
     from hourcircle.errors import NoRouteError
     from hourcircle.travel.route import Route
 
     times = _query(scenario_path, mode=mode).times
     try:
-        route = times.route(origin, destination, mode)  # type: ignore[arg-type]
+        route = times.route(origin, destination, mode)
     except NoRouteError as error:
-        missing = Route.missing(times.resolve(origin), times.resolve(destination), mode)  # type: ignore[arg-type]
+        missing = Route.missing(times.resolve(origin), times.resolve(destination), mode)
         echo(json.dumps(missing) if fmt == "json" else str(error))
         return
     if fmt == "json":
@@ -370,7 +371,7 @@ def travel(origin: str, destination: str, mode: str, fmt: str, scenario_path: Pa
 @force_option
 @cluster_options
 @scenario_option
-def matrix(mode: str, fmt: str, between: str, minutes: str, out: Path | None, force: bool, workers: int | None,
+def matrix(mode: ProfileName, fmt: str, between: str, minutes: str, out: Path | None, force: bool, workers: int | None,
            scheduler: str | None, scenario_path: Path | None) -> None:
     """Minutes between every pair of places (or sites): door to door, or in trains."""
     import pandas as pd
@@ -385,7 +386,7 @@ def matrix(mode: str, fmt: str, between: str, minutes: str, out: Path | None, fo
     with _claim(out, "matrix", "out", scenario, force) as target, cluster(workers, scheduler) as client:
         times = _query(scenario, mode=mode).times
         nodes = matrix_nodes(times, between)
-        parts = matrix_parts(times, mode, nodes, minutes=minutes, client=client)  # type: ignore[arg-type]
+        parts = matrix_parts(times, mode, nodes, minutes=minutes, client=client)
         if target is not None and out is not None and out.suffix == ".parquet":
             rows = target.write_parquet(parts)
             echo(f"wrote {rows}x{len(nodes)} {mode} minutes to {out}")
@@ -411,7 +412,7 @@ def matrix(mode: str, fmt: str, between: str, minutes: str, out: Path | None, fo
 @force_option
 @cluster_options
 @scenario_option
-def reach(origins: tuple[str, ...], hours: float | None, mode: str, fmt: str, map_path: Path | None,
+def reach(origins: tuple[str, ...], hours: float | None, mode: ProfileName, fmt: str, map_path: Path | None,
           km: float | None, tiles: str, offline: bool, force: bool, workers: int | None, scheduler: str | None,
           scenario_path: Path | None) -> None:
     """Sites FROM reaches within the budget, grouped by category; with several FROM, a table of them all."""
@@ -431,9 +432,10 @@ def reach(origins: tuple[str, ...], hours: float | None, mode: str, fmt: str, ma
         table = reached_sites(query, origin)
         share = share_within(query, origin, km=km) if km is not None else None
         if target is not None:
+            from hourcircle.analysis.drawing import reach_drawing
             from hourcircle.maps import reach_map
 
-            target.write_text(reach_map(query, origin, basemap=basemap))
+            target.write_text(reach_map(reach_drawing(query, origin), basemap=basemap))
     if fmt != "table":
         _print_frame(table, fmt)
         return
@@ -458,7 +460,7 @@ def reach(origins: tuple[str, ...], hours: float | None, mode: str, fmt: str, ma
             echo(f"  {row['minutes']:5.0f} min{train}  {site_id}  ({row['company']}, {row['place_id']})")
 
 
-def _reach_many(origins: Sequence[str], hours: float | None, mode: str, fmt: str, workers: int | None,
+def _reach_many(origins: Sequence[str], hours: float | None, mode: ProfileName, fmt: str, workers: int | None,
                 scheduler: str | None, scenario_path: Path | None) -> None:
     """What several origins reach: every site (csv, json), or counts per category (table)."""
     from hourcircle.analysis.reach import reached_from_many
@@ -492,7 +494,7 @@ def _reach_many(origins: Sequence[str], hours: float | None, mode: str, fmt: str
                    "run wrote).")
 @cluster_options
 @scenario_option
-def run(scenario: Path | None, hours: float | None, mode: str, out: Path, plants_wanted: int,
+def run(scenario: Path | None, hours: float | None, mode: ProfileName, out: Path, plants_wanted: int,
         remove: tuple[str, ...], tiles: str, offline: bool, force: bool, workers: int | None,
         scheduler: str | None, scenario_path: Path | None) -> None:
     """Everything: circles, gaps, siting, disruption; report.md, CSV, GeoJSON and map.html in --out."""
@@ -525,7 +527,7 @@ def run(scenario: Path | None, hours: float | None, mode: str, out: Path, plants
               help="Instead: the best set of K places that together reach every place (p-center).")
 @format_option()
 @scenario_option
-def locate(hours: float | None, mode: str, top: int, plants_wanted: int | None, fmt: str,
+def locate(hours: float | None, mode: ProfileName, top: int, plants_wanted: int | None, fmt: str,
            scenario_path: Path | None) -> None:
     """Best places for a new plant: fastest complete circle, then redundancy, then spread."""
     from hourcircle.analysis.coverage import coverage
@@ -545,7 +547,7 @@ def locate(hours: float | None, mode: str, top: int, plants_wanted: int | None, 
 @format_option()
 @cluster_options
 @scenario_option
-def disrupt(remove: tuple[str, ...], do_sweep: bool, hours: float | None, mode: str, top: int | None,
+def disrupt(remove: tuple[str, ...], do_sweep: bool, hours: float | None, mode: ProfileName, top: int | None,
             fmt: str, workers: int | None, scheduler: str | None, scenario_path: Path | None) -> None:
     """What a loss breaks: every plant's circle before and after, or a criticality sweep."""
     from hourcircle.analysis.disrupt import changed, impact, sweep

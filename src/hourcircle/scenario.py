@@ -141,6 +141,18 @@ class Scenario:
     inputs: tuple[Path, ...] = ()
     rows: dict[str, pd.Series] = field(default_factory=dict)
 
+    def population(self) -> pd.Series:
+        """Each place's population (0 where the scenario gives none).
+
+        Returns
+        -------
+        pandas.Series
+            People, by place id.
+        """
+        if "population" not in self.places:
+            return pd.Series(0.0, index=self.places.index, name="population")
+        return pd.to_numeric(self.places["population"], errors="coerce").fillna(0).rename("population")
+
     def summary(self) -> str:
         """A few lines: counts of places, sites per category and links per mode.
 

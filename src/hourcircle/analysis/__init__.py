@@ -13,10 +13,12 @@ True
 
 from hourcircle.analysis.coverage import Coverage, circles, coverage
 from hourcircle.analysis.disrupt import disrupt, impact, sweep
+from hourcircle.analysis.drawing import circle_drawing, reach_drawing
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import locate, plant_set
 from hourcircle.analysis.reach import population_bands, reach_bands, reached_sites, share_within
 from hourcircle.analysis.run import Results, analyse
 
-__all__ = ["Coverage", "Results", "analyse", "chain_gaps", "circles", "coverage", "disrupt", "impact", "locate",
-           "missing_links", "plant_set", "population_bands", "reach_bands", "reached_sites", "share_within", "sweep"]
+__all__ = ["Coverage", "Results", "analyse", "chain_gaps", "circle_drawing", "circles", "coverage", "disrupt",
+           "impact", "locate", "missing_links", "plant_set", "population_bands", "reach_bands", "reach_drawing",
+           "reached_sites", "share_within", "sweep"]

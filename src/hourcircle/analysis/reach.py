@@ -202,8 +202,7 @@ def population_bands(query: Query, origin: str) -> pd.Series:
         count as none.
     """
     places = query.scenario.places
-    people = (pd.to_numeric(places["population"], errors="coerce").fillna(0) if "population" in places
-              else pd.Series(0.0, index=places.index))
+    people = query.scenario.population()
     minutes = query.times.minutes_from(origin, query.mode, cutoff=query.budget_minutes)
     reached = minutes[minutes.index.isin(places.index)]
     counts = [float(people[reached.index[reached <= 60 * edge]].sum()) for edge in band_edges(query.hours)]

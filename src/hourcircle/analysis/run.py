@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,6 +24,7 @@ import pandas as pd
 
 from hourcircle.analysis.coverage import Coverage, circles, coverage
 from hourcircle.analysis.disrupt import KINDS, Removals, as_removals, disrupt, sweep
+from hourcircle.analysis.drawing import CircleDrawing, circle_drawing
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import locate, plant_set
 from hourcircle.batches import Progress
@@ -89,6 +91,14 @@ class Results:
         """The link ids the removals take away, sorted."""
         return tuple(sorted({link for r in self.removals for link in r.links}))
 
+    @cached_property
+    def drawing(self) -> CircleDrawing:
+        """What the circle map draws besides these tables: the network, with the disrupted links.
+
+        Computed on first use, so a run that draws no map does not pay for it.
+        """
+        return circle_drawing(self.query, self.disrupted_links)
+
 
 def _plant_table(found: Coverage, radius_km: float) -> pd.DataFrame:
     """Plants' circles with their place, company and the share of suppliers within reach."""
@@ -100,8 +110,7 @@ def _plant_table(found: Coverage, radius_km: float) -> pd.DataFrame:
                       sites["lat"].to_numpy()[None, :], sites["lon"].to_numpy()[None, :])
     within = pairs.pairs.groupby("origin", sort=False)["alternatives"].sum()
     places = query.scenario.places
-    people = (pd.to_numeric(places["population"], errors="coerce").fillna(0).to_numpy() if "population" in places
-              else np.zeros(len(places)))
+    people = query.scenario.population().to_numpy()
     reached = query.times.trip_minutes(list(plants.index), list(places.index), query.mode) <= query.budget_minutes
     extra = pd.DataFrame({
         "name": plants["name"], "company": plants["company"], "place_id": plants["place_id"],

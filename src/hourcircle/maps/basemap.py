@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,13 +25,12 @@ import folium
 import numpy as np
 import pandas as pd
 
-from hourcircle import datasets
+from hourcircle import config, datasets
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import wgs84_to_gcj02
 from hourcircle.maps.layers import GeoLayer, Script
 
-TILES = ("none", "osm", "carto", "gaode", "tianditu")
-TIANDITU_KEY_VARIABLE = "TIANDITU_KEY"
+TILES = config.TILES
 
 
 EAST_CHINA = (112.0, 26.0, 124.0, 37.5)  # the box east_china.geojson covers: lon, lat, lon, lat
@@ -70,34 +68,35 @@ class Basemap:
     offline : bool
         Inline everything; tiles need ``offline=False``.
     key : str, optional
-        A Tianditu key (else read from ``TIANDITU_KEY``).
+        A Tianditu key (else :func:`hourcircle.config.tianditu`: ``$TIANDITU_KEY``).
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``tiles``) for unknown tiles, tiles offline, or Tianditu without a key: a
+        basemap is checked once, when made.
+
+    Examples
+    --------
+    >>> Basemap("osm")
+    Traceback (most recent call last):
+    ...
+    hourcircle.errors.ArgumentError: tiles: osm loads tiles from the network; go online...
     """
 
     tiles: str = "none"
     offline: bool = True
     key: str | None = None
 
-    def check(self) -> Basemap:
-        """Check that the combination can work.
-
-        Returns
-        -------
-        Basemap
-            This basemap.
-
-        Raises
-        ------
-        ArgumentError
-            (parameter ``tiles``) for unknown tiles, tiles offline, or Tianditu without a key.
-        """
+    def __post_init__(self) -> None:
+        """Check that the combination can work."""
         if self.tiles not in TILES:
             raise ArgumentError("tiles", f"{self.tiles!r} is not one of {', '.join(TILES)}")
         if self.offline and self.tiles != "none":
             raise ArgumentError("tiles", f"{self.tiles} loads tiles from the network; go online, "
                                 "or use none for the bundled offline basemap")
-        if self.tiles == "tianditu" and not (self.key or os.environ.get(TIANDITU_KEY_VARIABLE)):
-            raise ArgumentError("tiles", f"tianditu needs a Tianditu key: set {TIANDITU_KEY_VARIABLE}")
-        return self
+        if self.tiles == "tianditu" and not (self.key or config.tianditu()):
+            raise ArgumentError("tiles", f"tianditu needs a Tianditu key: set {config.TIANDITU_KEY_VARIABLE}")
 
     def shift(self, lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
         """Coordinates as drawn: GCJ-02 on Gaode tiles, WGS-84 otherwise.
@@ -215,7 +214,7 @@ class Basemap:
             fmap.add_child(GeoLayer("basemap", features, pane="hc_base", interactive=False, control=False))
             return
         if basemap.tiles == "tianditu":
-            key = basemap.key or os.environ.get(TIANDITU_KEY_VARIABLE, "")
+            key = basemap.key or config.tianditu() or ""
             for layer, name in (("vec", "Tianditu 天地图"), ("cva", "Tianditu labels 注记")):
                 url = (f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
                        f"&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"

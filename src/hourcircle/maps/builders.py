@@ -2,10 +2,10 @@
 
 Examples
 --------
->>> from hourcircle.datasets import bundled
->>> from hourcircle.travel.query import Query
->>> from hourcircle.travel.times import TravelTimes
->>> html = reach_map(Query(TravelTimes.for_scenario(bundled()), hours=2), "hefei")
+>>> import hourcircle
+>>> from hourcircle.analysis.drawing import reach_drawing
+>>> query = hourcircle.Query(hourcircle.TravelTimes.for_scenario(hourcircle.datasets.bundled()), hours=2)
+>>> html = reach_map(reach_drawing(query, "hefei"))
 >>> '<script src="http' in html or '<link rel="stylesheet" href="http' in html
 False
 """
@@ -26,16 +26,14 @@ from branca.element import Element
 from shapely.geometry.base import BaseGeometry
 
 from hourcircle import datasets
+from hourcircle.analysis.drawing import ReachDrawing, RoadNetwork, Segments
 from hourcircle.analysis.reach import band_edges, band_labels
 from hourcircle.analysis.run import Results
 from hourcircle.maps import shapes
 from hourcircle.maps.assets import SCRIPT, STYLE, figure, script_json, use_leaflet_only
 from hourcircle.maps.basemap import Basemap
 from hourcircle.maps.layers import GeoLayer, Script, cell, legend
-from hourcircle.profiles import ProfileName
 from hourcircle.scenario import Scenario
-from hourcircle.travel.query import Query
-from hourcircle.travel.times import TravelTimes
 
 CANVAS_ABOVE = 2000  # sites: more than this are drawn on a canvas, not as SVG elements
 # categories avoid the greens, oranges and reds that mark time bands and completeness
@@ -69,7 +67,6 @@ def category_label(category: str) -> str:
 
 def _new_map(basemap: Basemap, lat: np.ndarray, lon: np.ndarray, title: str, n_sites: int) -> folium.Map:
     """A map framing the points, with the page's assets, a title box and the background."""
-    basemap.check()
     (centre_lat,), (centre_lon,) = basemap.shift([float(np.mean(lat))], [float(np.mean(lon))])
     fmap = folium.Map(location=[centre_lat, centre_lon], zoom_start=7, tiles=None, control_scale=True,
                       prefer_canvas=n_sites > CANVAS_ABOVE)
@@ -124,37 +121,18 @@ def _site_layers(fmap: folium.Map, scenario: Scenario, sites: pd.DataFrame, base
                                  css_class="hc-site"))
 
 
-def _link_features(times: TravelTimes, mode: ProfileName, basemap: Basemap,
-                   colour_of: Any, rows_of: Any) -> list[dict[str, Any]]:
-    edges = times.network.edges
-    kinds = ["rail"] if mode == "rail" else ["road"]
-    links = edges[edges["kind"].isin(kinds)]
-    nodes = times.network.nodes
+def _link_features(links: pd.DataFrame, basemap: Basemap, colour_of: Any, rows_of: Any) -> list[dict[str, Any]]:
+    """One line per link (rows with ``name`` and their ends ``lat1, lon1, lat2, lon2``)."""
     features = []
     for _, edge in links.iterrows():
-        a, b = nodes.loc[edge["u"]], nodes.loc[edge["v"]]
         style = colour_of(edge)
         if style is None:
             continue
         features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [
-            basemap.point(float(a["lat"]), float(a["lon"])), basemap.point(float(b["lat"]), float(b["lon"]))]},
+            basemap.point(float(edge["lat1"]), float(edge["lon1"])),
+            basemap.point(float(edge["lat2"]), float(edge["lon2"]))]},
             "properties": {"title": str(edge["name"]), "rows": rows_of(edge), "style": style}})
     return features
-
-
-Ends = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-
-
-def _edge_ends(times: TravelTimes, edges: pd.DataFrame) -> Ends:
-    """The two ends of edges: lat1, lon1, lat2, lon2."""
-    nodes = times.network.nodes
-    a = nodes[["lat", "lon"]].to_numpy(dtype=np.float64)[times.positions(edges["u"])]
-    b = nodes[["lat", "lon"]].to_numpy(dtype=np.float64)[times.positions(edges["v"])]
-    return a[:, 0], a[:, 1], b[:, 0], b[:, 1]
-
-
-def _pick(ends: Ends, mask: np.ndarray) -> Ends:
-    return ends[0][mask], ends[1][mask], ends[2][mask], ends[3][mask]
 
 
 def _shape_feature(geometry: BaseGeometry, basemap: Basemap, style: dict[str, Any], title: str = "",
@@ -181,19 +159,14 @@ def _finish(fmap: folium.Map) -> str:
                   lambda m: ids.setdefault(m.group(0), f"{len(ids) + 1:04d}"), rendered)
 
 
-def _reached_roads(fmap: folium.Map, times: TravelTimes, minutes: pd.Series, edges: list[float],
+def _reached_roads(fmap: folium.Map, ends: Segments, far: np.ndarray, edges: list[float],
                    labels: list[str], basemap: Basemap) -> None:
     """The area reached in each hourly band (filled, the widest first) and the roads reached, coloured by band."""
-    road = times.network.edges[times.network.edges["kind"] == "road"]
-    far = np.maximum(minutes.reindex(road["u"]).to_numpy(), minutes.reindex(road["v"]).to_numpy())
-    reached = road[np.isfinite(far) & (far <= edges[-1] + 1e-9)]
-    far = far[np.isfinite(far) & (far <= edges[-1] + 1e-9)]
-    ends = _edge_ends(times, reached)
     colours = [BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)] for i in range(len(edges))]
     areas = []
     for i in reversed(range(len(edges))):
         within = far <= edges[i] + 1e-9
-        area = shapes.isochrone(*_pick(ends, within))
+        area = shapes.isochrone(*ends.pick(within))
         style = {"colour": colours[i], "weight": 1, "opacity": 0.6, "fill": True, "fillColour": colours[i],
                  "fillOpacity": 0.18}
         feature = _shape_feature(area, basemap, style, f"Reached {labels[i]} 可达范围")
@@ -205,7 +178,7 @@ def _reached_roads(fmap: folium.Map, times: TravelTimes, minutes: pd.Series, edg
     band = np.searchsorted(np.asarray(edges) + 1e-9, far)
     for i in range(len(edges)):
         part = band == i
-        feature = _shape_feature(shapes.merged_lines(*_pick(ends, part), tolerance=tolerance), basemap,
+        feature = _shape_feature(shapes.merged_lines(*ends.pick(part), tolerance=tolerance), basemap,
                                  {"colour": colours[i], "weight": 2, "opacity": 0.9})
         if feature:
             lines.append(feature)
@@ -213,15 +186,13 @@ def _reached_roads(fmap: folium.Map, times: TravelTimes, minutes: pd.Series, edg
     _osm_attribution(fmap)
 
 
-def reach_map(query: Query, origin: str, *, basemap: Basemap | None = None) -> str:
+def reach_map(drawing: ReachDrawing, *, basemap: Basemap | None = None) -> str:
     """A map of what one origin reaches within the budget.
 
     Parameters
     ----------
-    query : Query
-        The network, budget and mode.
-    origin : str
-        A place or site id or name.
+    drawing : ReachDrawing
+        One origin's search (:func:`~hourcircle.analysis.drawing.reach_drawing`).
     basemap : Basemap, optional
         The background (default: the bundled offline basemap).
 
@@ -231,11 +202,9 @@ def reach_map(query: Query, origin: str, *, basemap: Basemap | None = None) -> s
         HTML: links and places coloured by hourly band, reached sites coloured by category
         (one layer each), the origin marked.
     """
-    basemap = (basemap or Basemap()).check()
-    times, mode, budget = query.times, query.mode, query.hours
-    scenario = times.scenario
-    node = times.resolve(origin)
-    minutes = times.minutes_from(node, mode)
+    basemap = basemap or Basemap()
+    mode, budget, scenario, node = drawing.mode, drawing.hours, drawing.scenario, drawing.origin
+    minutes = drawing.nodes["minutes"]
     edges = [60 * e for e in band_edges(budget)]
     labels = band_labels(budget)
 
@@ -248,31 +217,29 @@ def reach_map(query: Query, origin: str, *, basemap: Basemap | None = None) -> s
     sites = scenario.sites
     reached = sites[sites.index.isin(minutes.index[minutes <= budget * 60 + 1e-9])]
     title = f"{node}: {budget:g}-hour reach by {mode}"
-    seen = times.network.nodes.loc[minutes.index[minutes <= budget * 60 + 1e-9]]  # frame what is reached
+    seen = drawing.nodes[minutes <= budget * 60 + 1e-9]  # frame what is reached
     fmap = _new_map(basemap, seen["lat"].to_numpy(dtype=np.float64), seen["lon"].to_numpy(dtype=np.float64),
                     title, len(reached))
 
     def link_style(edge: pd.Series) -> dict[str, Any]:
-        far = max(minutes.get(edge["u"], np.inf), minutes.get(edge["v"], np.inf))
-        colour = band(far)
+        colour = band(edge["minutes"])
         return {"colour": colour, "weight": 4 if colour != OUT_OF_REACH else 1.5}
 
     def link_rows(edge: pd.Series) -> list[list[Any]]:
-        return [["From 起", edge["u"]], ["To 止", edge["v"]], ["Minutes at far end 分钟",
-                cell(max(minutes.get(edge["u"], np.inf), minutes.get(edge["v"], np.inf)))]]
+        return [["From 起", edge["u"]], ["To 止", edge["v"]], ["Minutes at far end 分钟", cell(edge["minutes"])]]
 
-    if times.network.roads.source == "osm" and mode != "rail":
-        _reached_roads(fmap, times, minutes, edges, labels, basemap)
+    if drawing.roads is not None:
+        _reached_roads(fmap, drawing.roads.segments, drawing.roads.minutes, edges, labels, basemap)
     else:
-        fmap.add_child(GeoLayer("links 线路", _link_features(times, mode, basemap, link_style, link_rows)))
+        fmap.add_child(GeoLayer("links 线路", _link_features(drawing.links, basemap, link_style, link_rows)))
     place_rows = [[["Chinese 中文", p["name_zh"]], ["Province 省", p["province"]],
                    ["Minutes 分钟", cell(minutes.get(pid))]] for pid, p in places.iterrows()]
     place_styles = [{"colour": band(minutes.get(pid)), "radius": 5, "stroke": "#333"} for pid in places.index]
     fmap.add_child(GeoLayer("places 城市", basemap.point_features(places, [str(n) for n in places["name"]],
                                                                   place_rows, place_styles)))
     _site_layers(fmap, scenario, reached, basemap, minutes)
-    where = times.network.nodes.loc[node]
-    origin_feature = basemap.point_features(pd.DataFrame([where]), [f"Origin 起点: {where['name']}"],
+    where = pd.DataFrame({"lat": [drawing.origin_lat], "lon": [drawing.origin_lon]})
+    origin_feature = basemap.point_features(where, [f"Origin 起点: {drawing.origin_name}"],
                                             [[["Id", node]]], [{"colour": "#000", "radius": 10, "stroke": "#fff",
                                                                 "weight": 3, "opacity": 1}])
     fmap.add_child(GeoLayer("origin 起点", origin_feature))
@@ -280,38 +247,30 @@ def reach_map(query: Query, origin: str, *, basemap: Basemap | None = None) -> s
     entries = [(BAND_COLOURS[i], f"reached {label}", False) for i, label in enumerate(labels[:len(BAND_COLOURS)])]
     entries.append((OUT_OF_REACH, f"beyond {budget:g} h", False))
     entries += [(colours[c], category_label(c), False) for c in scenario.product.all_categories]
-    legend(fmap, f"{mode} minutes from {where['name']}", entries)
+    legend(fmap, f"{mode} minutes from {drawing.origin_name}", entries)
     return _finish(fmap)
 
 
-def _all_roads(fmap: folium.Map, times: TravelTimes, gone: set[str], basemap: Basemap) -> None:
+def _all_roads(fmap: folium.Map, roads: RoadNetwork, basemap: Basemap) -> None:
     """Every road, merged and simplified; named infrastructure with its name; closed links dashed red."""
-    roads = times.network.roads
-    edges = times.network.edges[times.network.edges["kind"] == "road"]
-    ends = _edge_ends(times, edges)
+    ends = roads.segments
     tolerance = shapes.tolerance_for(np.r_[ends[0], ends[2]], np.r_[ends[1], ends[3]])
     everything = _shape_feature(shapes.merged_lines(*ends, tolerance=tolerance), basemap,
                                 {"colour": "#777", "weight": 1, "opacity": 0.55})
     fmap.add_child(GeoLayer("roads 道路", [everything] if everything else [], interactive=False))
-    link = edges["link"].astype(str).to_numpy()
-    by_link = pd.Series(np.arange(len(link))).groupby(link).indices
     named = []
-    for row in roads.infrastructure.to_dict("records"):
-        covered = np.zeros(len(link), dtype=bool)
-        covered[np.concatenate([by_link.get(str(k), []) for k in row["links"]] or [[]]).astype(np.int64)] = True
-        style = {"colour": "#1f3c88" if row["kind"] != "corridor" else "#4a6fa5",
-                 "weight": 3 if row["kind"] != "corridor" else 1.5, "opacity": 0.7}
-        feature = _shape_feature(shapes.merged_lines(*_pick(ends, covered), tolerance=tolerance / 4),
-                                 basemap, style, str(row["name"]),
-                                 [["Kind 类型", str(row["kind"])], ["km 公里", cell(row["km"])]])
+    for crossing in roads.named:
+        style = {"colour": "#1f3c88" if crossing.kind != "corridor" else "#4a6fa5",
+                 "weight": 3 if crossing.kind != "corridor" else 1.5, "opacity": 0.7}
+        feature = _shape_feature(shapes.merged_lines(*ends.pick(crossing.edges), tolerance=tolerance / 4),
+                                 basemap, style, crossing.name,
+                                 [["Kind 类型", crossing.kind], ["km 公里", cell(crossing.km)]])
         if feature:
             named.append(feature)
     if named:
         fmap.add_child(GeoLayer("named infrastructure 桥隧与走廊", named, show=len(named) <= 300))
-    closed = np.zeros(len(link), dtype=bool)
-    closed[np.concatenate([by_link.get(k, []) for k in gone] or [[]]).astype(np.int64)] = True
-    if closed.any():
-        feature = _shape_feature(shapes.merged_lines(*_pick(ends, closed), tolerance=tolerance / 4),
+    if roads.closed.any():
+        feature = _shape_feature(shapes.merged_lines(*ends.pick(roads.closed), tolerance=tolerance / 4),
                                  basemap, {"colour": "#e00000", "weight": 4, "dash": "8 6", "opacity": 1},
                                  "closed 中断", [["Status 状态", "disrupted 中断"]])
         fmap.add_child(GeoLayer("closed 中断", [feature] if feature else []))
@@ -341,7 +300,8 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
     Parameters
     ----------
     results : Results
-        A run.
+        A run; the network it draws is ``results.drawing``
+        (:func:`~hourcircle.analysis.drawing.circle_drawing`, computed on first use).
     basemap : Basemap, optional
         The background (default: the bundled offline basemap).
 
@@ -351,34 +311,33 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
         HTML: places coloured by circle completeness, sites by category (one layer each, plants
         with their circle table), links with their names, links the run removed dashed red.
     """
-    basemap = (basemap or Basemap()).check()
-    times = results.query.times
-    scenario = times.scenario
+    basemap = basemap or Basemap()
+    drawing = results.drawing
+    scenario = drawing.scenario
     places = scenario.places
-    title = f"{scenario.name}: {results.query.hours:g}-hour circles by {results.query.mode}"
+    title = f"{scenario.name}: {drawing.hours:g}-hour circles by {drawing.mode}"
     fmap = _new_map(basemap, places["lat"].to_numpy(), places["lon"].to_numpy(), title, len(scenario.sites))
-    gone = set(results.disrupted_links)
 
     def link_style(edge: pd.Series) -> dict[str, Any]:
-        if edge["link"] in gone:
+        if edge["closed"]:
             return {"colour": "#e00000", "weight": 4, "dash": "8 6", "opacity": 1}
         return {"colour": "#555" if edge["kind"] == "road" else "#7b3294", "weight": 2, "opacity": 0.6}
 
     def link_rows(edge: pd.Series) -> list[list[Any]]:
         rows = [["Link id", edge["link"]], ["Mode", edge["kind"]],
                 ["Truck minutes 卡车分钟", cell(edge["minutes_truck"])]]
-        return rows + ([["Status 状态", "disrupted 中断"]] if edge["link"] in gone else [])
+        return rows + ([["Status 状态", "disrupted 中断"]] if edge["closed"] else [])
 
-    for mode in ("truck", "rail"):
-        if mode == "truck" and times.network.roads.source == "osm":
-            _all_roads(fmap, times, gone, basemap)
+    for kind in ("road", "rail"):
+        if kind == "road" and drawing.roads is not None:
+            _all_roads(fmap, drawing.roads, basemap)
             continue
-        features = _link_features(times, mode, basemap, link_style, link_rows)
+        features = _link_features(drawing.links[drawing.links["kind"] == kind], basemap, link_style, link_rows)
         if features:
-            name = "road links 公路" if mode == "truck" else "rail links 铁路"
-            fmap.add_child(GeoLayer(name, features, show=mode == "truck"))  # timetable pairs: many lines
+            name = "road links 公路" if kind == "road" else "rail links 铁路"
+            fmap.add_child(GeoLayer(name, features, show=kind == "road"))  # timetable pairs: many lines
     circle = results.places
-    budget = results.query.hours
+    budget = drawing.hours
 
     def place_colour(row: pd.Series) -> str:
         hours = row["hours_to_complete"]
@@ -415,7 +374,7 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
                ("#d73027", "incomplete", False),
                (MARGINAL_STROKE, "marginal (within the model's error) 边缘", True)]
     entries += [(colours[c], category_label(c), False) for c in scenario.product.all_categories]
-    if gone:
+    if results.disrupted_links:
         entries.append(("#e00000", "disrupted link", True))
     legend(fmap, "Circle completeness 产业圈完整度", entries)
     return _finish(fmap)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,8 @@ from hourcircle.links import is_segment, segment_order
 from hourcircle.network import TravelNetwork
 from hourcircle.scenario import Scenario
 from hourcircle.travel.names import NameIndex, compact
+
+RemovalKind = Literal["place", "site", "link"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Removal:
     """
 
     label: str
-    kind: str
+    kind: RemovalKind
     places: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
