@@ -1,0 +1,308 @@
+"""The commands: parse, call the API, print. No analysis lives here.
+
+Heavy modules (pandas, scipy, folium, the solver) are imported inside the commands that use
+them, so ``hourcircle --help`` is quick.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from hourcircle.cli.shared import (
+    COUNT,
+    KM,
+    _basemap,
+    _claim,
+    _print_frame,
+    _progress,
+    _query,
+    _scenario,
+    budget_options,
+    cli,
+    cluster_options,
+    echo,
+    force_option,
+    format_option,
+    map_options,
+    mode_option,
+    scenario_option,
+)
+
+if TYPE_CHECKING:
+
+    from hourcircle.profiles import ProfileName
+
+@cli.command("validate")
+@click.argument("scenario", required=False, type=click.Path(path_type=Path))
+@scenario_option
+def validate_command(scenario: Path | None, scenario_path: Path | None) -> None:
+    """Check a scenario's files and list every problem at once."""
+    from hourcircle.network import build_network
+
+    loaded = _scenario(scenario, scenario_path)
+    network = build_network(loaded)
+    echo(loaded.summary())
+    echo(network.roads.summary())
+    for note in network.roads.notes():
+        echo(f"warning: {note}")
+    echo("ok: no problems found" + (f" ({len(network.roads.notes())} warnings)" if network.roads.notes() else ""))
+
+
+@cli.command("travel")
+@click.argument("origin", metavar="FROM")
+@click.argument("destination", metavar="TO")
+@mode_option
+@format_option(("table", "json"))
+@scenario_option
+def travel_command(origin: str, destination: str, mode: ProfileName, fmt: str, scenario_path: Path | None) -> None:
+    """Minutes, km and route between two places or sites."""
+    from hourcircle.errors import NoRouteError
+    from hourcircle.travel.route import Route
+
+    times = _query(scenario_path, mode=mode).times
+    try:
+        route = times.route(origin, destination, mode)
+    except NoRouteError as error:
+        missing = Route.missing(times.resolve(origin), times.resolve(destination), mode)
+        echo(json.dumps(missing) if fmt == "json" else str(error))
+        return
+    if fmt == "json":
+        echo(json.dumps(route.as_dict(), ensure_ascii=False, indent=1))
+        return
+    h, m = divmod(round(route.minutes), 60)
+    low, high = route.minutes_band
+    train = "" if route.train_minutes is None else f"{route.train_minutes:.0f} min in trains, "
+    echo(f"{route.origin} -> {route.destination} by {mode}: {train}{route.minutes:.0f} min door to door "
+               f"({h} h {m:02d}; likely {low:.0f}-{high:.0f}), {route.km:.0f} km")
+    echo("  " + ", ".join(f"{name} {value:.0f} min" for name, value in route.parts().items() if value))
+    for leg in route.legs().to_dict("records"):
+        echo(f"  {leg['km']:7.1f} km {leg['minutes']:5.0f} min  {leg['name']}  -> {leg['to']}")
+    if route.estimated:
+        echo("  (estimated: a leg is a rail stop or station feeder the timetable lacks)")
+
+
+@cli.command("matrix")
+@mode_option
+@format_option()
+@click.option("--between", type=click.Choice(["places", "sites", "all"]), default="places", show_default=True,
+              help="The matrix's nodes: places, sites, or both.")
+@click.option("--minutes", type=click.Choice(["door", "train"]), default="door", show_default=True,
+              help="Door-to-door trip minutes, or (with --mode rail) minutes in trains, as timetables publish.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write the matrix here instead: FILE.parquet (written in batches of origins, so that memory "
+                   "stays bounded) or FILE.csv.")
+@force_option
+@cluster_options
+@scenario_option
+def matrix_command(mode: ProfileName, fmt: str, between: str, minutes: str, out: Path | None, force: bool,
+                   workers: int | None, scheduler: str | None, scenario_path: Path | None) -> None:
+    """Minutes between every pair of places (or sites): door to door, or in trains."""
+    import pandas as pd
+
+    from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
+    from hourcircle.batches import cluster
+    from hourcircle.output.formats import to_csv
+
+    if out is not None and out.suffix not in (".parquet", ".csv"):
+        raise click.BadParameter(f"{out}: give a file name ending in .parquet or .csv", param_hint="--out")
+    scenario = _scenario(None, scenario_path)
+    with _claim(out, "matrix", "out", scenario, force) as target, cluster(workers, scheduler) as client:
+        times = _query(scenario, mode=mode).times
+        nodes = matrix_nodes(times, between)
+        parts = matrix_parts(times, mode, nodes, minutes=minutes, client=client)
+        if target is not None and out is not None and out.suffix == ".parquet":
+            rows = target.write_parquet(parts)
+            echo(f"wrote {rows}x{len(nodes)} {mode} minutes to {out}")
+            return
+        table = pd.concat([part for _, part in sorted(parts, key=lambda numbered: numbered[0])])
+        if target is not None:
+            target.write_text(to_csv(table))
+            echo(f"wrote {len(table)}x{len(table.columns)} {mode} minutes to {out}")
+            return
+    _print_frame(table, fmt)
+
+
+@cli.command("reach")
+@click.argument("origins", metavar="FROM...", nargs=-1, required=True)
+@budget_options
+@format_option()
+@click.option("--map", "map_path", type=click.Path(path_type=Path), default=None,
+              help="Also write an HTML map of the reach here (one FROM).")
+@click.option("--km", type=KM, default=None,
+              help="Also: the share of the scenario's suppliers within this many km (geodesic) and the hours "
+                   "(one FROM).")
+@map_options
+@force_option
+@cluster_options
+@scenario_option
+def reach_command(origins: tuple[str, ...], hours: float | None, mode: ProfileName, fmt: str, map_path: Path | None,
+                  km: float | None, tiles: str, offline: bool, force: bool, workers: int | None, scheduler: str | None,
+                  scenario_path: Path | None) -> None:
+    """Sites FROM reaches within the budget, grouped by category; with several FROM, a table of them all."""
+    from hourcircle.analysis.reach import count_bands, population_bands, reached_sites, share_within
+
+    if len(origins) > 1:
+        if map_path is not None or km is not None:
+            raise click.UsageError("--map and --km take one FROM")
+        _reach_many(origins, hours, mode, fmt, workers, scheduler, scenario_path)
+        return
+    origin = origins[0]
+
+    basemap = _basemap(tiles, offline)
+    scenario = _scenario(None, scenario_path)
+    with _claim(map_path, "reach", "map", scenario, force) as target:
+        query = _query(scenario, hours, mode)
+        table = reached_sites(query, origin)
+        share = share_within(query, origin, km=km) if km is not None else None
+        if target is not None:
+            from hourcircle.analysis.drawing import reach_drawing
+            from hourcircle.maps import reach_map
+
+            target.write_text(reach_map(reach_drawing(query, origin), basemap=basemap))
+    if fmt != "table":
+        _print_frame(table, fmt)
+        return
+    if map_path is not None:
+        echo(f"wrote the map to {map_path}")
+    echo(f"from {query.times.resolve(origin)} within {query.hours:g} h by {mode}: {len(table)} sites")
+    echo("\nsites reached per category, cumulative by hour:")
+    categories = query.scenario.product.all_categories
+    echo(count_bands(table, query.hours, categories).to_string())
+    people = population_bands(query, origin)
+    if people.iloc[-1] > 0:
+        echo("\npeople in the places reached (2020 census, whole prefectures whose seat is reached):")
+        echo("  " + "  ".join(f"{band} {value / 1e6:.1f} M" for band, value in people.items()))
+    if share is not None:
+        echo(f"\nshare of the scenario's suppliers within {km:g} km (geodesic) and {query.hours:g} h:")
+        _print_frame(share, "table")
+    for category in categories:
+        part = table[table["category"] == category]
+        echo(f"\n{category}: {len(part)}")
+        for site_id, row in part.iterrows():
+            train = f" ({row['train_minutes']:.0f} in trains)" if "train_minutes" in row else ""
+            echo(f"  {row['minutes']:5.0f} min{train}  {site_id}  ({row['company']}, {row['place_id']})")
+
+
+def _reach_many(origins: Sequence[str], hours: float | None, mode: ProfileName, fmt: str, workers: int | None,
+                scheduler: str | None, scenario_path: Path | None) -> None:
+    """What several origins reach: every site (csv, json), or counts per category (table)."""
+    from hourcircle.analysis.reach import reached_from_many
+    from hourcircle.batches import cluster
+
+    query = _query(scenario_path, hours, mode)
+    with cluster(workers, scheduler) as client:
+        table = reached_from_many(query, origins, client=client)
+    if fmt != "table":
+        _print_frame(table.set_index(["origin", "site_id"]), fmt)
+        return
+    categories = list(query.scenario.product.all_categories)
+    counts = table.groupby(["origin", "category"]).size().unstack(fill_value=0).reindex(
+        index=[query.times.resolve(o) for o in origins], columns=categories, fill_value=0)
+    echo(f"sites reached within {query.hours:g} h by {mode}, per origin and category:")
+    _print_frame(counts.assign(all=counts.sum(axis=1)), "table")
+
+
+@cli.command("run")
+@click.argument("scenario", required=False, type=click.Path(path_type=Path))
+@budget_options
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder to write the report, tables and GeoJSON into.")
+@click.option("--plants", "plants_wanted", type=COUNT, default=3, show_default=True,
+              help="Size of the best set of new plant sites (p-center).")
+@click.option("--remove", multiple=True, metavar="ID",
+              help="Also compare every plant's circle without this place, site or link (repeatable).")
+@map_options
+@click.option("--force", is_flag=True, default=False,
+              help="Replace an earlier run's files in --out even if they were changed since (never a file no "
+                   "run wrote).")
+@cluster_options
+@scenario_option
+def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, out: Path, plants_wanted: int,
+                remove: tuple[str, ...], tiles: str, offline: bool, force: bool, workers: int | None,
+                scheduler: str | None, scenario_path: Path | None) -> None:
+    """Everything: circles, gaps, siting, disruption; report.md, CSV, GeoJSON and map.html in --out."""
+    from hourcircle.analysis.run import analyse
+    from hourcircle.batches import cluster
+    from hourcircle.maps import circle_map
+    from hourcircle.output import claim_folder
+    from hourcircle.output.assemble import render
+    from hourcircle.output.report import findings
+
+    basemap = _basemap(tiles, offline)
+    loaded = _scenario(scenario, scenario_path)
+    with claim_folder(out, inputs=loaded.inputs, force=force) as target:  # before the work, not after
+        query = _query(loaded, hours, mode)
+        removals = query.times.removals(remove)
+        with cluster(workers, scheduler) as client:
+            results = analyse(query, plants_wanted=plants_wanted, progress=_progress("sweep"), remove=removals,
+                              client=client)
+        files = render(results, {"map.html": circle_map(results, basemap=basemap)})
+        target.write(files)
+    echo("\n".join(f"- {line}" for line in findings(results)))
+    echo(f"\nwrote {len(files)} files to {out}/: start with {out / 'report.md'}, "
+               f"open {out / 'map.html'} in a browser")
+
+
+@cli.command("locate")
+@budget_options
+@click.option("--top", type=COUNT, default=10, show_default=True, help="How many places to list.")
+@click.option("--plants", "plants_wanted", type=COUNT, default=None,
+              help="Instead: the best set of K places that together reach every place (p-center).")
+@format_option()
+@scenario_option
+def locate_command(hours: float | None, mode: ProfileName, top: int, plants_wanted: int | None, fmt: str,
+                   scenario_path: Path | None) -> None:
+    """Best places for a new plant: fastest complete circle, then redundancy, then spread."""
+    from hourcircle.analysis.coverage import coverage
+    from hourcircle.analysis.locate import locate as ranked_places
+    from hourcircle.analysis.locate import plant_set
+
+    found = coverage(_query(scenario_path, hours, mode))
+    _print_frame(plant_set(found, plants_wanted) if plants_wanted is not None else ranked_places(found, top=top), fmt)
+
+
+@cli.command("disrupt")
+@click.option("--remove", multiple=True, metavar="ID",
+              help="A place, site or link (id, or part of a link's name); repeat to remove several.")
+@click.option("--sweep", "do_sweep", is_flag=True, help="Remove each link, place and supplier in turn; rank them.")
+@budget_options
+@click.option("--top", type=COUNT, default=None, help="List only the first N rows of a sweep.")
+@format_option()
+@cluster_options
+@scenario_option
+def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None, mode: ProfileName, top: int | None,
+                    fmt: str, workers: int | None, scheduler: str | None, scenario_path: Path | None) -> None:
+    """What a loss breaks: every plant's circle before and after, or a criticality sweep."""
+    from hourcircle.analysis.disrupt import changed, impact, sweep
+    from hourcircle.analysis.disrupt import disrupt as disrupt_table
+
+    if bool(remove) == do_sweep:
+        raise click.UsageError("give --remove ID (one or more) or --sweep, not both")
+    if not do_sweep and (workers is not None or scheduler is not None):
+        raise click.UsageError("--workers and --scheduler are for --sweep")
+    query = _query(scenario_path, hours, mode)
+    if do_sweep:
+        from hourcircle.batches import cluster
+
+        with cluster(workers, scheduler) as client:
+            ranking = sweep(query, progress=_progress("sweep"), client=client).set_index(["kind", "id"])
+        _print_frame(ranking.head(top) if top else ranking, fmt)
+        return
+    removals = query.times.removals(remove)
+    table = disrupt_table(query, removals)
+    if fmt != "table":
+        _print_frame(table.set_index(["plant", "category"]), fmt)
+        return
+    for removal in removals:
+        echo(f"removed {removal.label!r}: {removal.describe()}")
+    lost, added, alternatives = impact(table)
+    echo(f"{lost} plant-component pairs fall outside the budget; +{added:.0f} min to nearest suppliers; "
+               f"{alternatives} alternatives lost\n")
+    columns = ["before_nearest_site", "before_minutes", "after_nearest_site", "after_minutes", "lost",
+               "alternatives_lost"]
+    _print_frame(changed(table).set_index(["plant", "category"])[columns], "table")

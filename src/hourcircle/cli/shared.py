@@ -1,0 +1,308 @@
+"""What every command shares: the group, options, argument types, loading, printing.
+
+Examples
+--------
+>>> HOURS.convert("2.5", None, None)
+2.5
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from hourcircle.config import FORMATS, MAX_HOURS, PROFILES, TILES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hourcircle.maps import Basemap
+    from hourcircle.output import FileClaim
+    from hourcircle.profiles import ProfileName
+    from hourcircle.scenario import Scenario
+    from hourcircle.travel.query import Query
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls (ANSI and OSC escapes among them)
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    r"""Print to the terminal with control characters shown as ``\u001b``, never acted on.
+
+    A scenario's names reach the terminal; an escape sequence in one must not move the
+    cursor, set the window title or hide text. (The form is JSON's, so JSON output stays valid.)
+
+    Parameters
+    ----------
+    text : str
+        What to print (tabs and line ends are kept).
+    err : bool, default False
+        To stderr.
+    nl : bool, default True
+        End the line.
+
+    Examples
+    --------
+    >>> echo("Hefei\x1b]0;pwned\x07")
+    Hefei\u001b]0;pwned\u0007
+    """
+    click.echo(CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text), err=err, nl=nl)
+
+
+class FiniteFloat(click.FloatRange):
+    """A float in a range, and never ``nan`` or ``inf`` (which every range check lets through).
+
+    Parameters
+    ----------
+    min, max : float, optional
+        The range's ends.
+    min_open, max_open : bool, default False
+        Whether an end is excluded.
+    clamp : bool, default False
+        Clamp values outside the range instead of refusing them.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value``, refusing what is not a finite number.
+
+        Parameters
+        ----------
+        value : Any
+            The text given.
+        param : click.Parameter or None
+            The option.
+        ctx : click.Context or None
+            The command's context.
+
+        Returns
+        -------
+        Any
+            The number.
+        """
+        number = super().convert(value, param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+HOURS = FiniteFloat(min=0, min_open=True, max=MAX_HOURS)
+KM = FiniteFloat(min=0, min_open=True, max=20_000)
+COUNT = click.IntRange(min=1)
+
+
+def scenario_option(command: F) -> F:
+    """Add ``--scenario PATH`` (default: the bundled dataset).
+
+    Parameters
+    ----------
+    command : callable
+        A click command function.
+
+    Returns
+    -------
+    callable
+        The same, with the option.
+    """
+    command = click.option("--allow-outside-files", is_flag=True, expose_value=False, callback=_remember,
+                           help="Read data files that scenario.toml names outside the scenario folder.")(command)
+    return click.option("--scenario", "scenario_path", type=click.Path(path_type=Path), default=None,
+                        help="Scenario folder or .toml file, or a bundled scenario: yrd (the default, the "
+                             "Yangtze River Delta) or china.")(command)
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a flag that only scenario loading reads in the context, not among the command's arguments."""
+    ctx.meta[f"hourcircle.{param.name}"] = value
+    return value
+
+
+def _scenario(positional: Path | None = None, option: Path | None = None) -> Scenario:
+    """The scenario a command names (a folder or .toml file, or a bundled name; default: the delta)."""
+    from hourcircle import datasets
+    from hourcircle.errors import ArgumentError
+    from hourcircle.io import load_scenario
+
+    if positional is not None and option is not None and positional != option:
+        raise ArgumentError("scenario", f"given twice ({positional} and {option}); give one")
+    given = positional or option
+    allow = bool(click.get_current_context().meta.get("hourcircle.allow_outside_files", False))
+    return load_scenario(datasets.locate(given) if given else datasets.bundled(), allow_outside=allow)
+
+
+def mode_option(command: F) -> F:
+    """Add ``--mode``.
+
+    Parameters
+    ----------
+    command : callable
+        A click command function.
+
+    Returns
+    -------
+    callable
+        The same, with the option.
+    """
+    return click.option("--mode", type=click.Choice(PROFILES), default="truck", show_default=True,
+                        help="Travel profile: truck (freight by road), car (people by road) "
+                             "or rail (high-speed rail).")(command)
+
+
+def budget_options(command: F) -> F:
+    """Add ``--hours`` and ``--mode``.
+
+    Parameters
+    ----------
+    command : callable
+        A click command function.
+
+    Returns
+    -------
+    callable
+        The same, with the options.
+    """
+    command = mode_option(command)
+    return click.option("--hours", type=HOURS, default=None,
+                        help="Travel budget in hours (default: the scenario's budget_hours).")(command)
+
+
+def format_option(choices: Sequence[str] = FORMATS) -> Callable[[F], F]:
+    """A decorator adding ``--format``.
+
+    Parameters
+    ----------
+    choices : sequence of str
+        The formats the command prints.
+
+    Returns
+    -------
+    callable
+        The decorator.
+    """
+    def add(command: F) -> F:
+        return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+                            help="How to print the result: " + ", ".join(choices) + ".")(command)
+    return add
+
+
+def map_options(command: F) -> F:
+    """Add ``--tiles`` and ``--offline/--online`` for commands that draw a map.
+
+    Parameters
+    ----------
+    command : callable
+        A click command function.
+
+    Returns
+    -------
+    callable
+        The same, with the options.
+    """
+    command = click.option("--offline/--online", default=True, show_default=True,
+                           help="Offline: Leaflet inlined and a bundled basemap, no network needed. "
+                                "Online: Leaflet from a CDN and tiles from --tiles.")(command)
+    return click.option("--tiles", type=click.Choice(TILES), default="none", show_default=True,
+                        help="Tile basemap (needs --online); gaode shifts coordinates to GCJ-02; "
+                             "tianditu needs TIANDITU_KEY.")(command)
+
+
+def cluster_options(command: F) -> F:
+    """Add ``--workers`` and ``--scheduler`` for commands that do batch work.
+
+    Parameters
+    ----------
+    command : callable
+        A click command function.
+
+    Returns
+    -------
+    callable
+        The same, with the options.
+    """
+    command = click.option("--scheduler", default=None, metavar="ADDRESS",
+                           help="Run the batch work on this existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                                "(default: $HOURCIRCLE_SCHEDULER, if set).")(command)
+    return click.option("--workers", type=COUNT, default=None,
+                        help="Run the batch work on a local Dask cluster of this many processes "
+                             "(on 127.0.0.1; closed when done).")(command)
+
+
+def _query(path: Path | Scenario | None, hours: float | None = None, mode: ProfileName = "truck", *,
+           positional: Path | None = None) -> Query:
+    """The question of a command: the scenario (a loaded one, or default: bundled), budget and mode."""
+    from hourcircle.scenario import Scenario
+    from hourcircle.travel.query import Query
+    from hourcircle.travel.times import TravelTimes
+
+    scenario = path if isinstance(path, Scenario) else _scenario(positional, path)
+    return Query(TravelTimes.for_scenario(scenario), hours, mode)
+
+
+def force_option(command: F) -> F:
+    """Add ``--force`` for commands that write a file.
+
+    Parameters
+    ----------
+    command : callable
+        A click command function.
+
+    Returns
+    -------
+    callable
+        The same, with the option.
+    """
+    return click.option("--force", is_flag=True, default=False,
+                        help="Replace an existing file that no earlier run of this command wrote (never one "
+                             "of the scenario's files).")(command)
+
+
+def _claim(out: Path | None, command: str, parameter: str, scenario: Scenario,
+           force: bool) -> contextlib.AbstractContextManager[FileClaim | None]:
+    """Check and lock a command's output file before the work (nothing when there is none)."""
+    from hourcircle.output import claim_file
+
+    if out is None:
+        return contextlib.nullcontext()
+    return claim_file(out, command=command, parameter=parameter, inputs=scenario.inputs, force=force)
+
+
+def _basemap(tiles: str, offline: bool) -> Basemap:
+    from hourcircle.maps import Basemap
+
+    return Basemap(tiles, offline)
+
+
+def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    import pandas as pd
+
+    from hourcircle.output.formats import to_csv
+
+    if fmt == "json":
+        echo(frame.reset_index().to_json(orient="records", force_ascii=False, indent=1))
+    elif fmt == "csv":
+        echo(to_csv(frame), nl=False)
+    else:  # minutes as whole numbers; hours and shares (below 10) with two decimals
+        with pd.option_context("display.max_rows", None, "display.width", 200):
+            echo(frame.to_string(float_format=lambda x: f"{x:.2f}" if abs(x) < 10 else f"{x:.0f}"))
+
+
+def _progress(label: str) -> Callable[[Any], Any]:
+    """A progress bar on stderr for long loops (only on a terminal)."""
+    def wrap(items: Any) -> Any:
+        from tqdm import tqdm
+
+        return tqdm(items, desc=label, unit="removal", leave=False, disable=None, file=sys.stderr)
+    return wrap
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="hourcircle")
+def cli() -> None:
+    """Find the N-hour industry circles of a supply network."""
