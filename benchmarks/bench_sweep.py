@@ -66,7 +66,7 @@ def naive(times: TravelTimes, links: list[str]) -> list[tuple[int, float]]:
 
     def nearest(engine: Engine) -> np.ndarray:
         dist = engine.minutes_from_many(plant_pos)
-        return np.column_stack([times.door_to_door(dist[:, c].min(axis=1), "truck") for c in columns])
+        return np.column_stack([times.scenario.travel.trip_minutes("truck", dist[:, c].min(axis=1)) for c in columns])
 
     before = nearest(times.engine("truck"))
     broken = []

@@ -217,7 +217,7 @@ class _Sweep:
         self.runner_up = self._runner_up()
         finite = np.where(np.isfinite(self.nearest), self.nearest, -np.inf)
         farthest = np.maximum(finite.max(axis=1, initial=-np.inf), self.budget)
-        plant_horizon = np.array([times.network_limit(m, mode) for m in farthest]) - self.access
+        plant_horizon = np.array([times.scenario.travel.network_limit(mode, m) for m in farthest]) - self.access
         self.horizon = pd.Series(plant_horizon).groupby(self.row).max().reindex(
             range(len(self.origins)), fill_value=-np.inf).to_numpy() + 1e-9
         self.tree = self._trees(before)  # edges (rows) x origins (columns): on a path that counts
@@ -230,7 +230,7 @@ class _Sweep:
         """
         rows = self.row[plants_] if origins is None else np.searchsorted(origins, self.row[plants_])
         network = dist[rows][:, self.site_pos] + self.access[plants_][:, None]
-        return self.query.times.door_to_door(network, self.query.mode)
+        return self.query.scenario.travel.trip_minutes(self.query.mode, network)
 
     def _nearest(self, trip: NDArray[np.float64], kept: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
         """Plants x categories: minutes to the nearest kept supplier (``inf``: none)."""
@@ -309,11 +309,12 @@ class _Sweep:
         lost_alternatives = self.within[:, ~kept].sum(axis=1)
         if moved.size:
             dist = np.empty((len(rerouted_rows), self.dist.shape[1]))  # rows of the origins searched again
+            closed = times.engine_without(mode, blocked)
             for i, o in enumerate(rerouted_rows):
-                dist[i] = times.node_minutes([self.origins[o]], mode, blocked=blocked, cutoff=self.horizon[o])[0]
+                dist[i] = closed.minutes_from(self.origins[o], self.horizon[o])
                 mine = np.flatnonzero(self.row == o)
                 if not np.isfinite(self._nearest(self._trip(dist, mine, rerouted_rows), kept)).all():
-                    dist[i] = times.node_minutes([self.origins[o]], mode, blocked=blocked)[0]  # beyond the horizon
+                    dist[i] = closed.minutes_from(self.origins[o])  # beyond the horizon
             trip = self._trip(dist, moved, rerouted_rows)
             nearest[moved] = self._nearest(trip, kept)
             lost_alternatives[moved] = self.within[moved].sum(axis=1) - (trip[:, kept] <= self.budget).sum(axis=1)

@@ -38,13 +38,13 @@ def nearest_by_category(times: TravelTimes, mode: ProfileName = "truck",
     tuple of pandas.DataFrame
         Minutes (NaN: none within the cutoff) and site ids (None), nodes by categories.
     """
-    limit = None if cutoff is None else times.network_limit(cutoff, mode)
+    limit = None if cutoff is None else times.scenario.travel.network_limit(mode, cutoff)
     sites = times.scenario.sites
     minutes, nearest = {}, {}
     for category in times.scenario.product.all_categories:
         members = times.positions(sites.index[sites["category"] == category])
         dist, which = times.engine(mode).nearest(members, limit)
-        dist = np.where(which == np.arange(len(dist)), dist, times.door_to_door(dist, mode))
+        dist = np.where(which == np.arange(len(dist)), dist, times.scenario.travel.trip_minutes(mode, dist))
         if cutoff is not None:
             which = np.where(dist <= cutoff, which, -1)
             dist = np.where(dist <= cutoff, dist, np.inf)

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from hourcircle.engine import Engine, Indices
+from hourcircle.engine import Engine
 from hourcircle.errors import ArgumentError, NoRouteError
 from hourcircle.io import load_scenario
 from hourcircle.network import TravelNetwork, build_network
@@ -172,63 +172,6 @@ class TravelTimes:
                 self._engines[mode] = Engine(arrays.tails, arrays.heads, arrays.minutes, len(self.node_ids))
         return self._engines[mode]
 
-    def door_to_door(self, network_minutes: ArrayLike, mode: ProfileName) -> NDArray[np.float64]:
-        """Trip minutes from network minutes: the trip's fixed minutes, and rests by road.
-
-        Parameters
-        ----------
-        network_minutes : array_like
-            Minutes on the network's edges (see :meth:`node_minutes`).
-        mode : {"truck", "car", "rail"}
-            The profile.
-
-        Returns
-        -------
-        numpy.ndarray
-            Door-to-door minutes (see :meth:`hourcircle.profiles.TravelSettings.trip_minutes`).
-        """
-        return self.scenario.travel.trip_minutes(mode, network_minutes)
-
-    def network_limit(self, trip_limit: float, mode: ProfileName) -> float:
-        """The network minutes within which a trip arrives within ``trip_limit`` (the inverse of :meth:`door_to_door`).
-
-        Parameters
-        ----------
-        trip_limit : float
-            Door-to-door minutes.
-        mode : {"truck", "car", "rail"}
-            The profile.
-
-        Returns
-        -------
-        float
-            Network minutes.
-        """
-        return self.scenario.travel.network_limit(mode, trip_limit)
-
-    def node_minutes(self, origins: Indices, mode: ProfileName = "truck", *,
-                     blocked: NDArray[np.bool_] | None = None, cutoff: float | None = None) -> NDArray[np.float64]:
-        """Network minutes (no terminal minutes) from origins to every node.
-
-        Parameters
-        ----------
-        origins : array_like of int
-            Node positions (see :meth:`positions`).
-        mode : {"truck", "car", "rail"}, default "truck"
-            The profile.
-        blocked : numpy.ndarray of bool, optional
-            Edges to close (one flag per row of the network's edges).
-        cutoff : float, optional
-            Search no farther than this many minutes.
-
-        Returns
-        -------
-        numpy.ndarray
-            Origins (rows) by nodes (columns); ``inf`` beyond the cutoff or unreachable.
-        """
-        engine = self.engine(mode) if blocked is None else self.engine_without(mode, blocked)
-        return engine.minutes_from_many(origins, cutoff)
-
     def minutes_from(self, origin: str, mode: ProfileName = "truck",
                      cutoff: float | None = None) -> pd.Series:
         """Trip minutes from one place or site to every node it reaches.
@@ -248,9 +191,9 @@ class TravelTimes:
             Minutes by node id, fastest first (the origin itself at 0).
         """
         position = int(self.positions([self.resolve(origin)])[0])
-        limit = None if cutoff is None else self.network_limit(cutoff, mode)
+        limit = None if cutoff is None else self.scenario.travel.network_limit(mode, cutoff)
         minutes = self.engine(mode).minutes_from(position, limit)
-        minutes = np.where(np.arange(len(minutes)) == position, 0.0, self.door_to_door(minutes, mode))
+        minutes = np.where(np.arange(len(minutes)) == position, 0.0, self.scenario.travel.trip_minutes(mode, minutes))
         keep = np.isfinite(minutes) & (minutes <= (np.inf if cutoff is None else cutoff))
         return pd.Series(minutes[keep], index=self.node_ids[keep], name="minutes").sort_values()
 
@@ -284,7 +227,7 @@ class TravelTimes:
             found = self._memo.rows(rows, mode)[:, column]
         else:
             found = self.engine(mode).matrix_minutes(rows, columns)
-        return self.door_to_door(found, mode)
+        return self.scenario.travel.trip_minutes(mode, found)
 
     def removals(self, texts: str | Iterable[str]) -> tuple[Removal, ...]:
         """Resolve what a user names for removal (see :mod:`hourcircle.travel.removals`).
@@ -395,7 +338,7 @@ class TravelTimes:
                              "estimated": taken["estimated"].to_numpy(dtype=bool),
                              "to": self._labels.describe(steps[1:])})
         fixed = self.scenario.travel.terminal_minutes(mode) if i != j else 0.0
-        minutes = float(self.door_to_door(network_minutes, mode)) if i != j else 0.0
+        minutes = float(self.scenario.travel.trip_minutes(mode, network_minutes)) if i != j else 0.0
         boarding = self.scenario.travel.rail.boarding_minutes if mode == "rail" else 0.0
         return Route(source, target, mode, minutes, [str(self.node_ids[k]) for k in path], hops,
                      fixed, boarding, self.scenario.travel.band(mode))
