@@ -44,18 +44,21 @@ def test_the_extract_is_read_as_text() -> None:
         parse_scgraph("graph = 1")
 
 
-def test_a_clip_is_cached_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_clip_is_cached_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        caplog: pytest.LogCaptureFixture) -> None:
     box = Box(31.0, 120.0, 31.5, 120.5)
     first = osm_roads(box, tmp_path)
     assert len(first.ids) > 100 and box.contains(first.lat, first.lon).all()
-    assert sorted(p.name.split("-v")[0] for p in tmp_path.glob("osm-*.npz")) == ["osm-2.0.0", "osm-world-2.0.0"]
+    assert sorted(p.name.split("-v")[0] for p in tmp_path.glob("osm-*")) == ["osm-2.0.0", "osm-world-2.0.0"]
     monkeypatch.setattr("hourcircle.roads.osm.parse_scgraph", lambda text: pytest.fail("the cache was not used"))
     again = osm_roads(box, tmp_path)
     assert np.array_equal(first.u, again.u) and np.array_equal(first.km, again.km)
-    (next(tmp_path.glob(f"osm-2.0.0-*{box.key}.npz"))).write_bytes(b"not an npz")  # a broken cache is rebuilt
-    (tmp_path / "osm-world-2.0.0-v1.npz").unlink()
-    monkeypatch.undo()
+    clip = next(tmp_path.glob(f"osm-2.0.0-*{box.key}"))
+    (clip / "u.npy").write_bytes((clip / "u.npy").read_bytes()[:-8])  # a damaged clip is rebuilt from the world
     assert np.array_equal(osm_roads(box, tmp_path).km, first.km)
+    [note] = [record.getMessage() for record in caplog.records]
+    assert note.startswith(f"hourcircle: note: ignoring the cache {clip} (u.npy") and "\n" not in note
+    assert np.array_equal(osm_roads(box, tmp_path).u, first.u) and len(caplog.records) == 1  # and written again
 
 
 def test_chains_end_at_junctions_and_pinned_nodes() -> None:

@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -25,15 +24,14 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from hourcircle import config
-from hourcircle.atomic import replacing
+from hourcircle import config, store
 from hourcircle.roads.arrays import Array, Ints, RoadArrays
 
 OSM_PACKAGE = "scgraph-data"
 OSM_MODULE = "scgraph_data"
 OSM_FILE = "world_highways.py"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL), via scgraph-data"
-CACHE_FORMAT = 1  # bump when what the cache holds changes
+CACHE_FORMAT = 2  # bump when what the cache holds changes (2: a folder of .npy, see hourcircle.store)
 
 
 @dataclass(frozen=True)
@@ -135,30 +133,38 @@ def parse_scgraph(text: str) -> tuple[Array, Array, Ints, Ints, Array]:
             km[once])
 
 
-def _save(path: Path, arrays: dict[str, NDArray[np.generic]]) -> None:
-    """Write arrays to ``path`` through a temporary file; a cache that cannot be written is skipped."""
-    with contextlib.suppress(OSError), replacing(path) as temporary, open(temporary, "wb") as handle:
-        np.savez(handle, allow_pickle=False, **arrays)
+WORLD = ("lat", "lon", "u", "v", "km")
+CLIP = ("ids", "lat", "lon", "u", "v", "km")
 
 
-def _load(path: Path) -> dict[str, NDArray[np.generic]] | None:
-    try:
-        with np.load(path, allow_pickle=False) as found:
-            return {name: found[name] for name in found.files}
-    except (OSError, ValueError, EOFError):
-        return None
+def _check_roads(arrays: dict[str, NDArray[np.generic]]) -> None:
+    """Raise ``ValueError`` unless cached road arrays fit together: lengths, node numbers, ranges."""
+    n = len(arrays["lat"])
+    nodes = arrays["ids"] if "ids" in arrays else np.arange(n)
+    if len(arrays["lon"]) != n or len(nodes) != n or not len(arrays["u"]) == len(arrays["v"]) == len(arrays["km"]):
+        raise ValueError("arrays of different lengths")
+    if n and (np.abs(arrays["lat"]).max() > 90 or np.abs(arrays["lon"]).max() > 180):
+        raise ValueError("coordinates off the Earth")
+    if len(arrays["km"]) and not (np.isfinite(arrays["km"]).all() and arrays["km"].min() >= 0):
+        raise ValueError("lengths that are not distances")
+    if len(nodes) > 1 and not (np.diff(nodes) > 0).all():
+        raise ValueError("node numbers out of order")
+    for end in ("u", "v"):
+        at = np.searchsorted(nodes, arrays[end])
+        if len(at) and (at.max() >= n or not (nodes[np.minimum(at, n - 1)] == arrays[end]).all()):
+            raise ValueError("edges to nodes that are not there")
 
 
 def _world(version: str, folder: Path) -> dict[str, NDArray[np.generic]]:
     """The whole extract as arrays, parsed once and cached."""
-    path = folder / f"osm-world-{version}-v{CACHE_FORMAT}.npz"
-    cached = _load(path)
+    key = f"osm-world-{version}-v{CACHE_FORMAT}"
+    cached = store.read(folder / key, key=key, names=WORLD, check=_check_roads)
     if cached is not None:
         return cached
     text = (resources.files(OSM_MODULE) / OSM_FILE).read_text(encoding="ascii")
     lat, lon, u, v, km = parse_scgraph(text)
     world: dict[str, NDArray[np.generic]] = {"lat": lat, "lon": lon, "u": u, "v": v, "km": km}
-    _save(path, world)
+    store.write(folder / key, world, key=key)
     return world
 
 
@@ -179,8 +185,8 @@ def osm_roads(box: Box, folder: Path | None = None) -> RoadArrays:
     """
     folder = config.cache_path() if folder is None else folder
     version = metadata.version(OSM_PACKAGE)
-    path = folder / f"osm-{version}-v{CACHE_FORMAT}-{box.key}.npz"
-    cached = _load(path)
+    key = f"osm-{version}-v{CACHE_FORMAT}-{box.key}"
+    cached = store.read(folder / key, key=key, names=CLIP, check=_check_roads)
     if cached is None:
         world = _world(version, folder)
         lat, lon = np.asarray(world["lat"], dtype=np.float64), np.asarray(world["lon"], dtype=np.float64)
@@ -189,7 +195,7 @@ def osm_roads(box: Box, folder: Path | None = None) -> RoadArrays:
         edges = inside[world["u"]] & inside[world["v"]]
         cached = {"ids": keep, "lat": lat[keep], "lon": lon[keep], "u": world["u"][edges], "v": world["v"][edges],
                   "km": world["km"][edges]}
-        _save(path, cached)
+        store.write(folder / key, cached, key=key)
     ids = np.asarray(cached["ids"], dtype=np.int64)
     position = np.searchsorted(ids, np.asarray(cached["u"], dtype=np.int64))
     other = np.searchsorted(ids, np.asarray(cached["v"], dtype=np.int64))

@@ -1,0 +1,197 @@
+"""Derived data on disk: a folder of ``.npy`` arrays and a manifest, written whole, read only when sound.
+
+A cache is derived data, so a store that is missing, unreadable, damaged, foreign (another key
+or format) or inconsistent is never an error: :func:`read` says why in one line on stderr
+(the ``hourcircle.cache`` logger) and returns ``None``, and the caller builds the data again
+and :func:`write` replaces the store. Reading opens only regular files (never a FIFO or a
+device, which could block), checks every size against the manifest before reading, every
+array's SHA-256 after, and its dtype and shape; nothing is unpickled. Writing fills a
+temporary folder beside the store and renames it into place, so a reader sees the old store
+or the whole new one, and two processes writing at once leave one whole store.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "clip"
+>>> write(folder, {"km": np.array([1.5, 2.0])}, key="demo-1")
+>>> read(folder, key="demo-1", names=["km"])["km"].tolist()
+[1.5, 2.0]
+>>> read(folder, key="demo-2", names=["km"]) is None  # another key: ignored, with a note
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Collection, Mapping
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+FORMAT = 1  # of the manifest and the folder's layout
+MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_ARRAY_BYTES = 4 << 30  # no array of a scenario's network comes near this
+LOG = logging.getLogger("hourcircle.cache")
+
+Arrays = dict[str, NDArray[np.generic]]
+
+
+class Unsound(Exception):
+    """Why a store cannot be used (a note, never an error the user sees as a failure)."""
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, without following links or blocking."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        raise Unsound(f"{path.name}: {error.strerror or error}") from None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise Unsound(f"{path.name} is not a regular file")
+        if status.st_size > limit:
+            raise Unsound(f"{path.name} claims {status.st_size} bytes, more than {limit}")
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) != status.st_size:
+        raise Unsound(f"{path.name} changed while being read")
+    return data
+
+
+def _manifest(folder: Path, key: str, names: Collection[str]) -> dict[str, dict[str, object]]:
+    if folder.is_symlink() or not folder.is_dir():
+        raise Unsound("not a folder")
+    try:
+        manifest = json.loads(_read_regular(folder / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise Unsound(f"{MANIFEST} is not JSON ({error})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise Unsound(f"written in another format (not {FORMAT})")
+    if manifest.get("key") != key:
+        raise Unsound("written for other inputs or by another version")
+    arrays = manifest.get("arrays")
+    if not isinstance(arrays, dict) or set(arrays) != set(names):
+        raise Unsound("does not hold the arrays expected")
+    return arrays
+
+
+def _array(folder: Path, name: str, entry: object) -> NDArray[np.generic]:
+    if not isinstance(entry, dict):
+        raise Unsound(f"{name}: no description")
+    try:
+        dtype, shape, digest = np.dtype(str(entry["dtype"])), tuple(int(n) for n in entry["shape"]), entry["sha256"]
+    except (KeyError, TypeError, ValueError) as error:
+        raise Unsound(f"{name}: bad description ({error})") from None
+    if dtype.hasobject or any(n < 0 for n in shape):
+        raise Unsound(f"{name}: an impossible dtype or shape")
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if expected > MAX_ARRAY_BYTES:
+        raise Unsound(f"{name}: claims {expected} bytes")
+    data = _read_regular(folder / f"{name}.npy", expected + 4096)  # the .npy header is at most a few KiB
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise Unsound(f"{name}.npy is damaged (its SHA-256 differs)")
+    try:
+        array = np.load(io.BytesIO(data), allow_pickle=False)
+    except (OSError, ValueError, EOFError) as error:
+        raise Unsound(f"{name}.npy: {error}") from None
+    if array.dtype != dtype or array.shape != shape:
+        raise Unsound(f"{name}.npy holds {array.dtype}{list(array.shape)}, not {dtype}{list(shape)}")
+    return np.asarray(array)
+
+
+def read(folder: Path, *, key: str, names: Collection[str],
+         check: Callable[[Arrays], None] | None = None) -> Arrays | None:
+    """A store's arrays, or ``None`` (with a one-line note unless it is simply missing).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The store.
+    key : str
+        What it must have been written for (inputs, versions): another key is ignored.
+    names : collection of str
+        The arrays it must hold, no more, no fewer.
+    check : callable, optional
+        Raises ``ValueError`` when the arrays do not fit together (lengths, ranges).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray or None
+        The arrays, or ``None`` when the store cannot be used.
+    """
+    if not os.path.lexists(folder):
+        return None
+    try:
+        entries = _manifest(folder, key, names)
+        arrays = {name: _array(folder, name, entries[name]) for name in names}
+        if check is not None:
+            check(arrays)
+    except (Unsound, ValueError) as error:
+        LOG.warning("hourcircle: note: ignoring the cache %s (%s); building it again", folder, error)
+        return None
+    return arrays
+
+
+def write(folder: Path, arrays: Mapping[str, NDArray[np.generic]], *, key: str) -> None:
+    """Write a store whole, through a temporary folder renamed into place.
+
+    A store that cannot be written (a read-only or full disk) is skipped: it is a cache.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The store.
+    arrays : mapping of str to numpy.ndarray
+        The arrays (no object dtypes).
+    key : str
+        What they were computed for (see :func:`read`).
+    """
+    staging = None
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
+        entries = {}
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+            data = buffer.getvalue()
+            (staging / f"{name}.npy").write_bytes(data)
+            entries[name] = {"dtype": array.dtype.str, "shape": list(array.shape),
+                             "sha256": hashlib.sha256(data).hexdigest()}
+        manifest = {"format": FORMAT, "key": key, "arrays": entries}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        _swap_in(staging, folder)
+        staging = None
+    except OSError as error:
+        LOG.warning("hourcircle: note: could not write the cache %s (%s)", folder, error.strerror or error)
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, folder: Path) -> None:
+    """Rename ``staging`` to ``folder``, moving whatever is there aside first (and deleting it)."""
+    try:
+        os.rename(staging, folder)
+        return
+    except OSError:
+        if not os.path.lexists(folder):
+            raise
+    aside = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-"))
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(folder, aside / "store")
+    os.rename(staging, folder)
+    shutil.rmtree(aside, ignore_errors=True)
