@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from hourcircle.engine import Indices
 from hourcircle.links import pair_keys
 from hourcircle.network import TravelNetwork
-from hourcircle.profiles import PROFILES, ProfileName
+from hourcircle.profiles import ProfileName
 from hourcircle.travel.removals import Removal
 
 
@@ -47,32 +47,48 @@ class EdgeArrays(NamedTuple):
 
 
 
-def group_positions(keys: NDArray[np.generic], positions: NDArray[np.int64] | None = None) -> dict[object, list[int]]:
-    """Where each key occurs.
+class Groups:
+    """Where each key occurs, by sorting once (no Python loop over the keys).
 
     Parameters
     ----------
     keys : numpy.ndarray
-        Keys, one per position.
+        Keys, one per position (numbers or strings; missing values never match).
     positions : numpy.ndarray, optional
         Labels for the positions (default: 0, 1, ...).
 
-    Returns
-    -------
-    dict
-        Key to the list of its positions.
-
     Examples
     --------
-    >>> group_positions(np.array(["a", "b", "a"]))
-    {'a': [0, 2], 'b': [1]}
+    >>> groups = Groups(np.array(["a", "b", "a"]))
+    >>> groups.of("a").tolist(), groups.of("z").tolist()
+    ([0, 2], [])
     """
-    found: dict[object, list[int]] = {}
-    labels = np.arange(len(keys)) if positions is None else positions
-    for key, position in zip(keys.tolist(), labels.tolist(), strict=True):
-        found.setdefault(key, []).append(position)
-    return found
 
+    def __init__(self, keys: NDArray[np.generic], positions: NDArray[np.int64] | None = None) -> None:
+        labels = np.arange(len(keys), dtype=np.int64) if positions is None else np.asarray(positions, dtype=np.int64)
+        values = np.asarray(keys)
+        if values.dtype == object:  # text ids with missing values: compared as text, missing as ""
+            values = np.where(pd.isna(values), "", values).astype(str)
+        order = np.argsort(values, kind="stable")
+        self._keys, self._labels = values[order], labels[order]
+
+    def of(self, key: int | str) -> NDArray[np.int64]:
+        """The positions of one key, in the order they were given.
+
+        Parameters
+        ----------
+        key : int or str
+            A key.
+
+        Returns
+        -------
+        numpy.ndarray
+            Its positions (empty if it never occurs).
+        """
+        if isinstance(key, str) and not key:
+            return self._labels[:0]
+        low, high = np.searchsorted(self._keys, key, side="left"), np.searchsorted(self._keys, key, side="right")
+        return self._labels[low:high]
 
 
 class EdgeIndex:
@@ -88,19 +104,16 @@ class EdgeIndex:
 
     def __init__(self, network: TravelNetwork, node_ids: pd.Index) -> None:
         self.network, self.node_ids = network, node_ids
-
-    def _positions(self, ids: pd.Series) -> NDArray[np.int64]:
-        return np.asarray(self.node_ids.get_indexer(pd.Index(ids)), dtype=np.int64)
+        self._arrays: dict[str, EdgeArrays] = {}
+        self._pairs: dict[str, tuple[NDArray[np.int64], Groups]] = {}
+        self._fastest: dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]] = {}
 
     @cached_property
-    def _arrays(self) -> dict[str, EdgeArrays]:
-        arrays: dict[str, EdgeArrays] = {}
-        for mode in PROFILES:
-            column = self.network.edges[f"minutes_{mode}"]
-            used = self.network.edges[column.notna()]
-            arrays[mode] = EdgeArrays(np.flatnonzero(column.notna().to_numpy()), self._positions(used["u"]),
-                                      self._positions(used["v"]), column.dropna().to_numpy(dtype=np.float64))
-        return arrays
+    def _ends(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Node positions of every edge's two ends (one lookup for all profiles)."""
+        edges = self.network.edges
+        return (np.asarray(self.node_ids.get_indexer(pd.Index(edges["u"])), dtype=np.int64),
+                np.asarray(self.node_ids.get_indexer(pd.Index(edges["v"])), dtype=np.int64))
 
     def arrays(self, mode: ProfileName) -> EdgeArrays:
         """The edges a profile may use, as arrays.
@@ -115,16 +128,12 @@ class EdgeIndex:
         EdgeArrays
             Rows in the network's ``edges``, end positions and minutes.
         """
+        if mode not in self._arrays:
+            minutes = self.network.edges[f"minutes_{mode}"].to_numpy(dtype=np.float64)
+            rows = np.flatnonzero(~np.isnan(minutes))
+            tails, heads = self._ends
+            self._arrays[mode] = EdgeArrays(rows, tails[rows], heads[rows], minutes[rows])
         return self._arrays[mode]
-
-    @cached_property
-    def _pairs(self) -> dict[str, tuple[NDArray[np.int64], dict[object, list[int]]]]:
-        """Per profile: each edge's unordered node-pair key, and the edges of each pair."""
-        found: dict[str, tuple[NDArray[np.int64], dict[object, list[int]]]] = {}
-        for mode, arrays in self._arrays.items():
-            key = pair_keys(arrays.tails, arrays.heads, len(self.node_ids))
-            found[mode] = (key, group_positions(key))
-        return found
 
     def parallel_minutes(self, mode: ProfileName, closed: NDArray[np.bool_]) -> NDArray[np.float64]:
         """For each closed edge of a profile, the minutes of the fastest open edge between its ends.
@@ -141,21 +150,14 @@ class EdgeIndex:
         numpy.ndarray
             One value per closed edge; ``inf`` where no open edge joins its ends.
         """
+        if mode not in self._pairs:
+            arrays = self.arrays(mode)
+            key = pair_keys(arrays.tails, arrays.heads, len(self.node_ids))
+            self._pairs[mode] = (key, Groups(key))
         key, by_pair = self._pairs[mode]
-        minutes = self._arrays[mode].minutes
-        return np.array([min((minutes[i] for i in by_pair[k] if not closed[i]), default=np.inf)
+        minutes = self.arrays(mode).minutes
+        return np.array([min((minutes[i] for i in by_pair.of(k).tolist() if not closed[i]), default=np.inf)
                          for k in key[closed].tolist()], dtype=np.float64)
-
-    @cached_property
-    def _fastest_by_pair(self) -> dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]]:
-        """Per profile: node-pair keys, sorted, and the row of the fastest edge of each pair."""
-        found: dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]] = {}
-        for mode, arrays in self._arrays.items():
-            key = self._pairs[mode][0]
-            order = np.lexsort((arrays.minutes, key))
-            first = np.r_[True, key[order][1:] != key[order][:-1]]
-            found[mode] = (key[order][first], arrays.rows[order][first])
-        return found
 
     def between(self, tails: Indices, heads: Indices, mode: ProfileName) -> NDArray[np.int64]:
         """The fastest edge a profile may use between each of several pairs of nodes.
@@ -172,18 +174,24 @@ class EdgeIndex:
         numpy.ndarray
             Each pair's edge, as a row of the network's edges.
         """
-        keys, rows = self._fastest_by_pair[mode]
+        if mode not in self._fastest:  # node-pair keys, sorted, and the row of the fastest edge of each pair
+            arrays = self.arrays(mode)
+            key = pair_keys(arrays.tails, arrays.heads, len(self.node_ids))
+            order = np.lexsort((arrays.minutes, key))
+            first = np.r_[True, key[order][1:] != key[order][:-1]]
+            self._fastest[mode] = (key[order][first], arrays.rows[order][first])
+        keys, rows = self._fastest[mode]
         return np.asarray(rows[np.searchsorted(keys, pair_keys(tails, heads, len(self.node_ids)))], dtype=np.int64)
 
     @cached_property
-    def _by_link(self) -> dict[object, list[int]]:
-        return group_positions(self.network.edges["link"].to_numpy())
+    def _by_link(self) -> Groups:
+        return Groups(self.network.edges["link"].to_numpy())
 
     @cached_property
-    def _by_node(self) -> dict[object, list[int]]:
+    def _by_node(self) -> Groups:
         edges = self.network.edges
         rows = np.arange(len(edges))
-        return group_positions(np.r_[edges["u"].to_numpy(), edges["v"].to_numpy()], np.r_[rows, rows])
+        return Groups(np.r_[edges["u"].to_numpy(dtype=str), edges["v"].to_numpy(dtype=str)], np.r_[rows, rows])
 
     def blocked(self, removals: Iterable[Removal]) -> NDArray[np.bool_]:
         """The edges removals take away: their links, and every edge touching their places and sites.
@@ -201,7 +209,7 @@ class EdgeIndex:
         mask = np.zeros(len(self.network.edges), dtype=bool)
         for removal in removals:
             for link in removal.links:
-                mask[self._by_link.get(link, [])] = True
+                mask[self._by_link.of(link)] = True
             for node in (*removal.places, *removal.sites):
-                mask[self._by_node.get(node, [])] = True
+                mask[self._by_node.of(node)] = True
         return mask
