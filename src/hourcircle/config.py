@@ -53,6 +53,7 @@ far_from_road_km = 10.0  # a place or site farther than this from the main netwo
 infrastructure_end_km = 5.0  # an infrastructure end must lie this close to a road
 dead_end_km = 0.5  # a dead end this near another road is joined to it
 alongside_km = 0.3  # an edge this close to a crossing's course, along it, is one of its carriageways
+max_road_link_km = 2000.0  # no road link (given or inferred between neighbours) is longer: one that is crosses a sea
 
 
 def cache_path() -> Path:

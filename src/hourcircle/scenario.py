@@ -34,10 +34,14 @@ class RoadsSection(StrictModel):
         ``inferred``.
     margin_km : float, default 100
         How far beyond the places and sites the OpenStreetMap roads are kept.
+    max_access_km : float, default 100
+        The farthest a place or site may lie from the OpenStreetMap roads (it joins them by an
+        access leg); farther is refused as a likely coordinate error.
     """
 
     source: Literal["osm", "links", "inferred"] | None = None
     margin_km: float = Field(default=100.0, ge=0, le=2000, allow_inf_nan=False)
+    max_access_km: float = Field(default=100.0, gt=0, le=2000, allow_inf_nan=False)
 
 
 

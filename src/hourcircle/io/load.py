@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError
 
+from hourcircle import config
 from hourcircle._validate import StrictModel
 from hourcircle.config import MAX_HOURS
 from hourcircle.errors import InputError, Problem
@@ -246,12 +247,27 @@ def _cross_checks(places: pd.DataFrame, sites: pd.DataFrame, links: pd.DataFrame
         for column in ("from_place", "to_place"):
             if places_ok:
                 problems += _unknown_refs(links, column, place_ids, files["links"], "place")
+        problems += _long_road_links(links, places, files["links"])
         loops = links[links["from_place"] == links["to_place"]]
         problems += [
             Problem(files["links"], "a link must join two different places", row=int(row), column="to_place")
             for row in loops["row"]
         ]
     return problems
+
+
+def _long_road_links(links: pd.DataFrame, places: pd.DataFrame, label: str) -> list[Problem]:
+    """Road links longer than any road runs between two neighbours (given km, else great-circle km)."""
+    road = links[links["mode"] == "road"]
+    ends = places.drop_duplicates("place_id").set_index("place_id")[["lat", "lon"]]
+    road = road[road["from_place"].isin(ends.index) & road["to_place"].isin(ends.index)]
+    a, b = ends.loc[road["from_place"]], ends.loc[road["to_place"]]
+    great = haversine_km(a["lat"].to_numpy(), a["lon"].to_numpy(), b["lat"].to_numpy(), b["lon"].to_numpy())
+    km = np.maximum(pd.to_numeric(road["km"], errors="coerce").fillna(0).to_numpy(dtype=float), great)
+    return [Problem(label, f"a road link of {d:,.0f} km between {f} and {t} (at most {config.max_road_link_km:,.0f} "
+                           "km: does it cross a sea?)", row=int(row), column="km")
+            for row, f, t, d in zip(road["row"], road["from_place"], road["to_place"], km, strict=True)
+            if d > config.max_road_link_km]
 
 
 def _case_clashes(places: pd.DataFrame, sites: pd.DataFrame, files: dict[str, str]) -> list[Problem]:

@@ -115,6 +115,35 @@ def _where(scenario: Scenario, kind: str, ident: str) -> str:
     return f"{label}, row {row}" if row is not None else label
 
 
+def _refuse_far(scenario: Scenario, ids: pd.Index, kinds: list[str], km: Array) -> None:
+    """Refuse places and sites farther from the roads than ``[roads] max_access_km``, naming each row."""
+    limit = scenario.roads.max_access_km
+    problems = []
+    for ident, kind, far in zip(ids, kinds, km, strict=True):
+        if far > limit:
+            table = "places" if kind == "place" else "sites"
+            problems.append(Problem(scenario.files.get(table, f"{table}.csv"),
+                                    f"{ident} is {far:,.0f} km from the nearest road (at most {limit:g} km: "
+                                    "are lat and lon right? set [roads] max_access_km to join it anyway)",
+                                    row=scenario.rows.get(table, pd.Series(dtype=int)).get(ident), column="lat"))
+    if problems:
+        raise InputError(problems)
+
+
+def _refuse_long_inferred(scenario: Scenario, pairs: Ints) -> None:
+    """Refuse inferring a road between neighbouring places farther apart than any road link runs."""
+    places = scenario.places
+    a, b = places.iloc[pairs[:, 0]], places.iloc[pairs[:, 1]]
+    km = haversine_km(a["lat"].to_numpy(), a["lon"].to_numpy(), b["lat"].to_numpy(), b["lon"].to_numpy())
+    long = np.flatnonzero(km > config.max_road_link_km)
+    if long.size:
+        i = int(long[np.argmax(km[long])])
+        raise InputError([Problem(scenario.files.get("scenario", "scenario.toml"),
+                                  f"{a.index[i]} and {b.index[i]} are {km[i]:,.0f} km apart with no place between; "
+                                  f"no road is inferred longer than {config.max_road_link_km:,.0f} km: give road "
+                                  "links, or use OpenStreetMap roads", key="roads.source")])
+
+
 def _place_roads(scenario: Scenario) -> Roads:
     """``links`` and ``inferred``: places are the road nodes; sites join their place."""
     places, sites = scenario.places, scenario.sites
@@ -122,6 +151,7 @@ def _place_roads(scenario: Scenario) -> Roads:
     if scenario.roads.source == "inferred":
         pairs = gabriel_links(places["lat"].to_numpy(), places["lon"].to_numpy())
         ids = places.index.to_numpy()
+        _refuse_long_inferred(scenario, pairs)
         inferred = pd.DataFrame({"u": ids[pairs[:, 0]], "v": ids[pairs[:, 1]], "kind": "road", "name": "inferred",
                                  "km": np.nan, "minutes": np.nan, "estimated": True})
         edges = inferred if edges.empty else pd.concat([edges, inferred], ignore_index=True)
@@ -162,6 +192,7 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
     main = labels == largest
     inside = np.flatnonzero(main)
     found, found_km = Snapper(arrays.lat[main], arrays.lon[main]).nearest(lat, lon)
+    _refuse_far(scenario, ids, kinds, found_km)
     node = inside[found]
     notes = []
     for ident, kind, km_main, km_any, own in zip(ids, kinds, found_km, first_km, first, strict=True):

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hourcircle import config, store
-from hourcircle.roads.arrays import Array, Ints, RoadArrays
+from hourcircle.roads.arrays import Array, Ints, RoadArrays, unwrap_longitudes
 
 OSM_PACKAGE = "scgraph-data"
 OSM_MODULE = "scgraph_data"
@@ -36,12 +36,18 @@ CACHE_FORMAT = 2  # bump when what the cache holds changes (2: a folder of .npy,
 
 @dataclass(frozen=True)
 class Box:
-    """A latitude-longitude box.
+    """A latitude-longitude box; one that crosses the antimeridian has ``east`` beyond 180.
 
     Parameters
     ----------
     south, west, north, east : float
         Its edges, in degrees.
+
+    Examples
+    --------
+    >>> box = Box.around(np.array([-16.8, -16.9]), np.array([179.95, -179.95]), margin_km=10)
+    >>> box.west, box.east, box.contains(np.array([-16.8, -16.8]), np.array([-179.9, 0.0])).tolist()
+    (179.5, 180.5, [True, False])
     """
 
     south: float
@@ -69,9 +75,16 @@ class Box:
         """
         dlat = margin_km / 111.2
         dlon = margin_km / (111.2 * max(math.cos(math.radians(float(np.max(np.abs(lat))))), 0.05))
+        if float(lon.max()) - float(lon.min()) > 180:  # across the antimeridian: the points as neighbours
+            lon = unwrap_longitudes(lon)
         outward = [math.floor((float(lat.min()) - dlat) * 2) / 2, math.floor((float(lon.min()) - dlon) * 2) / 2,
                    math.ceil((float(lat.max()) + dlat) * 2) / 2, math.ceil((float(lon.max()) + dlon) * 2) / 2]
-        return cls(max(outward[0], -90.0), max(outward[1], -180.0), min(outward[2], 90.0), min(outward[3], 180.0))
+        west, east = outward[1], outward[3]
+        if east - west >= 360:
+            west, east = -180.0, 180.0
+        elif west < -180:  # the same box, described from a western edge within [-180, 180)
+            west, east = west + 360, east + 360
+        return cls(max(outward[0], -90.0), west, min(outward[2], 90.0), east)
 
     def contains(self, lat: Array, lon: Array) -> NDArray[np.bool_]:
         """Which points lie inside.
@@ -86,7 +99,8 @@ class Box:
         numpy.ndarray of bool
             One flag per point.
         """
-        return (lat >= self.south) & (lat <= self.north) & (lon >= self.west) & (lon <= self.east)
+        east_of_west = np.mod(np.asarray(lon, dtype=np.float64) - self.west, 360.0)
+        return (lat >= self.south) & (lat <= self.north) & (east_of_west <= self.east - self.west)
 
     @property
     def key(self) -> str:
