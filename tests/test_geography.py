@@ -71,3 +71,16 @@ def test_a_box_across_the_antimeridian_holds_the_points_between() -> None:
     assert not box.contains(np.array([-16.45]), np.array([0.0])).any()
     china = Box.around(np.array([18.0, 53.0]), np.array([73.5, 135.0]), margin_km=100)
     assert (china.west, china.east) == (72.0, 136.5)  # boxes that do not cross are as before
+
+
+@pytest.mark.parametrize("command", [["locate", "--plants", "2"], ["run", "--out", "{out}"], ["matrix"],
+                                     ["disrupt", "--sweep"]])
+def test_a_question_too_big_for_the_machine_is_refused_before_allocating(
+        four: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        command: list[str]) -> None:
+    """memory.ensure_fits: the memory needed against what the machine has, one line, exit 2, nothing written."""
+    monkeypatch.setattr("hourcircle.memory.available_bytes", lambda: 64)
+    args = [part.format(out=tmp_path / "out") for part in command]
+    status, out, err = run([*args, "--scenario", str(four)], capsys)
+    _one_error(status, err, "of memory; this machine has 0.0 GiB available: ask a smaller question")
+    assert out == "" and not (tmp_path / "out").exists()

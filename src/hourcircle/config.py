@@ -48,6 +48,8 @@ sweep_batch = 16  # removals per batch of a sweep in one process
 train_batch = 64  # origins per batch of minutes in trains (two floats per node and origin)
 reach_batch = 32  # origins per batch of reach from many places
 
+memory_share = 0.8  # an analysis may allocate at most this share of the memory available
+
 # --- road thresholds (km) ------------------------------------------------------------------------
 far_from_road_km = 10.0  # a place or site farther than this from the main network is reported
 infrastructure_end_km = 5.0  # an infrastructure end must lie this close to a road

@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import copy
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra, reverse_cuthill_mckee
 
-if TYPE_CHECKING:
-    pass
+from hourcircle.memory import ensure_fits
 
 Indices = ArrayLike
 
@@ -250,6 +248,7 @@ class Engine:
         org = self._inside(origins)
         if org.size == 0:
             return np.empty((0, self.n_nodes)), np.empty((0, self.n_nodes), dtype=np.int64)
+        ensure_fits(24.0 * len(org) * self.n_nodes, f"shortest-path trees from {len(org):,} origins")
         found, before = dijkstra(self.matrix, directed=True, indices=org, limit=_limit(cutoff),
                                  return_predecessors=True)
         inner = np.atleast_2d(before)[:, self._rank].astype(np.int64)
@@ -348,6 +347,8 @@ class Engine:
         """
         org = self._inside(origins)
         columns = self._rank if destinations is None else self._inside(destinations)
+        ensure_fits(8.0 * len(org) * len(columns) + 8.0 * min(batch, len(org)) * self.n_nodes,
+                    f"a matrix of minutes from {len(org):,} origins to {len(columns):,} destinations")
         out = np.empty((len(org), len(columns)))
         for start in range(0, len(org), batch):
             part = np.atleast_2d(dijkstra(self.matrix, directed=True, indices=org[start:start + batch],

@@ -117,5 +117,9 @@ class ArgumentError(HourcircleError, ValueError):
         super().__init__(f"{parameter}: {message}")
 
 
+class TooLargeError(HourcircleError, MemoryError):
+    """A question whose arrays would not fit in the memory the machine has (said before allocating)."""
+
+
 class NoRouteError(HourcircleError, LookupError):
     """A travel question whose answer needs a route that does not exist."""

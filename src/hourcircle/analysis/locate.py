@@ -42,6 +42,7 @@ from numpy.typing import NDArray
 
 from hourcircle.analysis.coverage import Coverage, circles
 from hourcircle.errors import ArgumentError
+from hourcircle.memory import ensure_fits
 
 RANK_STEP_HOURS = 0.25
 EXACT_CELLS = 250_000  # places x candidates up to which plant_set proves its optimum
@@ -315,6 +316,8 @@ def plant_set(found: Coverage, plants: int, *, exact_cells: int = EXACT_CELLS) -
                                       f"complete circle within {query.hours:g} h; ask for fewer plants or more hours")
     times, mode = query.times, query.mode
     demand = query.scenario.places.index
+    ensure_fits(24.0 * len(demand) * len(candidates), f"the p-center's matrix of {len(demand):,} places x "
+                f"{len(candidates):,} candidates")
     minutes = np.where(np.equal.outer(demand.to_numpy(), candidates.to_numpy()), 0.0,
                        times.trip_minutes(list(demand), list(candidates), mode, remember=False))
     solved = p_center(minutes, plants, exact_cells=exact_cells)

@@ -7,6 +7,7 @@ Examples
 --------
 >>> import numpy as np
 >>> from hourcircle.engine import Engine
+from hourcircle.memory import ensure_fits
 >>> engine = Engine(np.array([0, 1]), np.array([1, 2]), np.array([5.0, 7.0]), 3)
 >>> memo = EndpointMinutes(np.array([True, False, True]), lambda mode: engine)
 >>> memo.rows(np.array([0]), "truck").tolist()
@@ -23,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hourcircle.engine import Engine
+from hourcircle.memory import ensure_fits
 from hourcircle.profiles import ProfileName
 
 
@@ -61,6 +63,9 @@ class EndpointMinutes:
         """
         kept = self._rows.setdefault(mode, {})
         missing = np.unique([r for r in origins.tolist() if r not in kept]).astype(np.int64)
+        ensure_fits(8.0 * (len(kept) + missing.size + len(origins)) * len(self._ends),
+                    f"minutes from {len(kept) + missing.size:,} origins to every one of {len(self._ends):,} places "
+                    "and sites")
         if missing.size:
             for origin, found in zip(missing.tolist(), self._engine(mode).matrix_minutes(missing, self._ends),
                                      strict=True):
