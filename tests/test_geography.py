@@ -41,7 +41,8 @@ def test_a_place_far_out_at_sea_is_refused(tmp_path: Path, capsys: pytest.Captur
     assert run(["validate", str(folder)], capsys)[0] == 0  # joined anyway when the scenario says so
 
 
-def test_roads_are_not_inferred_across_an_ocean(make_scenario: ScenarioMaker, capsys: pytest.CaptureFixture[str]) -> None:
+def test_roads_are_not_inferred_across_an_ocean(make_scenario: ScenarioMaker,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
     """roads.build._refuse_long_inferred: no inferred road longer than config.max_road_link_km."""
     places = ("place_id,name,name_zh,province,lat,lon,population\n"
               "london,London,伦敦,England,51.507,-0.128,\nnew_york,New York,纽约,New York,40.713,-74.006,\n")
@@ -56,7 +57,8 @@ def test_roads_are_not_inferred_across_an_ocean(make_scenario: ScenarioMaker, ca
     _one_error(status, err, "new_york and london are 5,570 km apart", "no road is inferred longer than 2,000 km")
 
 
-def test_a_road_link_across_a_sea_is_refused(make_scenario: ScenarioMaker, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_road_link_across_a_sea_is_refused(make_scenario: ScenarioMaker,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
     """io.load._long_road_links: a road link longer than config.max_road_link_km names its row."""
     folder = make_scenario({"links.csv": LINKS.replace("c,d,road,60,,R4,test", "c,d,road,5600,,Atlantic,test")})
     status, _, err = run(["validate", str(folder)], capsys)
