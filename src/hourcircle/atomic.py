@@ -1,4 +1,4 @@
-r"""Replace a file atomically: a reader sees the old file or the whole new one (standard library only).
+r"""Things that happen whole: a file replaced atomically, a section no signal interrupts (standard library only).
 
 The one temporary-file-then-rename helper of the package: output files for people
 (:mod:`hourcircle.output.files`) and caches (:mod:`hourcircle.roads.osm`) are written through it.
@@ -18,9 +18,37 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+
+@contextlib.contextmanager
+def signals_held(*, release: bool = True) -> Iterator[None]:
+    """Hold back Ctrl-C and SIGTERM in a section that must finish whole (they act after it).
+
+    Parameters
+    ----------
+    release : bool, default True
+        Let them act again after the section; ``False`` holds them until the process ends.
+
+    Yields
+    ------
+    None
+        Inside the section.
+
+    Examples
+    --------
+    >>> with signals_held():
+    ...     pass  # a rename, a solver's run: nothing interrupts it half-way
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        if release:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def umask_modes() -> tuple[int, int]:

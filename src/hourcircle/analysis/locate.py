@@ -41,6 +41,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from hourcircle.analysis.coverage import Coverage, circles
+from hourcircle.atomic import signals_held
 from hourcircle.errors import ArgumentError
 from hourcircle.memory import ensure_fits
 
@@ -148,7 +149,9 @@ def _exact_cover(cover: NDArray[np.bool_], k: int) -> list[int] | None:
     problem += pulp.lpSum(open_) <= k
     for row in cover:
         problem += pulp.lpSum(open_[j] for j in np.flatnonzero(row)) >= 1
-    with tempfile.TemporaryDirectory(prefix="hourcircle-cbc-") as folder, warnings.catch_warnings():
+    # a small model, solved in a few seconds: Ctrl-C waits for the solver, so no run of it outlives us and its
+    # folder always goes
+    with signals_held(), tempfile.TemporaryDirectory(prefix="hourcircle-cbc-") as folder, warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # PuLP 3.3 announces that 4.0 will ship CBC apart
         solver = pulp.PULP_CBC_CMD(msg=False)
         solver.tmpDir = folder  # the solver's files go with the folder, even on Ctrl-C

@@ -19,13 +19,12 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hourcircle.atomic import replacing, umask_modes
+from hourcircle.atomic import replacing, signals_held, umask_modes
 from hourcircle.errors import ArgumentError
 
 if TYPE_CHECKING:
@@ -36,7 +35,6 @@ def _cannot_write(parameter: str, path: Path, error: OSError) -> ArgumentError:
     return ArgumentError(parameter, f"{path}: cannot write there ({error.strerror})")
 
 
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 _FINISH_AFTER_COMMIT = [False]
 
 
@@ -50,15 +48,9 @@ def finish_after_commit() -> None:
     _FINISH_AFTER_COMMIT[0] = True
 
 
-@contextlib.contextmanager
-def _commit() -> Iterator[None]:
+def _commit() -> contextlib.AbstractContextManager[None]:
     """Hold back Ctrl-C and SIGTERM while an output is swapped in, so none is left half-replaced."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        if not _FINISH_AFTER_COMMIT[0]:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    return signals_held(release=not _FINISH_AFTER_COMMIT[0])
 
 
 @contextlib.contextmanager
