@@ -11,7 +11,7 @@ Examples
 ...     ensure_fits(1e18, "a matrix of 10^9 x 10^9 minutes")
 ... except TooLargeError as error:
 ...     print(str(error).split(";")[0])
-a matrix of 10^9 x 10^9 minutes needs 931,323,000 GiB of memory
+a matrix of 10^9 x 10^9 minutes needs 931,322,575 GiB of memory
 """
 
 import os

@@ -7,7 +7,6 @@ Examples
 --------
 >>> import numpy as np
 >>> from hourcircle.engine import Engine
-from hourcircle.memory import ensure_fits
 >>> engine = Engine(np.array([0, 1]), np.array([1, 2]), np.array([5.0, 7.0]), 3)
 >>> memo = EndpointMinutes(np.array([True, False, True]), lambda mode: engine)
 >>> memo.rows(np.array([0]), "truck").tolist()
