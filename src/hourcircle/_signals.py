@@ -19,7 +19,7 @@ import _signal  # type: ignore[import-not-found]  # the C module: ``signal`` wou
 import os
 import sys
 
-_STATE = {"armed": False, "stopping": False, "terminated": False}
+_STATE = {"armed": False, "stopping": False, "terminated": False, "in_hook": False}
 _SIGNUM = [0]  # the signal being handled
 
 
@@ -76,18 +76,40 @@ def _handle(signum: int, frame: object) -> None:
     if not _STATE["armed"]:  # still starting: nothing written, nothing to unwind
         os.write(2, (message(terminated=stop) + "\n").encode())
         os._exit(status(terminated=stop))
+    if _STATE["in_hook"]:  # raised in the hook, the stop would be swallowed again: once the hook is left
+        _SIGNUM[0] = signum
+        _redeliver()
+        return
     if not _STATE["stopping"]:  # a second signal while unwinding is not let cut the cleaning short
         _STATE["stopping"], _SIGNUM[0] = True, signum
         raise Stopped
 
 
 def _unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
-    """A stop raised where Python swallows exceptions (a weakref callback, ``__del__``): raise it again."""
-    if isinstance(unraisable.exc_value, Stopped):
-        _STATE["stopping"] = False
-        _signal.raise_signal(_SIGNUM[0])  # handled again at the next line of the main program
-        return
-    sys.__unraisablehook__(unraisable)
+    """A stop raised where Python swallows exceptions (a weakref or gc callback, ``__del__``): raise it again.
+
+    While a stop unwinds, what libraries complain of in such places (a Dask timer cut short) is
+    its consequence, and is not shown.
+    """
+    _STATE["in_hook"] = True
+    try:
+        if isinstance(unraisable.exc_value, Stopped):
+            _STATE["stopping"] = False
+            _redeliver()
+        elif not _STATE["stopping"]:
+            sys.__unraisablehook__(unraisable)
+    finally:
+        _STATE["in_hook"] = False
+
+
+def _redeliver() -> None:
+    """Send the stop's signal again from another thread, so that the main program gets it after the hook.
+
+    (Raised from here, it would be handled at the hook's next line, inside the hook, and lost.)
+    """
+    import threading
+
+    threading.Thread(target=_signal.raise_signal, args=(_SIGNUM[0],), name="hourcircle: stop", daemon=True).start()
 
 
 def stopping() -> bool:

@@ -3,7 +3,7 @@
 Every error a user can cause is a :class:`HourcircleError`; the command line prints its
 lines (one per problem) on stderr and exits with status 2. Anything else is a bug. The
 errors are also builtin exceptions, so ``except ValueError`` or ``except LookupError``
-catches them in a notebook.
+catches them in a notebook. A cluster that fails during batch work is a :class:`ClusterError`.
 
 Examples
 --------
@@ -123,3 +123,16 @@ class TooLargeError(HourcircleError, MemoryError):
 
 class NoRouteError(HourcircleError, LookupError):
     """A travel question whose answer needs a route that does not exist."""
+
+
+class ClusterError(HourcircleError, RuntimeError):
+    """A Dask cluster that failed during the work: its workers or its scheduler were lost.
+
+    The message says what happened and what to do; nothing was written.
+
+    Examples
+    --------
+    >>> error = ClusterError("the cluster lost its workers 3 times: rerun")
+    >>> error.lines, isinstance(error, RuntimeError)
+    (['the cluster lost its workers 3 times: rerun'], True)
+    """

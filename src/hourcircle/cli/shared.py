@@ -226,12 +226,23 @@ def cluster_options(command: F) -> F:
     callable
         The same, with the options.
     """
-    command = click.option("--scheduler", default=None, metavar="ADDRESS",
+    command = click.option("--scheduler", default=None, metavar="ADDRESS", callback=_check_cluster,
                            help="Run the batch work on this existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
                                 "(default: $HOURCIRCLE_SCHEDULER, if set).")(command)
-    return click.option("--workers", type=COUNT, default=None,
+    return click.option("--workers", type=COUNT, default=None, callback=_check_cluster,
                         help="Run the batch work on a local Dask cluster of this many processes "
-                             "(on 127.0.0.1; closed when done).")(command)
+                             "(on 127.0.0.1; closed when done; at most a few per core).")(command)
+
+
+def _check_cluster(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Refuse a malformed --scheduler or too many --workers at once, before any work (Dask is not imported)."""
+    from hourcircle import batches
+
+    if value is not None and param.name == "workers":
+        batches.check_workers(value)
+    elif value is not None:
+        batches.check_scheduler(value)
+    return value
 
 
 def _query(path: Path | Scenario | None, hours: float | None = None, mode: ProfileName = "truck", *,
