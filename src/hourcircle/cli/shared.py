@@ -9,7 +9,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from hourcircle.config import FORMATS, MAX_HOURS, PROFILES, TILES
+from hourcircle.errors import escape_controls
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from hourcircle.travel.query import Query
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls (ANSI and OSC escapes among them)
 
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
@@ -54,7 +51,7 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     >>> echo("Hefei\x1b]0;pwned\x07")
     Hefei\u001b]0;pwned\u0007
     """
-    click.echo(CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text), err=err, nl=nl)
+    click.echo(escape_controls(text, keep="\t\n"), err=err, nl=nl)
 
 
 class FiniteFloat(click.FloatRange):

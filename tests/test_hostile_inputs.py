@@ -1,0 +1,117 @@
+"""Hostile input, third round: path lengths, implausible numbers, one-place scenarios, and control
+characters in messages and files.
+
+One test per class of problem, each with several instances; the mechanism that closes each
+class is named in its docstring.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import PLACES, SITES, TOML, ScenarioMaker, run
+
+from hourcircle.errors import ArgumentError, InputError, Problem
+from hourcircle.output.formats import geojson, md, to_csv
+
+ERROR = "hourcircle: error: "
+RAW_CONTROLS = [chr(c) for c in [*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0)]]  # all but "\n"
+
+
+def clean_errors(status: int, err: str, lines: int, *expected: str) -> list[str]:
+    """Exit 2 with exactly ``lines`` lines, each one error (split at line ends only), quoting ``expected``."""
+    assert status == 2, err
+    found = err.rstrip("\n").split("\n")
+    assert len(found) == lines and all(line.startswith(ERROR) for line in found), found
+    assert "Traceback" not in err and not any(c in err for c in RAW_CONTROLS), err
+    for text in expected:
+        assert any(text in line for line in found), (text, found)
+    return found
+
+
+# --- 4. one line per message --------------------------------------------------------------------
+
+def test_every_message_is_one_line_whatever_it_quotes(make_scenario: ScenarioMaker, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """errors.escape_controls in Problem.__str__ and ArgumentError (and for click's messages in
+    cli._messages): a header, a key, a path or a value with a line end or an escape stays on its line."""
+    header = PLACES.replace("population", '"pop\nulation","e\x1b[2Jx","r\rq","n\x85l"')
+    header = header.replace(",1000\n", ",1000,,,\n").replace("120.4,\n", "120.4,,,,\n")
+    header = header.replace(",2000\n", ",2000,,,\n").replace("121.5,\n", "121.5,,,,\n")
+    folder = make_scenario({"places.csv": header})
+    status, _, err = run(["validate", str(folder)], capsys)
+    clean_errors(status, err, 4, "column pop\\u000aulation: unknown column", "column e\\u001b[2Jx", "r\\u000dq",
+                 "n\\u0085l")
+
+    toml = TOML.replace('name = "four cities"\n', 'name = "four cities"\n"budget\\nhours" = 1\n')
+    status, _, err = run(["validate", str(make_scenario({"scenario.toml": toml}))], capsys)
+    clean_errors(status, err, 1, "key scenario.budget\\u000ahours: unknown key")
+
+    plain = make_scenario()
+    odd = tmp_path / "two\nlines\x1b]0;x\x07"
+    odd.mkdir()
+    (odd / "theirs.txt").write_text("mine\n", encoding="utf-8")
+    shown = "two\\u000alines\\u001b]0;x\\u0007"
+    cases = [(["validate", str(odd / "nowhere")], f"{shown}/nowhere: scenario folder not found"),
+             (["run", str(plain), "--out", str(odd)], f"--out: {tmp_path}/{shown} holds 'theirs.txt'"),
+             (["reach", "a", "--scenario", str(plain), "--map", str(odd)], f"--map: {tmp_path}/{shown} is a folder"),
+             (["reach", "a\nb", "--scenario", str(plain)], "no place or site is called 'a\\nb'"),
+             (["reach", "a", "--mode", "bo\nat", "--scenario", str(plain)], "'bo\\nat' is not one of")]
+    for args, message in cases:
+        status, _, err = run(args, capsys)
+        clean_errors(status, err, 1, message)
+
+    assert "\n" not in str(ArgumentError("out", "a\nb")) and "\n" not in str(Problem("x\ny", "m\n", column="c\n"))
+    assert InputError([Problem("a.csv", "one\ntwo"), Problem("b.csv", "three")]).lines == [
+        "a.csv: one\\u000atwo", "b.csv: three"]
+
+
+# --- 5. control characters in files -------------------------------------------------------------
+
+EVIL = "\x1b]0;pwned\x07\x1b[2J\x9b31m\x7f\x08"
+
+
+def test_control_characters_in_names_reach_no_file_raw(make_scenario: ScenarioMaker, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """output.formats (neutralise, md, geojson) with errors.escape_controls: C0 and C1 controls,
+    tabs and line ends in cells among them, are shown as \\u001b in CSV, Markdown and GeoJSON, as on
+    the terminal; GeoJSON's escapes are JSON's, so it reads back as the names given."""
+    places = PLACES.replace("a,Alpha,", f'a,"Al{EVIL}pha\nsecond\tline",')
+    sites = SITES.replace("Plant A,Maker", f'"Plant{EVIL}A","Maker\r\nInc"')
+    toml = TOML.replace('name = "four cities"', 'name = "four\\u001b]0;t\\u0007 cities"')
+    folder = make_scenario({"places.csv": places, "sites.csv": sites, "scenario.toml": toml})
+    assert run(["run", str(folder), "--out", str(tmp_path / "evil")], capsys)[0] == 0
+    assert run(["matrix", "--scenario", str(folder), "--out", str(tmp_path / "evil.csv")], capsys)[0] == 0
+    status, printed, _ = run(["locate", "--scenario", str(folder), "--format", "csv"], capsys)
+    assert status == 0
+    evil = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "evil").iterdir() if p.suffix != ".xlsx"}
+    evil |= {"matrix.csv": (tmp_path / "evil.csv").read_text(encoding="utf-8"), "stdout": printed}
+    for name, text in evil.items():
+        if name != "map.html":
+            assert not any(c in text for c in RAW_CONTROLS), (name, [c for c in RAW_CONTROLS if c in text])
+    assert "Al\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m\\u007f\\u0008pha\\u000asecond\\u0009line" in evil["places.csv"]
+    assert "Maker\\u000d\\u000aInc" in evil["plants.csv"]
+    assert "\\\\u001b" in evil["report.md"]  # Markdown shows the backslash
+    features = json.loads(evil["places.geojson"])["features"]
+    assert f"Al{EVIL}pha\nsecond\tline" in {f["properties"]["name"] for f in features}  # the data is intact
+
+    make_scenario()  # the same folder, rewritten plain: the same rows, line for line
+    assert run(["run", str(folder), "--out", str(tmp_path / "plain")], capsys)[0] == 0
+    for path in (tmp_path / "plain").glob("*.csv"):
+        assert len(path.read_text(encoding="utf-8").split("\n")) == len(evil[path.name].split("\n")), path.name
+
+
+def test_text_without_controls_is_written_as_before() -> None:
+    """escape_controls changes nothing else: tables, Markdown and GeoJSON of ordinary names keep their bytes."""
+    frame = pd.DataFrame({"name": ["Hefei", "=1+1", '合肥 "x", y'], "lat": [31.8, 30.0, 29.5],
+                          "lon": [117.2, 120, 121]}, index=pd.Index(["hefei", "b", "c"], name="place_id"))
+    assert to_csv(frame) == ('place_id,name,lat,lon\nhefei,Hefei,31.8,117.2\nb,\'=1+1,30.0,120.0\n'
+                             'c,"合肥 ""x"", y",29.5,121.0\n')
+    assert md("Geely | Linhai\n") == "Geely \\| Linhai"
+    expected = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"place_id": "hefei", "name": "Hefei"},
+         "geometry": {"type": "Point", "coordinates": [117.2, 31.8]}}]}, ensure_ascii=False, sort_keys=True, indent=1)
+    assert geojson(frame.head(1), "place_id") == expected + "\n"
