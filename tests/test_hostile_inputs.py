@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 from helpers import PLACES, SITES, TOML, ScenarioMaker, run
 
+from hourcircle import load_scenario
+from hourcircle.atomic import NAME_MAX
 from hourcircle.errors import ArgumentError, InputError, Problem
 from hourcircle.output.formats import geojson, md, to_csv
 
@@ -30,6 +32,79 @@ def clean_errors(status: int, err: str, lines: int, *expected: str) -> list[str]
     for text in expected:
         assert any(text in line for line in found), (text, found)
     return found
+
+
+def hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".hourcircle-outputs.json")
+
+
+# --- 1. paths -----------------------------------------------------------------------------------
+
+LEGAL = {"ascii 242": "r" * 242, "ascii 255": "s" * 255, "three-byte 255": "城" * 85}  # bytes in the name
+TOO_LONG = {"ascii 256": "t" * 256, "three-byte 258": "城" * 86}
+
+
+def ending(name: str, suffix: str) -> str:
+    """``name`` with ``suffix``, shortened to fit the limit (a name of exactly 255 bytes if it can)."""
+    while len((name + suffix).encode()) > NAME_MAX:
+        name = name[:-1]
+    return name + suffix
+
+
+@pytest.mark.parametrize("name", LEGAL.values(), ids=LEGAL.keys())
+def test_names_up_to_the_limit_work_for_every_output(four: Path, tmp_path: Path, name: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """atomic.hidden_name: a temporary, staging, old-run or lock name beside a long name is a short
+    fixed prefix and a hash of it, so any name the file system takes can be written (and rewritten)."""
+    folder = tmp_path / "outputs"
+    folder.mkdir()
+    html, csv = ending(name, ".html"), ending(name, ".csv")
+    cases = [["run", str(four), "--out", str(folder / name)],
+             ["run", str(four), "--out", str(folder / name)],  # replaces the earlier run (moved aside first)
+             ["reach", "a", "--scenario", str(four), "--map", str(folder / html)],
+             ["matrix", "--scenario", str(four), "--out", str(folder / csv)],
+             ["matrix", "--scenario", str(four), "--out", str(folder / csv)]]  # its own earlier output
+    for args in cases:
+        status, _, err = run(args, capsys)
+        assert status == 0, (args[:2], err)
+    assert (folder / name / "report.md").is_file() and (folder / html).is_file()
+    assert len((folder / csv).read_text(encoding="utf-8").splitlines()) == 5
+    assert hidden(folder) == []  # no temporary, staging or lock file left
+
+
+@pytest.mark.parametrize("name", TOO_LONG.values(), ids=TOO_LONG.keys())
+def test_longer_names_end_in_one_line_naming_the_argument(four: Path, tmp_path: Path, name: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """files.check_name and cli.shared._scenario (atomic.too_long): a name over 255 bytes is refused
+    before anything is tried, with the argument, the name's length and the limit."""
+    limit = f"at most {NAME_MAX}"
+    cases = {"--out": [["run", str(four), "--out", str(tmp_path / name)],
+                       ["run", str(four), "--out", str(tmp_path / name / "out")],
+                       ["matrix", "--scenario", str(four), "--out", str(tmp_path / f"{name}.csv")]],
+             "--map": [["reach", "a", "--scenario", str(four), "--map", str(tmp_path / name)]],
+             "--scenario": [["validate", str(tmp_path / name)], ["validate", str(tmp_path / name / "scenario.toml")],
+                            ["reach", "a", "--scenario", str(tmp_path / name)]]}
+    for flag, commands in cases.items():
+        for args in commands:
+            status, out, err = run(args, capsys)
+            clean_errors(status, err, 1, f"{ERROR}{flag}: ", limit, "bytes; a file or folder name")
+            assert out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scenario"]  # nothing written
+    with pytest.raises(InputError, match="cannot be read as a scenario"):  # the Python API: no OSError
+        load_scenario(tmp_path / name)
+
+
+@pytest.mark.parametrize("key", ["places", "sites", "links"])
+def test_a_nul_in_a_path_of_scenario_toml_names_the_file_and_key(make_scenario: ScenarioMaker, key: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """load._read_named: a path holding NUL is refused with its key (the OS would raise a bare ValueError)."""
+    toml = TOML.replace(f'{key} = "{key}.csv"', f'{key} = "{key}\\u0000.csv"')
+    assert toml != TOML
+    folder = make_scenario({"scenario.toml": toml})
+    status, _, err = run(["validate", str(folder)], capsys)
+    clean_errors(status, err, 1, f"scenario.toml, key scenario.{key}: ", "NUL")
+    with pytest.raises(InputError, match=f"key scenario.{key}"):
+        load_scenario(folder)
 
 
 # --- 4. one line per message --------------------------------------------------------------------

@@ -124,12 +124,15 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 def _scenario(positional: Path | None = None, option: Path | None = None) -> Scenario:
     """The scenario a command names (a folder or .toml file, or a bundled name; default: the delta)."""
     from hourcircle import datasets
+    from hourcircle.atomic import too_long
     from hourcircle.errors import ArgumentError
     from hourcircle.io import load_scenario
 
     if positional is not None and option is not None and positional != option:
         raise ArgumentError("scenario", f"given twice ({positional} and {option}); give one")
     given = positional or option
+    if given is not None and (problem := too_long(given)) is not None:
+        raise ArgumentError("scenario", f"{given}: {problem}")
     allow = bool(click.get_current_context().meta.get("hourcircle.allow_outside_files", False))
     return load_scenario(datasets.locate(given) if given else datasets.bundled(), allow_outside=allow)
 

@@ -210,6 +210,18 @@ def _unknown_refs(frame: pd.DataFrame, column: str, known: Iterable[str], label:
     return problems
 
 
+def _read_named(folder: Path, name: str | None, spec: TableSpec, label: str, key: str, *,
+                allow_outside: bool = False) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The table a key of ``[scenario]`` names (None if it names none), or a problem naming the key."""
+    if name is None:
+        return None, []
+    if "\0" in name:  # no file system takes it; the OS refuses it with a bare ValueError
+        return pd.DataFrame(columns=["row", *spec.columns]), [Problem(
+            label, f"{name!r} holds a NUL character (\\u0000), which no file name can; give the file's name",
+            key=f"scenario.{key}")]
+    return _read_table(folder, name, spec, allow_outside=allow_outside)
+
+
 def _read_table(folder: Path, name: str, spec: TableSpec, *,
                 allow_outside: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
     try:
@@ -338,9 +350,14 @@ def load_scenario(folder: str | Path, *, allow_outside: bool = False) -> Scenari
     """
     path = Path(folder)
     document_path = path / SCENARIO_FILE
-    if path.suffix == ".toml" and not path.is_dir():
+    try:
+        is_folder = path.is_dir()
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        raise InputError([Problem(str(path), f"cannot be read as a scenario ({reason})")]) from None
+    if path.suffix == ".toml" and not is_folder:
         document_path, path = path, path.parent
-    elif not path.is_dir():
+    elif not is_folder:
         raise InputError([Problem(str(path), "scenario folder not found")])
     folder = path
     label = document_path.name
@@ -361,19 +378,13 @@ def load_scenario(folder: str | Path, *, allow_outside: bool = False) -> Scenari
     travel, travel_problems = _travel(raw.get("travel"), label)
     problems += travel_problems
 
-    places, more = _read_table(folder, str(files["places"]), PLACES, allow_outside=allow_outside)
-    places_ok = not more
-    problems += more
-    sites, more = _read_table(folder, str(files["sites"]), SITES, allow_outside=allow_outside)
-    problems += more
-    links = None
-    if files["links"] is not None:
-        links, more = _read_table(folder, files["links"], LINKS, allow_outside=allow_outside)
-        problems += more
-    infrastructure = None
-    if files["infrastructure"] is not None:
-        infrastructure, more = _read_table(folder, files["infrastructure"], INFRASTRUCTURE, allow_outside=allow_outside)
-        problems += more
+    specs = {"places": PLACES, "sites": SITES, "links": LINKS, "infrastructure": INFRASTRUCTURE}
+    read = {key: _read_named(folder, files[key], spec, label, key, allow_outside=allow_outside)
+            for key, spec in specs.items()}
+    problems += [problem for _, more in read.values() for problem in more]
+    places_ok = not read["places"][1]
+    (places, _), (sites, _), (links, _), (infrastructure, _) = read.values()
+    assert places is not None and sites is not None  # [scenario] names them by default
     named_files = {k: v for k, v in files.items() if v is not None}
     problems += _cross_checks(places, sites, links, product, named_files, places_ok)
     if document is not None:
