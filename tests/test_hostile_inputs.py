@@ -107,6 +107,75 @@ def test_a_nul_in_a_path_of_scenario_toml_names_the_file_and_key(make_scenario: 
         load_scenario(folder)
 
 
+# --- 2. numbers ---------------------------------------------------------------------------------
+
+def _truck(lines: str) -> str:
+    return TOML.replace("terminal_minutes = 0\n", f"terminal_minutes = 0\n{lines}\n", 1)
+
+
+def _weights(value: str) -> str:
+    return TOML.replace('categories = ["battery", "chips", "software"]',
+                        f'categories = ["battery", "chips", "software"]\nweights = {{ battery = {value} }}')
+
+
+IMPLAUSIBLE = {
+    "rest after a denormal": (_truck("rest_after_minutes = 5e-324\nrest_minutes = 20"),
+                              "travel.truck.rest_after_minutes", "at least 30 minutes"),
+    "rest after 1e-300": (_truck("rest_after_minutes = 1e-300\nrest_minutes = 20"),
+                          "travel.truck.rest_after_minutes", "at least 30 minutes"),
+    "rest after 29 min": (_truck("rest_after_minutes = 29\nrest_minutes = 20"),
+                          "travel.truck.rest_after_minutes", "at least 30 minutes"),
+    "rests of 1e-300 min": (_truck("rest_after_minutes = 240\nrest_minutes = 1e-300"),
+                            "travel.truck.rest_minutes", "at least 1 minute"),
+    "band from a denormal": (_truck("band = [5e-324, 1.2]"), "travel.truck.band", "0.1 <= low"),
+    "weight 1e308": (_weights("1e308"), "product.weights.battery", "from 1e-06 to 1,000,000"),
+    "weight 1e-300": (_weights("1e-300"), "product.weights.battery", "from 1e-06 to 1,000,000"),
+    "weight inf": (_weights("inf"), "product.weights.battery", "from 1e-06 to 1,000,000"),
+    "weight 10**400": (_weights("1" + "0" * 400), "product.weights.battery", "(got 1000"),
+    "budget denormal": (TOML.replace("budget_hours = 4.0", "budget_hours = 1e-310"), "scenario.budget_hours",
+                        "from a minute"),
+    "budget 3 seconds": (TOML.replace("budget_hours = 4.0", "budget_hours = 0.001"), "scenario.budget_hours",
+                         "from a minute"),
+}
+
+
+@pytest.mark.parametrize("case", IMPLAUSIBLE.values(), ids=IMPLAUSIBLE.keys())
+def test_implausible_settings_are_refused_with_their_bounds(make_scenario: ScenarioMaker, case: tuple[str, str, str],
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """profiles.RoadProfile/Banded validators, load.ScenarioSection and load._weight_problems: rests
+    from 30 minutes of driving and of at least a minute, bands from 0.1, weights from a millionth to a
+    million, budgets from a minute; the message names the key and the bound, and quotes the value short."""
+    toml, key, bound = case
+    folder = make_scenario({"scenario.toml": toml})
+    for args in (["validate", str(folder)], ["travel", "a", "d", "--scenario", str(folder)]):
+        status, out, err = run(args, capsys)
+        [line] = clean_errors(status, err, 1, f"key {key}: ", bound)
+        assert out == "" and len(line) < 200, line
+
+
+def test_plausible_settings_at_the_bounds_still_work(make_scenario: ScenarioMaker,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The bounds are the plausible range's ends, included: rests after 30 minutes, a weight of a million."""
+    toml = _weights("1e6").replace("terminal_minutes = 0\n", "terminal_minutes = 0\nrest_after_minutes = 30\n"
+                                   "rest_minutes = 1\nband = [0.1, 3]\n", 1)
+    folder = make_scenario({"scenario.toml": toml.replace("budget_hours = 4.0", "budget_hours = 0.0167")})
+    status, out, err = run(["travel", "a", "d", "--scenario", str(folder), "--format", "json"], capsys)
+    assert status == 0, err
+    assert json.loads(out)["minutes"] == pytest.approx(210 + 6 * 1)  # a one-minute rest after each 30 minutes
+
+
+@pytest.mark.parametrize("hours", ["1e-310", "5e-324", "0.01", "0.0166"])
+def test_budgets_under_a_minute_are_refused_with_the_limit(four: Path, tmp_path: Path, hours: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """cli.shared.Hours: --hours runs from a minute (1/60 h) to MAX_HOURS, said in the message."""
+    for command in (["reach", "a"], ["run", str(four), "--out", str(tmp_path / "never")]):
+        status, out, err = run([*command, "--scenario", str(four), "--hours", hours], capsys)
+        clean_errors(status, err, 1, "--hours", "1/60<=x<=72 (a minute to 72 hours)")
+        assert out == "" and not (tmp_path / "never").exists()
+    status, out, err = run(["reach", "a", "--scenario", str(four), "--hours", "0.0167"], capsys)
+    assert status == 0, err
+
+
 # --- 4. one line per message --------------------------------------------------------------------
 
 def test_every_message_is_one_line_whatever_it_quotes(make_scenario: ScenarioMaker, tmp_path: Path,

@@ -4,6 +4,11 @@ Examples
 --------
 >>> HOURS.convert("2.5", None, None)
 2.5
+>>> try:
+...     HOURS.convert("1e-310", None, None)
+... except click.BadParameter as error:
+...     print(error.message)
+1e-310 is not in the range 1/60<=x<=72 (a minute to 72 hours).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from hourcircle.config import FORMATS, MAX_HOURS, PROFILES, TILES
+from hourcircle.config import FORMATS, MAX_HOURS, MIN_HOURS, PROFILES, TILES
 from hourcircle.errors import escape_controls
 
 if TYPE_CHECKING:
@@ -90,7 +95,20 @@ class FiniteFloat(click.FloatRange):
         return number
 
 
-HOURS = FiniteFloat(min=0, min_open=True, max=MAX_HOURS)
+class Hours(FiniteFloat):
+    """A travel budget: from a minute (1/60 h) to :data:`~hourcircle.config.MAX_HOURS`, finite.
+
+    A budget under a minute is a typing slip (``--hours 1e-310``), never a question.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(min=MIN_HOURS, max=MAX_HOURS)
+
+    def _describe_range(self) -> str:
+        return f"1/60<=x<={MAX_HOURS:g} (a minute to {MAX_HOURS:g} hours)"
+
+
+HOURS = Hours()
 KM = FiniteFloat(min=0, min_open=True, max=20_000)
 COUNT = click.IntRange(min=1)
 

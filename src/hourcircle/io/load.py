@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from hourcircle._validate import StrictModel
-from hourcircle.config import MAX_HOURS
+from hourcircle.config import MAX_HOURS, MIN_HOURS
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
 from hourcircle.io.csvfile import read_csv, read_user_file
@@ -36,6 +36,7 @@ from hourcircle.scenario import Product, RoadsSection, Scenario
 
 SCENARIO_FILE = "scenario.toml"
 MAX_SITE_KM_FROM_PLACE = 300.0
+MIN_WEIGHT, MAX_WEIGHT = 1e-6, 1e6  # [product] weights (relative): a millionth to a million
 
 
 class ScenarioSection(StrictModel):
@@ -46,7 +47,7 @@ class ScenarioSection(StrictModel):
     name : str
         The scenario's name.
     budget_hours : float
-        The default travel budget.
+        The default travel budget: a minute to :data:`~hourcircle.config.MAX_HOURS` hours.
     places, sites : str
         The CSV files.
     links : str, optional
@@ -56,11 +57,18 @@ class ScenarioSection(StrictModel):
     """
 
     name: str = Field(min_length=1)
-    budget_hours: float = Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)
+    budget_hours: float = Field(allow_inf_nan=False)
     places: str = "places.csv"
     sites: str = "sites.csv"
     links: str | None = None
     infrastructure: str | None = None
+
+    @field_validator("budget_hours")
+    @classmethod
+    def _plausible_budget(cls, value: float) -> float:
+        if not MIN_HOURS <= value <= MAX_HOURS:
+            raise ValueError(f"must be from a minute ({MIN_HOURS:.4f} h) to {MAX_HOURS:g} hours")
+        return value
 
 
 class ProductSection(StrictModel):
@@ -132,9 +140,15 @@ def _document_problems(error: ValidationError, label: str, model: type[BaseModel
         elif e["type"] == "missing":
             message = "is missing"
         else:
-            message = f"{e['msg']} (got {e['input']!r})"
+            message = f"{str(e['msg']).removeprefix('Value error, ')} (got {_shown(e['input'])})"
         problems.append(Problem(label, message, key=key))
     return problems
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A value as a message quotes it: its repr, shortened."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _allowed_keys(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
@@ -311,7 +325,11 @@ def _component_problems(section: object, label: str) -> list[Problem]:
 
 
 def _weight_problems(section: object, label: str) -> list[Problem]:
-    """Weights must name declared categories and be positive numbers."""
+    """Weights must name declared categories and be plausible numbers.
+
+    A weight says how much one component counts against another: from a millionth to a million,
+    so that sums of weights stay far from overflow and from denormal numbers.
+    """
     if not isinstance(section, dict) or not isinstance(section.get("weights"), dict):
         return []
     given = section.get("categories")
@@ -321,8 +339,9 @@ def _weight_problems(section: object, label: str) -> list[Problem]:
         key = f"product.weights.{category}"
         if category not in declared:
             problems.append(Problem(label, f"{category!r} is not one of the product's categories", key=key))
-        elif not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight < float("inf"):
-            problems.append(Problem(label, f"must be a positive number (got {weight!r})", key=key))
+        elif not isinstance(weight, int | float) or isinstance(weight, bool) or not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+            problems.append(Problem(label, f"must be a number from {MIN_WEIGHT:g} to {MAX_WEIGHT:,.0f} "
+                                           f"(got {_shown(weight)})", key=key))
     return problems
 
 
