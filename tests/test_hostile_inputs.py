@@ -176,6 +176,22 @@ def test_budgets_under_a_minute_are_refused_with_the_limit(four: Path, tmp_path:
     assert status == 0, err
 
 
+# --- 3. one place -------------------------------------------------------------------------------
+
+def test_a_one_place_scenario_is_refused_in_validation(make_scenario: ScenarioMaker,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """load._cross_checks: places.csv needs at least two places (every command compares places)."""
+    one = "\n".join(PLACES.splitlines()[:2]) + "\n"
+    sites = "".join(line.replace(",b,30.0", ",a,30.0").replace(",c,30.0", ",a,30.0").replace(",d,30.0", ",a,30.0")
+                    for line in SITES.splitlines(keepends=True))
+    toml = TOML.replace('links = "links.csv"\n', "")
+    for places in (one, one + one.splitlines()[1] + "\n"):  # one place, or one place twice
+        folder = make_scenario({"scenario.toml": toml, "places.csv": places, "sites.csv": sites, "links.csv": None})
+        status, out, err = run(["validate", str(folder)], capsys)
+        clean_errors(status, err, 1 if places == one else 2, "places.csv: has one place; a scenario needs at least two")
+        assert out == ""
+
+
 # --- 4. one line per message --------------------------------------------------------------------
 
 def test_every_message_is_one_line_whatever_it_quotes(make_scenario: ScenarioMaker, tmp_path: Path,

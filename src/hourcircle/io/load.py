@@ -249,6 +249,9 @@ def _cross_checks(places: pd.DataFrame, sites: pd.DataFrame, links: pd.DataFrame
                   product: Product | None, files: dict[str, str], places_ok: bool) -> list[Problem]:
     """Rules between rows and tables; references are checked only against a sound places table."""
     problems = _duplicates(places, "place_id", files["places"])
+    if places_ok and places["place_id"].nunique() == 1:  # every command measures between places
+        problems.append(Problem(files["places"], "has one place; a scenario needs at least two (travel times, "
+                                                 "circles and siting all compare places)"))
     problems += _duplicates(sites, "site_id", files["sites"])
     place_ids = list(dict.fromkeys(places["place_id"]))
     if places_ok:
