@@ -69,8 +69,8 @@ def test_weights_change_the_share(make_scenario: ScenarioMaker) -> None:
 
 @pytest.mark.parametrize("weights, message", [
     ("{ wheels = 2 }", "product.weights.wheels: 'wheels' is not one of the product's categories"),
-    ("{ chips = -1 }", "product.weights.chips: must be a positive number (got -1)"),
-    ('{ chips = "x" }', "product.weights.chips: must be a positive number (got 'x')"),
+    ("{ chips = -1 }", "product.weights.chips: must be a number from 1e-06 to 1,000,000 (got -1)"),
+    ('{ chips = "x" }', "product.weights.chips: must be a number from 1e-06 to 1,000,000 (got 'x')"),
 ])
 def test_bad_weights_are_named(make_scenario: ScenarioMaker, weights: str, message: str) -> None:
     toml = (make_scenario() / "scenario.toml").read_text().replace(

@@ -72,9 +72,9 @@ NO_RAIL = "<no rail>"  # the 4-city scenario without its rail link
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["reach", "a", "--hours", "-1"], "Invalid value for '--hours': -1.0 is not in the range 0<x<=72"),
+    (["reach", "a", "--hours", "-1"], "Invalid value for '--hours': -1.0 is not in the range 1/60<=x<=72"),
     (["reach", "a", "--hours", "four"], "Invalid value for '--hours': 'four' is not a valid float"),
-    (["reach", "a", "--hours", "0"], "is not in the range 0<x<=72"),
+    (["reach", "a", "--hours", "0"], "is not in the range 1/60<=x<=72"),
     (["travel", "a", "b", "--mode", "boat"], "Invalid value for '--mode': 'boat' is not one of"),
     (["travel", "a", "Omega"], "no place or site is called 'Omega'"),
     (["travel", "a"], "Missing argument 'TO'"),

@@ -2,7 +2,9 @@ r"""Things that happen whole: a file replaced atomically, a section no signal in
 
 The one temporary-file-then-rename helper of the package: output files for people
 (:mod:`hourcircle.output.files`) and caches (:mod:`hourcircle.roads.osm`) are written through it.
-New files get the modes the user's umask gives, as any program's.
+New files get the modes the user's umask gives, as any program's. The hidden names of
+temporary, staging and lock files (:func:`hidden_name`) fit the file system's limit on a name
+whenever the name they stand beside does.
 
 Examples
 --------
@@ -17,11 +19,80 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+NAME_MAX = 255  # bytes in one file or folder name (Linux's NAME_MAX; macOS and Windows allow 255 characters)
+RANDOM_PART = 8  # characters tempfile puts between a prefix and a suffix
+
+
+def hidden_name(name: str, tail: str, room: int = 0) -> str:
+    """The hidden name of a file beside ``name`` (a temporary, staging or lock file), never too long.
+
+    ``.<name>.<tail>`` when it fits in :data:`NAME_MAX` bytes with ``room`` to spare, else a
+    short fixed prefix and a hash of the name, ``.hourcircle-<16 hex digits>.<tail>``: the same
+    for the same name, so that two processes agree on a lock.
+
+    Parameters
+    ----------
+    name : str
+        The name of the file or folder it stands beside.
+    tail : str
+        What ends it (``tmp``, ``new-``, ``hourcircle-lock``).
+    room : int, default 0
+        Bytes that will be added to it (the random part of a temporary name).
+
+    Returns
+    -------
+    str
+        The hidden name.
+
+    Examples
+    --------
+    >>> hidden_name("report.md", "hourcircle-lock")
+    '.report.md.hourcircle-lock'
+    >>> long = hidden_name("x" * 250, "hourcircle-lock")
+    >>> long[:12], len(long)
+    ('.hourcircle-', 44)
+    """
+    plain = f".{name}.{tail}"
+    if len(os.fsencode(plain)) + room <= NAME_MAX:
+        return plain
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
+    return f".hourcircle-{digest}.{tail}"
+
+
+def too_long(path: Path) -> str | None:
+    """What is wrong with a path that has a name longer than the file system allows, if it has one.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Any path.
+
+    Returns
+    -------
+    str or None
+        ``None`` if every name in it has at most :data:`NAME_MAX` bytes; else a message
+        naming the first longer one (shortened), its length and the limit.
+
+    Examples
+    --------
+    >>> too_long(Path("out") / ("x" * 254)) is None
+    True
+    >>> too_long(Path("/tmp") / ("y" * 300) / "out")
+    "the name 'yyyyyyyyyyyyyyyyyyyyyyyy…' is 300 bytes; a file or folder name may have at most 255"
+    """
+    for part in path.parts:
+        size = len(os.fsencode(part))
+        if size > NAME_MAX:
+            shown = part if len(part) <= 24 else part[:24] + "…"
+            return f"the name {shown!r} is {size} bytes; a file or folder name may have at most {NAME_MAX}"
+    return None
 
 
 @contextlib.contextmanager
@@ -83,7 +154,8 @@ def replacing(path: Path,
     Yields
     ------
     str
-        The temporary file's path: an empty file in ``path``'s folder, named ``.<name>.*.tmp``.
+        The temporary file's path: an empty file in ``path``'s folder, named ``.<name>.*.tmp``
+        (or by a hash of the name where that would be too long: see :func:`hidden_name`).
 
     Raises
     ------
@@ -91,7 +163,8 @@ def replacing(path: Path,
         If the folder or the temporary file cannot be made, or the rename fails.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    prefix = hidden_name(path.name, "", room=RANDOM_PART + len(".tmp"))
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     os.close(fd)
     try:
         yield temporary

@@ -23,6 +23,7 @@ from pathlib import Path
 
 # --- the fixed vocabulary ------------------------------------------------------------------------
 MAX_HOURS = 72.0  # the longest budget any question may ask (three days)
+MIN_HOURS = 1 / 60  # the shortest: a minute (minutes are the unit of every travel time)
 PROFILES = ("truck", "car", "rail")  # travel profiles (hourcircle.profiles)
 TILES = ("none", "osm", "carto", "gaode", "tianditu")  # map backgrounds (hourcircle.maps.basemap)
 FORMATS = ("table", "csv", "json")  # how a command prints a table

@@ -1,4 +1,4 @@
-"""The exception family of hourcircle.
+r"""The exception family of hourcircle.
 
 Every error a user can cause is a :class:`HourcircleError`; the command line prints its
 lines (one per problem) on stderr and exits with status 2. Anything else is a bug. The
@@ -15,12 +15,56 @@ Examples
 >>> error = ArgumentError("top", "must be at least 1, not 0")
 >>> str(error), isinstance(error, ValueError)
 ('top: must be at least 1, not 0', True)
+
+A problem is one line whatever the text it quotes: control characters in a file's name, a
+header or a path are shown escaped (:func:`escape_controls`).
+
+>>> print(Problem("places.csv", "unknown column", row=1, column="pop\nulation"))
+places.csv, row 1, column pop\u000aulation: unknown column
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0 and C1 controls (ANSI and OSC escapes among them)
+
+
+def escape_controls(text: str, keep: str = "") -> str:
+    r"""Text with its control characters shown as ``\u001b``, so that nothing acts on them.
+
+    The one way hourcircle shows text it did not write: in messages (one line each, whatever
+    the text quotes), on the terminal, and in CSV, Markdown and GeoJSON files. A scenario's
+    names must not move a cursor, set a window title, hide text or split a line. The form is
+    JSON's, so escaped JSON stays valid and means the same.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    keep : str, default ""
+        Control characters to leave as they are (the terminal keeps ``"\t\n"``).
+
+    Returns
+    -------
+    str
+        The text, with C0 and C1 controls (``U+0000``-``U+001F``, ``U+007F``-``U+009F``) not in
+        ``keep`` as ``\uXXXX``; text without them is returned as it is.
+
+    Examples
+    --------
+    >>> print(escape_controls("Hefei\x1b]0;pwned\x07\tline\n"))
+    Hefei\u001b]0;pwned\u0007\u0009line\u000a
+    >>> escape_controls("a\tb\x9b", keep="\t\n")
+    'a\tb\\u009b'
+    """
+    def show(match: re.Match[str]) -> str:
+        character = match.group()
+        return character if character in keep else f"\\u{ord(character):04x}"
+
+    return CONTROL.sub(show, text)
 
 
 class HourcircleError(Exception):
@@ -36,9 +80,10 @@ class HourcircleError(Exception):
         Returns
         -------
         list of str
-            Non-empty lines of the message.
+            Non-empty lines of the message (split at line ends only: a problem's own text has
+            its controls escaped, and other line separators such as ``U+2028`` stay in it).
         """
-        return [line for line in str(self).splitlines() if line] or [type(self).__name__]
+        return [line for line in str(self).split("\n") if line] or [type(self).__name__]
 
 
 @dataclass(frozen=True)
@@ -73,7 +118,7 @@ class Problem:
             parts.append(f"column {self.column}")
         if self.key:
             parts.append(f"key {self.key}")
-        return ", ".join(parts) + f": {self.message}"
+        return escape_controls(", ".join(parts) + f": {self.message}")
 
 
 class InputError(HourcircleError, ValueError):
@@ -113,8 +158,8 @@ class ArgumentError(HourcircleError, ValueError):
 
     def __init__(self, parameter: str, message: str) -> None:
         self.parameter = parameter
-        self.message = message
-        super().__init__(f"{parameter}: {message}")
+        self.message = escape_controls(message)  # one line, whatever path or name it quotes
+        super().__init__(f"{parameter}: {self.message}")
 
 
 class TooLargeError(HourcircleError, MemoryError):

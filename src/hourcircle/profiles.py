@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from hourcircle._validate import StrictModel
 
@@ -49,6 +49,9 @@ CAR_LIMIT_KMH = 120.0
 TRUCK_LIMIT_KMH = 100.0
 DRIVING_LIMIT_MINUTES = 240.0  # art. 62 item 7: at most 4 hours of continuous driving,
 REST_MINUTES = 20.0  # then a stop of at least 20 minutes
+SHORTEST_DRIVE_MINUTES = 30.0  # a driver who rests sooner than this never gets anywhere: the rests dominate
+SHORTEST_REST_MINUTES = 1.0  # a rest shorter than a minute is no rest
+LOWEST_BAND = 0.1  # published figures ten times faster than the model: the model is wrong, not uncertain
 
 
 Band = tuple[float, float]
@@ -60,7 +63,7 @@ class Banded(StrictModel):
     Parameters
     ----------
     band : tuple of float
-        Low and high factors on modelled minutes; ``low <= 1 <= high``.
+        Low and high factors on modelled minutes; ``0.1 <= low <= 1 <= high <= 3``.
     """
 
     band: Band = Field(description="low and high factors on modelled minutes (10th and 90th percentiles of "
@@ -73,12 +76,13 @@ class Banded(StrictModel):
             return data | {"band": tuple(data["band"])}
         return data
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Banded:
-        low, high = self.band
-        if not 0 < low <= 1 <= high <= 3:
-            raise ValueError(f"band must be [low, high] with 0 < low <= 1 <= high <= 3, not {list(self.band)}")
-        return self
+    @field_validator("band")
+    @classmethod
+    def _ordered(cls, band: Band) -> Band:
+        low, high = band
+        if not LOWEST_BAND <= low <= 1 <= high <= 3:
+            raise ValueError(f"band must be [low, high] with {LOWEST_BAND:g} <= low <= 1 <= high <= 3")
+        return band
 
 
 class RoadProfile(Banded):
@@ -95,9 +99,9 @@ class RoadProfile(Banded):
     terminal_minutes : float
         Fixed minutes per trip (leaving and entering city centres).
     rest_after_minutes : float
-        Minutes of driving after which the driver rests (0: never).
+        Minutes of driving after which the driver rests: 0 (never), or 30 to 1440.
     rest_minutes : float
-        Minutes of each rest.
+        Minutes of each rest: 0, or 1 to 600.
     band : tuple of float
         See :class:`Banded`.
     """
@@ -109,6 +113,20 @@ class RoadProfile(Banded):
     rest_after_minutes: float = Field(
         default=0.0, ge=0, le=1440, description="minutes of driving after which the driver rests (0: never)")
     rest_minutes: float = Field(default=0.0, ge=0, le=600, description="minutes of each rest")
+
+    @field_validator("rest_after_minutes")
+    @classmethod
+    def _drives_a_while(cls, value: float) -> float:
+        if value and value < SHORTEST_DRIVE_MINUTES:
+            raise ValueError(f"must be 0 (no rests) or at least {SHORTEST_DRIVE_MINUTES:g} minutes of driving")
+        return value
+
+    @field_validator("rest_minutes")
+    @classmethod
+    def _rests_a_while(cls, value: float) -> float:
+        if value and value < SHORTEST_REST_MINUTES:
+            raise ValueError(f"must be 0 (no rests) or at least {SHORTEST_REST_MINUTES:g} minute")
+        return value
 
     def with_rests(self, minutes: ArrayLike) -> NDArray[np.float64]:
         """Trip minutes with the rests a driver must take on the way.

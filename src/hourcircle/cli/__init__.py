@@ -21,10 +21,10 @@ __all__ = ["cli", "main"]
 
 def _messages(error: Exception) -> list[str]:
     """What to print for an error a user caused: click's own, or the library's with flags for parameters."""
-    from hourcircle.errors import ArgumentError, HourcircleError
+    from hourcircle.errors import ArgumentError, HourcircleError, escape_controls
 
-    if isinstance(error, click.ClickException):
-        return [error.format_message()]
+    if isinstance(error, click.ClickException):  # one line, whatever value it quotes
+        return [escape_controls(error.format_message())]
     if isinstance(error, ArgumentError):
         return [f"--{error.parameter.replace('_', '-')}: {error.message}"]
     assert isinstance(error, HourcircleError)

@@ -4,12 +4,16 @@ Examples
 --------
 >>> HOURS.convert("2.5", None, None)
 2.5
+>>> try:
+...     HOURS.convert("1e-310", None, None)
+... except click.BadParameter as error:
+...     print(error.message)
+1e-310 is not in the range 1/60<=x<=72 (a minute to 72 hours).
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,7 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from hourcircle.config import FORMATS, MAX_HOURS, PROFILES, TILES
+from hourcircle.config import FORMATS, MAX_HOURS, MIN_HOURS, PROFILES, TILES
+from hourcircle.errors import escape_controls
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,9 +34,6 @@ if TYPE_CHECKING:
     from hourcircle.travel.query import Query
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls (ANSI and OSC escapes among them)
 
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
@@ -54,7 +56,7 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     >>> echo("Hefei\x1b]0;pwned\x07")
     Hefei\u001b]0;pwned\u0007
     """
-    click.echo(CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text), err=err, nl=nl)
+    click.echo(escape_controls(text, keep="\t\n"), err=err, nl=nl)
 
 
 class FiniteFloat(click.FloatRange):
@@ -93,7 +95,20 @@ class FiniteFloat(click.FloatRange):
         return number
 
 
-HOURS = FiniteFloat(min=0, min_open=True, max=MAX_HOURS)
+class Hours(FiniteFloat):
+    """A travel budget: from a minute (1/60 h) to :data:`~hourcircle.config.MAX_HOURS`, finite.
+
+    A budget under a minute is a typing slip (``--hours 1e-310``), never a question.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(min=MIN_HOURS, max=MAX_HOURS)
+
+    def _describe_range(self) -> str:
+        return f"1/60<=x<={MAX_HOURS:g} (a minute to {MAX_HOURS:g} hours)"
+
+
+HOURS = Hours()
 KM = FiniteFloat(min=0, min_open=True, max=20_000)
 COUNT = click.IntRange(min=1)
 
@@ -127,12 +142,15 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 def _scenario(positional: Path | None = None, option: Path | None = None) -> Scenario:
     """The scenario a command names (a folder or .toml file, or a bundled name; default: the delta)."""
     from hourcircle import datasets
+    from hourcircle.atomic import too_long
     from hourcircle.errors import ArgumentError
     from hourcircle.io import load_scenario
 
     if positional is not None and option is not None and positional != option:
         raise ArgumentError("scenario", f"given twice ({positional} and {option}); give one")
     given = positional or option
+    if given is not None and (problem := too_long(given)) is not None:
+        raise ArgumentError("scenario", f"{given}: {problem}")
     allow = bool(click.get_current_context().meta.get("hourcircle.allow_outside_files", False))
     return load_scenario(datasets.locate(given) if given else datasets.bundled(), allow_outside=allow)
 

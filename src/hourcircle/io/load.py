@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from hourcircle import config
 from hourcircle._validate import StrictModel
-from hourcircle.config import MAX_HOURS
+from hourcircle.config import MAX_HOURS, MIN_HOURS
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
 from hourcircle.io.csvfile import read_csv, read_user_file
@@ -37,6 +37,7 @@ from hourcircle.scenario import Product, RoadsSection, Scenario
 
 SCENARIO_FILE = "scenario.toml"
 MAX_SITE_KM_FROM_PLACE = 300.0
+MIN_WEIGHT, MAX_WEIGHT = 1e-6, 1e6  # [product] weights (relative): a millionth to a million
 
 
 class ScenarioSection(StrictModel):
@@ -47,7 +48,7 @@ class ScenarioSection(StrictModel):
     name : str
         The scenario's name.
     budget_hours : float
-        The default travel budget.
+        The default travel budget: a minute to :data:`~hourcircle.config.MAX_HOURS` hours.
     places, sites : str
         The CSV files.
     links : str, optional
@@ -57,11 +58,18 @@ class ScenarioSection(StrictModel):
     """
 
     name: str = Field(min_length=1)
-    budget_hours: float = Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)
+    budget_hours: float = Field(allow_inf_nan=False)
     places: str = "places.csv"
     sites: str = "sites.csv"
     links: str | None = None
     infrastructure: str | None = None
+
+    @field_validator("budget_hours")
+    @classmethod
+    def _plausible_budget(cls, value: float) -> float:
+        if not MIN_HOURS <= value <= MAX_HOURS:
+            raise ValueError(f"must be from a minute ({MIN_HOURS:.4f} h) to {MAX_HOURS:g} hours")
+        return value
 
 
 class ProductSection(StrictModel):
@@ -133,9 +141,15 @@ def _document_problems(error: ValidationError, label: str, model: type[BaseModel
         elif e["type"] == "missing":
             message = "is missing"
         else:
-            message = f"{e['msg']} (got {e['input']!r})"
+            message = f"{str(e['msg']).removeprefix('Value error, ')} (got {_shown(e['input'])})"
         problems.append(Problem(label, message, key=key))
     return problems
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A value as a message quotes it: its repr, shortened."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _allowed_keys(model: type[BaseModel], path: tuple[str, ...]) -> list[str]:
@@ -211,6 +225,18 @@ def _unknown_refs(frame: pd.DataFrame, column: str, known: Iterable[str], label:
     return problems
 
 
+def _read_named(folder: Path, name: str | None, spec: TableSpec, label: str, key: str, *,
+                allow_outside: bool = False) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The table a key of ``[scenario]`` names (None if it names none), or a problem naming the key."""
+    if name is None:
+        return None, []
+    if "\0" in name:  # no file system takes it; the OS refuses it with a bare ValueError
+        return pd.DataFrame(columns=["row", *spec.columns]), [Problem(
+            label, f"{name!r} holds a NUL character (\\u0000), which no file name can; give the file's name",
+            key=f"scenario.{key}")]
+    return _read_table(folder, name, spec, allow_outside=allow_outside)
+
+
 def _read_table(folder: Path, name: str, spec: TableSpec, *,
                 allow_outside: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
     try:
@@ -224,6 +250,9 @@ def _cross_checks(places: pd.DataFrame, sites: pd.DataFrame, links: pd.DataFrame
                   product: Product | None, files: dict[str, str], places_ok: bool) -> list[Problem]:
     """Rules between rows and tables; references are checked only against a sound places table."""
     problems = _duplicates(places, "place_id", files["places"])
+    if places_ok and places["place_id"].nunique() == 1:  # every command measures between places
+        problems.append(Problem(files["places"], "has one place; a scenario needs at least two (travel times, "
+                                                 "circles and siting all compare places)"))
     problems += _duplicates(sites, "site_id", files["sites"])
     place_ids = list(dict.fromkeys(places["place_id"]))
     if places_ok:
@@ -315,7 +344,11 @@ def _component_problems(section: object, label: str) -> list[Problem]:
 
 
 def _weight_problems(section: object, label: str) -> list[Problem]:
-    """Weights must name declared categories and be positive numbers."""
+    """Weights must name declared categories and be plausible numbers.
+
+    A weight says how much one component counts against another: from a millionth to a million,
+    so that sums of weights stay far from overflow and from denormal numbers.
+    """
     if not isinstance(section, dict) or not isinstance(section.get("weights"), dict):
         return []
     given = section.get("categories")
@@ -325,8 +358,9 @@ def _weight_problems(section: object, label: str) -> list[Problem]:
         key = f"product.weights.{category}"
         if category not in declared:
             problems.append(Problem(label, f"{category!r} is not one of the product's categories", key=key))
-        elif not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight < float("inf"):
-            problems.append(Problem(label, f"must be a positive number (got {weight!r})", key=key))
+        elif not isinstance(weight, int | float) or isinstance(weight, bool) or not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+            problems.append(Problem(label, f"must be a number from {MIN_WEIGHT:g} to {MAX_WEIGHT:,.0f} "
+                                           f"(got {_shown(weight)})", key=key))
     return problems
 
 
@@ -354,9 +388,14 @@ def load_scenario(folder: str | Path, *, allow_outside: bool = False) -> Scenari
     """
     path = Path(folder)
     document_path = path / SCENARIO_FILE
-    if path.suffix == ".toml" and not path.is_dir():
+    try:
+        is_folder = path.is_dir()
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        raise InputError([Problem(str(path), f"cannot be read as a scenario ({reason})")]) from None
+    if path.suffix == ".toml" and not is_folder:
         document_path, path = path, path.parent
-    elif not path.is_dir():
+    elif not is_folder:
         raise InputError([Problem(str(path), "scenario folder not found")])
     folder = path
     label = document_path.name
@@ -377,19 +416,13 @@ def load_scenario(folder: str | Path, *, allow_outside: bool = False) -> Scenari
     travel, travel_problems = _travel(raw.get("travel"), label)
     problems += travel_problems
 
-    places, more = _read_table(folder, str(files["places"]), PLACES, allow_outside=allow_outside)
-    places_ok = not more
-    problems += more
-    sites, more = _read_table(folder, str(files["sites"]), SITES, allow_outside=allow_outside)
-    problems += more
-    links = None
-    if files["links"] is not None:
-        links, more = _read_table(folder, files["links"], LINKS, allow_outside=allow_outside)
-        problems += more
-    infrastructure = None
-    if files["infrastructure"] is not None:
-        infrastructure, more = _read_table(folder, files["infrastructure"], INFRASTRUCTURE, allow_outside=allow_outside)
-        problems += more
+    specs = {"places": PLACES, "sites": SITES, "links": LINKS, "infrastructure": INFRASTRUCTURE}
+    read = {key: _read_named(folder, files[key], spec, label, key, allow_outside=allow_outside)
+            for key, spec in specs.items()}
+    problems += [problem for _, more in read.values() for problem in more]
+    places_ok = not read["places"][1]
+    (places, _), (sites, _), (links, _), (infrastructure, _) = read.values()
+    assert places is not None and sites is not None  # [scenario] names them by default
     named_files = {k: v for k, v in files.items() if v is not None}
     problems += _cross_checks(places, sites, links, product, named_files, places_ok)
     if document is not None:

@@ -31,8 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hourcircle.atomic import hidden_name
 from hourcircle.errors import ArgumentError
 from hourcircle.output.files import (
+    check_name,
     check_out_folder,
     fingerprint_file,
     refuse_place,
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 LEDGER = ".hourcircle-outputs.json"  # beside single-file outputs: what wrote each, its size and SHA-256
-_LOCK_SUFFIX = ".hourcircle-lock"
+_LOCK_TAIL = "hourcircle-lock"
 
 
 @contextlib.contextmanager
@@ -53,9 +55,11 @@ def _locked(path: Path, parameter: str) -> Iterator[None]:
     """Hold an exclusive OS lock named after ``path`` (a hidden file beside it, removed after).
 
     A second holder is refused at once, not made to wait. The lock file is removed while held,
-    and a holder that locked a file since removed tries again, so no two hold it at once.
+    and a holder that locked a file since removed tries again, so no two hold it at once. Its
+    name fits wherever ``path``'s does (see :func:`hourcircle.atomic.hidden_name`).
     """
-    lock = path.parent / f".{path.name}{_LOCK_SUFFIX}"
+    check_name(path, parameter)
+    lock = path.parent / hidden_name(path.name, _LOCK_TAIL)
     while True:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -206,11 +210,13 @@ def claim_file(path: Path, *, command: str, parameter: str, inputs: Iterable[Pat
     ------
     ArgumentError
         (``parameter``) for an input of the scenario, a folder or other non-file, a file this
-        command did not write (without ``force``), or a target another command holds.
+        command did not write (without ``force``), a target another command holds, or a name
+        longer than a file system allows.
     """
     inputs = list(inputs)
     if str(path) in ("", ".") or path.name in ("", ".", ".."):
         raise ArgumentError(parameter, f"{path}: give a file name")
+    check_name(path, parameter)
     if (same := _same_file(path, inputs)) is not None:
         raise ArgumentError(parameter, f"{path} is the scenario's {same.name}; give another file")
     with _locked(path, parameter):

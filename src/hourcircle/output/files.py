@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hourcircle.atomic import replacing, signals_held, umask_modes
+from hourcircle.atomic import RANDOM_PART, hidden_name, replacing, signals_held, too_long, umask_modes
 from hourcircle.errors import ArgumentError
 
 if TYPE_CHECKING:
@@ -33,6 +33,29 @@ if TYPE_CHECKING:
 
 def _cannot_write(parameter: str, path: Path, error: OSError) -> ArgumentError:
     return ArgumentError(parameter, f"{path}: cannot write there ({error.strerror})")
+
+
+def check_name(path: Path, parameter: str) -> None:
+    """Refuse a path with a name longer than a file system allows, before anything is tried.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A file or folder to write.
+    parameter : str
+        The argument that named it, for messages.
+
+    Raises
+    ------
+    ArgumentError
+        Naming the name, its length and the limit (see :func:`hourcircle.atomic.too_long`).
+
+    Examples
+    --------
+    >>> check_name(Path("out") / "plants.csv", "out")
+    """
+    if (problem := too_long(path)) is not None:
+        raise ArgumentError(parameter, f"{path}: {problem}")
 
 
 _FINISH_AFTER_COMMIT = [False]
@@ -60,6 +83,7 @@ def _beside(path: Path, parameter: str) -> Iterator[str]:
     Whatever happens in the block (an error, Ctrl-C), the temporary file goes; an ``OSError``
     becomes an :class:`ArgumentError` naming ``parameter``.
     """
+    check_name(path, parameter)
     try:
         with replacing(path, _commit) as temporary:
             yield temporary
@@ -195,8 +219,9 @@ def refuse_place(path: Path, parameter: str, inputs: Iterable[Path] = ()) -> Non
     Raises
     ------
     ArgumentError
-        Naming the rule the folder breaks.
+        Naming the rule the folder breaks, or a name in it that is too long.
     """
+    check_name(path, parameter)
     if str(path) in ("", "."):
         raise ArgumentError(parameter, "give a folder for the results (not the current folder)")
     target = path.resolve()
@@ -304,7 +329,7 @@ def write_folder(folder: Path, files: dict[str, str] | dict[str, str | bytes], *
     staging: Path | None = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
+        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=hidden_name(folder.name, "new-", RANDOM_PART)))
         staging.chmod(folder_mode)
         listed = {name: fingerprint(data) for name, data in sorted(contents.items())}
         manifest = json.dumps({"files": listed}, indent=1) + "\n"
@@ -325,7 +350,7 @@ def _swap(staging: Path, folder: Path) -> None:
     """Put ``staging`` in ``folder``'s place; an earlier folder is moved aside, then deleted (or put back)."""
     aside = None
     if folder.exists():
-        aside = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-"))
+        aside = Path(tempfile.mkdtemp(dir=folder.parent, prefix=hidden_name(folder.name, "old-", RANDOM_PART)))
         os.replace(folder, aside)
     try:
         os.replace(staging, folder)

@@ -2,7 +2,10 @@ r"""Text formats shared by the report, the workbook and the command line: safe a
 
 CSV text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, tab or carriage return) get a leading ``'``; Markdown gets names made inert; GeoJSON and
-CSV give the same bytes for the same table.
+CSV give the same bytes for the same table. Control characters in names (an escape sequence,
+a bell, a line end) are shown as ``\u001b`` in every file, as on the terminal
+(:func:`hourcircle.errors.escape_controls`): ``cat plants.csv`` acts on none of them, and a cell
+stays on its line.
 
 Examples
 --------
@@ -10,6 +13,10 @@ Examples
 ["'=1+1", 'ok']
 >>> print(md("a|b"))
 a\|b
+>>> print(to_csv(pd.DataFrame({"name": ["Hefei\x1b]0;x\x07", "two\nlines"]})), end="")
+index,name
+0,Hefei\u001b]0;x\u0007
+1,two\u000alines
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hourcircle.errors import escape_controls
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 DECIMALS = 3
@@ -32,7 +41,7 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot run as spreadsheet formulas.
+    r"""A copy whose text cells cannot run as spreadsheet formulas nor act on a terminal.
 
     Parameters
     ----------
@@ -43,14 +52,23 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Text cells, column names and index labels starting with a formula character get a
-        leading ``'``.
+        leading ``'``; control characters (tabs and line ends among them) are shown as
+        ``\u0009`` (see :func:`hourcircle.errors.escape_controls`).
 
     Examples
     --------
     >>> neutralise(pd.DataFrame({"=id": ["-x", "a"]}, index=["@b", "c"])).to_dict()
     {"'=id": {"'@b": "'-x", 'c': 'a'}}
+    >>> print(*neutralise(pd.DataFrame({"name": ["\tx", "=y\x1b"]}))["name"])
+    '\u0009x '=y\u001b
     """
-    return map_text(frame, lambda text: f"'{text}" if text.startswith(FORMULA_START) else text)
+    return map_text(frame, _inert)
+
+
+def _inert(text: str) -> str:
+    """A cell's text that neither a spreadsheet runs (a leading ``'``) nor a terminal acts on."""
+    shown = escape_controls(text)
+    return f"'{shown}" if text.startswith(FORMULA_START) else shown
 
 
 def map_text(frame: pd.DataFrame, function: Callable[[str], str]) -> pd.DataFrame:
@@ -112,7 +130,7 @@ def _json_value(value: Any) -> Any:
 
 
 def geojson(points: pd.DataFrame, id_name: str) -> str:
-    """A GeoJSON FeatureCollection of points.
+    r"""A GeoJSON FeatureCollection of points.
 
     Parameters
     ----------
@@ -124,7 +142,8 @@ def geojson(points: pd.DataFrame, id_name: str) -> str:
     Returns
     -------
     str
-        The GeoJSON text (deterministic: sorted keys, rounded coordinates).
+        The GeoJSON text (deterministic: sorted keys, rounded coordinates; control characters
+        in texts as JSON's ``\u001b`` escapes, which read back as the same text).
     """
     features = []
     for key, row in points.iterrows():
@@ -132,8 +151,9 @@ def geojson(points: pd.DataFrame, id_name: str) -> str:
         features.append({"type": "Feature", "properties": properties,
                          "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 6),
                                                                        round(float(row["lat"]), 6)]}})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, sort_keys=True,
-                      indent=1) + "\n"
+    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, sort_keys=True,
+                      indent=1)
+    return escape_controls(text, keep="\n") + "\n"  # json escapes C0 in strings, not DEL and C1
 
 
 def md(text: object) -> str:
@@ -147,14 +167,17 @@ def md(text: object) -> str:
     Returns
     -------
     str
-        Line ends as spaces; ``& < >`` as entities; Markdown's punctuation escaped.
+        Line ends as spaces; other control characters as ``\\u001b`` (escaped for Markdown);
+        ``& < >`` as entities; Markdown's punctuation escaped.
 
     Examples
     --------
     >>> print(md("a|b <script>\n## [x](javascript:y)"))
     a\|b &lt;script&gt; \#\# \[x\](javascript:y)
+    >>> print(md("Hefei\x1b]0;x\x07"))
+    Hefei\\u001b\]0;x\\u0007
     """
-    one_line = " ".join(str(text).split())
+    one_line = escape_controls(" ".join(str(text).split()))
     return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
