@@ -15,6 +15,9 @@ Examples
 >>> error = ArgumentError("top", "must be at least 1, not 0")
 >>> str(error), isinstance(error, ValueError)
 ('top: must be at least 1, not 0', True)
+>>> wrong = ArgumentTypeError("query", "must be a Query, not NoneType")
+>>> isinstance(wrong, TypeError), isinstance(wrong, ValueError), isinstance(wrong, ArgumentError)
+(True, True, True)
 """
 
 from __future__ import annotations
@@ -115,6 +118,21 @@ class ArgumentError(HourcircleError, ValueError):
         self.parameter = parameter
         self.message = message
         super().__init__(f"{parameter}: {message}")
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument of the Python API of the wrong type: a :class:`TypeError` as well as a :class:`ValueError`.
+
+    So ``except TypeError`` and ``except ValueError`` both catch it, and the command line
+    reports it as any :class:`ArgumentError`.
+
+    Parameters
+    ----------
+    parameter : str
+        The parameter's name in the Python API.
+    message : str
+        What it must be, and what it is (``must be a Query, not DataFrame``).
+    """
 
 
 class NoRouteError(HourcircleError, LookupError):
