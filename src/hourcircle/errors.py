@@ -21,6 +21,10 @@ header or a path are shown escaped (:func:`escape_controls`).
 
 >>> print(Problem("places.csv", "unknown column", row=1, column="pop\nulation"))
 places.csv, row 1, column pop\u000aulation: unknown column
+
+>>> wrong = ArgumentTypeError("query", "must be a Query, not NoneType")
+>>> isinstance(wrong, TypeError), isinstance(wrong, ValueError), isinstance(wrong, ArgumentError)
+(True, True, True)
 """
 
 from __future__ import annotations
@@ -164,6 +168,21 @@ class ArgumentError(HourcircleError, ValueError):
 
 class TooLargeError(HourcircleError, MemoryError):
     """A question whose arrays would not fit in the memory the machine has (said before allocating)."""
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument of the Python API of the wrong type: a :class:`TypeError` as well as a :class:`ValueError`.
+
+    So ``except TypeError`` and ``except ValueError`` both catch it, and the command line
+    reports it as any :class:`ArgumentError`.
+
+    Parameters
+    ----------
+    parameter : str
+        The parameter's name in the Python API.
+    message : str
+        What it must be, and what it is (``must be a Query, not DataFrame``).
+    """
 
 
 class NoRouteError(HourcircleError, LookupError):

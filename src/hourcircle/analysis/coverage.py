@@ -35,8 +35,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from hourcircle import _checks as check
 from hourcircle.travel.query import Query
 
+COVERAGE = "a Coverage (from hourcircle.analysis.coverage)"
 PAIR_COLUMNS = ["origin", "kind", "category", "weight", "minutes", "minutes_low", "minutes_high", "nearest_site",
                 "alternatives", "within", "certainty"]
 
@@ -98,7 +100,13 @@ class Coverage:
         -------
         Coverage
             Same query, fewer rows.
+
+        Raises
+        ------
+        ArgumentError
+            (parameter ``kind``) for another value.
         """
+        check.choice("kind", kind, ("plant", "place"))
         return Coverage(self.query, self.pairs[self.pairs["kind"] == kind])
 
 
@@ -133,9 +141,17 @@ def supplier_minutes(query: Query, origins: Sequence[str]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Origins (rows) by suppliers (columns); ``inf`` where there is no route.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``query`` or ``origins``) for a query that is not a :class:`Query`, or an
+        unknown id.
     """
+    check.instance("query", query, Query)
+    origins = check.sequence("origins", origins)
     sites = query.suppliers
-    minutes = query.times.trip_minutes(list(origins), list(sites.index), query.mode)
+    minutes = query.times.trip_minutes(origins, list(sites.index), query.mode)
     return pd.DataFrame(minutes, index=pd.Index(origins, name="origin"), columns=sites.index)
 
 
@@ -193,7 +209,13 @@ def coverage(query: Query) -> Coverage:
     Coverage
         ``pairs`` has the columns of :func:`pair_table` and ``kind``; ``minutes`` is NaN where
         no supplier of the category can be reached at all.
+
+    Raises
+    ------
+    ArgumentTypeError
+        (parameter ``query``) for anything but a :class:`Query`.
     """
+    check.instance("query", query, Query)
     kinds = origin_kinds(query)
     pairs = pair_table(query, supplier_minutes(query, list(kinds.index)), query.suppliers)
     return Coverage(query, pairs.assign(kind=pairs["origin"].map(kinds))[PAIR_COLUMNS])
@@ -217,7 +239,13 @@ def circles(found: Coverage) -> pd.DataFrame:
         ``missing`` the categories outside the budget; ``hours_low`` and ``hours_high`` the
         band of ``hours_to_complete``, and ``certainty`` whether the band could change
         ``complete`` (see :func:`certainty`).
+
+    Raises
+    ------
+    ArgumentTypeError
+        (parameter ``found``) for anything but a :class:`Coverage`.
     """
+    check.instance("found", found, Coverage, what=COVERAGE)
     pairs = found.pairs
     grouped = pairs.groupby("origin", sort=False)
     weighted = pairs["weight"] * pairs["within"]

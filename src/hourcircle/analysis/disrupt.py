@@ -34,6 +34,7 @@ import pandas as pd
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from hourcircle import _checks as check
 from hourcircle import config
 from hourcircle.analysis.coverage import pair_table, supplier_minutes
 from hourcircle.batches import Progress, run_batches
@@ -90,9 +91,11 @@ def as_removals(times: TravelTimes, remove: Removals) -> tuple[Removal, ...]:
     Raises
     ------
     ArgumentError
-        (parameter ``remove``) for a text that names nothing, or several places.
+        (parameter ``remove``) for a text that names nothing, or several places; an
+        :class:`~hourcircle.errors.ArgumentTypeError` for anything but texts and removals.
     """
-    items = [remove] if isinstance(remove, str | Removal) else list(remove)
+    items = [remove] if isinstance(remove, str | Removal) else check.items(
+        "remove", remove, (str, Removal), what="a str, a Removal, or a sequence of them")
     return tuple(item if isinstance(item, Removal) else times.removals(item)[0] for item in items)
 
 
@@ -125,8 +128,10 @@ def disrupt(query: Query, remove: Removals) -> pd.DataFrame:
     Raises
     ------
     ArgumentError
-        (parameter ``remove``) if nothing is named, or a text names nothing.
+        (parameter ``remove``) if nothing is named, or a text names nothing; (``query``) for a
+        query that is not a :class:`Query`.
     """
+    check.instance("query", query, Query)
     removals = as_removals(query.times, remove)
     if not removals:
         raise ArgumentError("remove", "needs at least one place, site or link")
@@ -156,7 +161,13 @@ def changed(table: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Rows whose minutes or alternatives changed.
+
+    Raises
+    ------
+    ArgumentTypeError
+        (parameter ``table``) for anything but a DataFrame.
     """
+    check.instance("table", table, pd.DataFrame)
     return table[(table["minutes_added"].fillna(1) != 0) | (table["alternatives_lost"] != 0)]
 
 
@@ -172,7 +183,13 @@ def impact(table: pd.DataFrame) -> tuple[int, float, int]:
     -------
     tuple of (int, float, int)
         Pairs lost, minutes added (over pairs still reachable) and alternatives lost.
+
+    Raises
+    ------
+    ArgumentTypeError
+        (parameter ``table``) for anything but a DataFrame.
     """
+    check.instance("table", table, pd.DataFrame)
     return (int(table["lost"].sum()), float(table["minutes_added"].sum(skipna=True)),
             int(table["alternatives_lost"].sum()))
 
@@ -380,9 +397,19 @@ def sweep(query: Query, *, progress: Progress | None = None, kinds: Sequence[str
         longer within the budget, summed over plants and components); ``plants_removed``;
         ``plants_rerouted`` (plants whose searches had to be redone). Sorted by
         ``pairs_broken``, then ``minutes_added``, then ``alternatives_lost``, worst first.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``query``, ``progress`` or ``kinds``) for a query that is not a
+        :class:`Query`, a progress that cannot be called, or an unknown kind (listing
+        :data:`~hourcircle.travel.removals.SWEEP_KINDS`); a str is not a sequence of kinds.
     """
+    check.instance("query", query, Query)
+    check.function("progress", progress)
+    wanted = set(check.some_of("kinds", kinds, SWEEP_KINDS))
     state = _Sweep(query)
-    candidates = [c for c in state.candidates() if c[0] in kinds]
+    candidates = [c for c in state.candidates() if c[0] in wanted]
     # on a cluster, many small batches: candidates differ in cost, and the last batches set the pace
     size = config.sweep_batch if client is None else min(max(len(candidates) // (32 * _workers(client)), 16), 256)
     rows = run_batches(_damages, state, candidates, batch_size=size, client=client, progress=progress)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from hourcircle import _checks as check
 from hourcircle.scenario import Scenario
 from hourcircle.travel.query import Query
 
@@ -263,6 +264,9 @@ def reach_drawing(query: Query, origin: str) -> ReachDrawing:
     ------
     NameLookupError
         If the origin names nothing, or several places.
+    ArgumentTypeError
+        (parameter ``query`` or ``origin``) for a query that is not a :class:`Query`, or an
+        origin that is not a str.
 
     Examples
     --------
@@ -272,8 +276,9 @@ def reach_drawing(query: Query, origin: str) -> ReachDrawing:
     >>> drawing.roads is None, sorted(drawing.links["kind"].unique())
     (True, ['rail'])
     """
+    check.instance("query", query, Query)
     times, mode = query.times, query.mode
-    node = times.resolve(origin)
+    node = times.names.resolve(check.text("origin", origin))
     minutes = times.minutes_from(node, mode)
     nodes = times.network.nodes
     reached = nodes.loc[minutes.index, ["lat", "lon"]].assign(minutes=minutes.to_numpy())
@@ -311,6 +316,12 @@ def circle_drawing(query: Query, closed_links: Collection[str] = ()) -> CircleDr
     CircleDrawing
         Every road edge (OpenStreetMap roads) or road link, and the rail links.
 
+    Raises
+    ------
+    ArgumentTypeError
+        (parameter ``query`` or ``closed_links``) for a query that is not a :class:`Query`, or
+        links that are not a collection of str (a single str is not).
+
     Examples
     --------
     >>> import hourcircle
@@ -319,7 +330,8 @@ def circle_drawing(query: Query, closed_links: Collection[str] = ()) -> CircleDr
     >>> len(drawing.roads.named) > 0, bool(drawing.roads.closed.any())
     (True, False)
     """
-    gone = set(closed_links)
+    check.instance("query", query, Query)
+    gone = set(check.texts("closed_links", closed_links))
     roads = None
     if _from_osm(query):
         network = query.times.network

@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hourcircle.analysis.coverage import Coverage
+from hourcircle import _checks as check
+from hourcircle.analysis.coverage import COVERAGE, Coverage
 
 LINK_COLUMNS = ["category", "place_id", "completes_plants", "completes_places", "covers_plants", "covers_places"]
 
@@ -40,7 +41,13 @@ def chain_gaps(found: Coverage) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by ``place_id``: ``missing`` (the categories, comma-separated) and ``count``,
         most missing first.
+
+    Raises
+    ------
+    ArgumentTypeError
+        (parameter ``found``) for anything but a :class:`~hourcircle.analysis.coverage.Coverage`.
     """
+    check.instance("found", found, Coverage, what=COVERAGE)
     places = found.of_kind("place").pairs
     missing = places[~places["within"]]
     table = missing.groupby("origin", sort=False).agg(
@@ -66,7 +73,13 @@ def missing_links(found: Coverage) -> pd.DataFrame:
         circles it would make complete (their only missing component, within reach);
         ``covers_plants`` and ``covers_places`` those for which it would bring the category
         within the budget. Only pairs that change something are listed, best first.
+
+    Raises
+    ------
+    ArgumentTypeError
+        (parameter ``found``) for anything but a :class:`~hourcircle.analysis.coverage.Coverage`.
     """
+    check.instance("found", found, Coverage, what=COVERAGE)
     query, pairs = found.query, found.pairs
     places = query.scenario.places.index
     origins = pd.Index(pairs["origin"].unique())

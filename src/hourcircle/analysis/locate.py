@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from hourcircle.analysis.coverage import Coverage, circles
+from hourcircle import _checks as check
+from hourcircle.analysis.coverage import COVERAGE, Coverage, circles
 from hourcircle.atomic import signals_held
 from hourcircle.errors import ArgumentError
 from hourcircle.memory import ensure_fits
@@ -48,11 +49,6 @@ from hourcircle.memory import ensure_fits
 RANK_STEP_HOURS = 0.25
 EXACT_CELLS = 250_000  # places x candidates up to which plant_set proves its optimum
 STARTS = 8  # farthest-first starts of the swap search, beside the greedy cover
-
-
-def _at_least_one(name: str, value: int | None) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise ArgumentError(name, f"must be at least 1, not {value!r}")
 
 
 def locate(found: Coverage, *, top: int | None = None) -> pd.DataFrame:
@@ -74,9 +70,11 @@ def locate(found: Coverage, *, top: int | None = None) -> pd.DataFrame:
     Raises
     ------
     ArgumentError
-        (parameter ``top``) if ``top`` is below 1.
+        (parameter ``top``) if ``top`` is not an integer (numpy's too) of at least 1;
+        (``found``) for anything but a :class:`~hourcircle.analysis.coverage.Coverage`.
     """
-    _at_least_one("top", top)
+    check.instance("found", found, Coverage, what=COVERAGE)
+    top = None if top is None else check.count("top", top)
     query = found.query
     scenario = query.scenario
     places = found.of_kind("place")
@@ -253,12 +251,22 @@ def p_center(minutes: NDArray[np.float64], k: int, *, exact_cells: int = EXACT_C
     PCenter or None
         The solution, or ``None`` if no ``k`` candidates serve every row.
 
+    Raises
+    ------
+    ArgumentError
+        (parameter ``minutes``, ``k`` or ``exact_cells``) for a matrix that is not a
+        two-dimensional numpy array, or counts that are not integers (``k`` at least 1).
+
     Examples
     --------
     >>> m = np.array([[0.0, 5.0, 9.0], [5.0, 0.0, 4.0], [9.0, 4.0, 0.0]])
     >>> p_center(m, 1)
     PCenter(chosen=[1], radius_minutes=5.0, lower_minutes=5.0, method='exact')
     """
+    check.instance("minutes", minutes, np.ndarray, what="a two-dimensional numpy array")
+    if minutes.ndim != 2:
+        raise ArgumentError("minutes", f"must be a two-dimensional numpy array, not {minutes.ndim}-dimensional")
+    k, exact_cells = check.count("k", k), check.count("exact_cells", exact_cells, minimum=0)
     radii = np.unique(minutes[np.isfinite(minutes)])
     last = len(radii) - 1
     upper = _smallest(radii, lambda r: _greedy_cover(minutes <= r, k) is not None, 0, last)
@@ -307,10 +315,14 @@ def plant_set(found: Coverage, plants: int, *, exact_cells: int = EXACT_CELLS) -
     Raises
     ------
     ArgumentError
-        (parameter ``plants``) if ``plants`` is below 1, or more than the places with a complete
-        circle, or if no ``plants`` of them reach every place.
+        (parameter ``plants``) if ``plants`` is not an integer (numpy's too) of at least 1, or
+        more than the places with a complete circle, or if no ``plants`` of them reach every
+        place; (``found``, ``exact_cells``) for a ``found`` that is not a
+        :class:`~hourcircle.analysis.coverage.Coverage`, or cells that are not a count.
     """
-    _at_least_one("plants", plants)
+    check.instance("found", found, Coverage, what=COVERAGE)
+    plants = check.count("plants", plants)
+    exact_cells = check.count("exact_cells", exact_cells, minimum=0)
     query = found.query
     summary = circles(found.of_kind("place"))
     candidates = summary.index[summary["complete"]]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hourcircle import _checks as check
 from hourcircle import config
 from hourcircle.batches import stream_batches
 from hourcircle.errors import ArgumentError
@@ -53,10 +54,11 @@ def matrix_nodes(times: TravelTimes, between: str = "places") -> list[str]:
     Raises
     ------
     ArgumentError
-        (parameter ``between``) for another value.
+        (parameter ``between``) for another value; (``times``) for anything but a
+        :class:`~hourcircle.travel.times.TravelTimes`.
     """
-    if between not in NODE_SETS:
-        raise ArgumentError("between", f"{between!r} is not one of {', '.join(NODE_SETS)}")
+    check.instance("times", times, TravelTimes)
+    check.choice("between", between, NODE_SETS)
     places = list(times.scenario.places.index) if between in ("places", "all") else []
     sites = list(times.scenario.sites.index) if between in ("sites", "all") else []
     return places + sites
@@ -93,22 +95,28 @@ def matrix_parts(times: TravelTimes, mode: ProfileName, nodes: Sequence[str], *,
     client : dask.distributed.Client, optional
         Compute the batches on this Dask cluster (the network goes to each worker once).
 
-    Yields
-    ------
-    tuple of (int, pandas.DataFrame)
+    Returns
+    -------
+    iterator of tuple of (int, pandas.DataFrame)
         The batch's number and its rows: minutes (to 0.1, float32) from each origin of the batch
         to every node, zero on the diagonal, NaN where there is no route; batches come as they
-        are ready (in order in this process).
+        are ready (in order in this process). The arguments are checked when it is called,
+        before the first batch is asked for.
 
     Raises
     ------
     ArgumentError
-        (parameter ``minutes``) for another value, or ``train`` with a road mode.
+        (parameter ``minutes``) for another value, or ``train`` with a road mode; (``times``,
+        ``mode``, ``nodes``, ``batch_size``) for times that are not a
+        :class:`~hourcircle.travel.times.TravelTimes`, an unknown mode, an unknown node id or a
+        str instead of a sequence, or a batch size below 1.
     """
-    if minutes not in MEASURES:
-        raise ArgumentError("minutes", f"{minutes!r} is not one of {', '.join(MEASURES)}")
+    check.instance("times", times, TravelTimes)
+    times.engine(mode)  # checks the mode; built once here, and sent with the network
+    nodes = check.sequence("nodes", nodes)
+    check.positions("nodes", times.node_ids, nodes)
+    check.choice("minutes", minutes, MEASURES)
     if minutes == "train" and mode != "rail":
         raise ArgumentError("minutes", "minutes in trains need --mode rail")
-    times.engine(mode)  # built once here, and sent with the network
-    yield from stream_batches(_rows, (times, mode, list(nodes), minutes), list(nodes),
-                              batch_size=batch_size or config.matrix_batch, client=client)
+    size = config.matrix_batch if batch_size is None else check.count("batch_size", batch_size)
+    return stream_batches(_rows, (times, mode, nodes, minutes), nodes, batch_size=size, client=client)

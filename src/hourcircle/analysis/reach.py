@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hourcircle import _checks as check
 from hourcircle.batches import run_batches
-from hourcircle.errors import ArgumentError
 from hourcircle.geo import geodesic_km_many
 from hourcircle.travel.query import Query
 
@@ -88,7 +88,16 @@ def reached_sites(query: Query, origin: str) -> pd.DataFrame:
         Indexed by ``site_id``: ``name, company, category, place_id, minutes`` (door to door)
         and, by rail, ``train_minutes`` (in trains); by category (in the product's order), then
         fastest first.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``query`` or ``origin``) for a query that is not a :class:`Query`, or an
+        origin that is not a str.
+    NameLookupError
+        If the origin names nothing, or several places.
     """
+    check.instance("query", query, Query)
     minutes = query.times.minutes_from(origin, query.mode, cutoff=query.budget_minutes)
     sites = query.scenario.sites
     hits = minutes[minutes.index.isin(sites.index)]
@@ -132,9 +141,14 @@ def reached_from_many(query: Query, origins: Sequence[str], *, client: Client | 
     ------
     NameLookupError
         If a name names nothing, or several places (checked before any search).
+    ArgumentError
+        (parameter ``query``, ``origins`` or ``batch_size``) for a query that is not a
+        :class:`Query`, a str instead of a sequence, or a batch size below 1.
     """
-    resolved = [query.times.resolve(origin) for origin in origins]
-    tables = run_batches(_reached_batch, query, resolved, batch_size=batch_size, client=client)
+    check.instance("query", query, Query)
+    resolved = [query.times.names.resolve(origin) for origin in check.texts("origins", origins)]
+    size = check.count("batch_size", batch_size)
+    tables = run_batches(_reached_batch, query, resolved, batch_size=size, client=client)
     columns = ["origin", "site_id", "name", "company", "category", "place_id", "minutes"]
     return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
 
@@ -153,6 +167,13 @@ def reach_bands(query: Query, origin: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Categories (rows) by bands (columns, see :func:`band_labels`).
+
+    Raises
+    ------
+    ArgumentError
+        As :func:`reached_sites`.
+    NameLookupError
+        As :func:`reached_sites`.
     """
     return count_bands(reached_sites(query, origin), query.hours, query.scenario.product.all_categories)
 
@@ -200,7 +221,16 @@ def population_bands(query: Query, origin: str) -> pd.Series:
     pandas.Series
         People, cumulative, by band (see :func:`band_labels`); places without a population
         count as none.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``query`` or ``origin``) for a query that is not a :class:`Query`, or an
+        origin that is not a str.
+    NameLookupError
+        If the origin names nothing, or several places.
     """
+    check.instance("query", query, Query)
     places = query.scenario.places
     people = query.scenario.population()
     minutes = query.times.minutes_from(origin, query.mode, cutoff=query.budget_minutes)
@@ -230,11 +260,15 @@ def share_within(query: Query, origin: str, *, km: float | None = None) -> pd.Da
     Raises
     ------
     ArgumentError
-        (parameter ``km``) if ``km`` is not a positive finite number.
+        (parameter ``query``, ``origin`` or ``km``) for a query that is not a :class:`Query`,
+        an origin that is not a str, or a ``km`` that is not a positive finite number.
+    NameLookupError
+        If the origin names nothing, or several places.
     """
-    if km is not None and (isinstance(km, bool) or not isinstance(km, int | float) or not 0 < km < math.inf):
-        raise ArgumentError("km", f"must be a positive number, not {km!r}")
-    node = query.times.resolve(origin)
+    check.instance("query", query, Query)
+    node = query.times.names.resolve(check.text("origin", origin))
+    if km is not None:
+        km = check.number("km", km, above=0, finite=True, what="a positive number")
     sites = query.suppliers
     lat, lon = query.times.network.nodes.loc[[node], ["lat", "lon"]].to_numpy(dtype=np.float64)[0]
     columns: dict[str, pd.Series] = {"suppliers": pd.Series(1, index=sites.index)}

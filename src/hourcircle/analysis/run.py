@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hourcircle import _checks as check
 from hourcircle.analysis.coverage import Coverage, circles, coverage
 from hourcircle.analysis.disrupt import KINDS, Removals, as_removals, disrupt, sweep
 from hourcircle.analysis.drawing import CircleDrawing, circle_drawing
@@ -31,7 +32,7 @@ from hourcircle.batches import Progress
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import haversine_km
 from hourcircle.travel.query import Query
-from hourcircle.travel.removals import Removal
+from hourcircle.travel.removals import SWEEP_KINDS, Removal
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -155,8 +156,16 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     Raises
     ------
     ArgumentError
-        (parameter ``remove``) for a removal that names nothing.
+        (parameter ``remove``) for a removal that names nothing; every other parameter for a
+        value of the wrong type or out of range (``plants_wanted`` at least 1, ``radius_km``
+        positive, ``kinds`` some of :data:`~hourcircle.travel.removals.SWEEP_KINDS`), checked
+        before any work.
     """
+    check.instance("query", query, Query)
+    plants_wanted = check.count("plants_wanted", plants_wanted)
+    radius_km = check.number("radius_km", radius_km, above=0, finite=True, what="a positive number")
+    check.function("progress", progress)
+    check.some_of("kinds", kinds, SWEEP_KINDS)
     removals = as_removals(query.times, remove)
     found = coverage(query)
     places = circles(found.of_kind("place")).drop(columns="kind")

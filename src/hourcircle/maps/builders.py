@@ -25,6 +25,7 @@ import shapely.geometry
 from branca.element import Element
 from shapely.geometry.base import BaseGeometry
 
+from hourcircle import _checks as check
 from hourcircle import datasets
 from hourcircle.analysis.drawing import ReachDrawing, RoadNetwork, Segments
 from hourcircle.analysis.reach import band_edges, band_labels
@@ -201,7 +202,17 @@ def reach_map(drawing: ReachDrawing, *, basemap: Basemap | None = None) -> str:
     str
         HTML: links and places coloured by hourly band, reached sites coloured by category
         (one layer each), the origin marked.
+
+    Raises
+    ------
+    ArgumentTypeError
+        (parameter ``drawing`` or ``basemap``) for a drawing that is not a
+        :class:`~hourcircle.analysis.drawing.ReachDrawing`, or a basemap that is not a
+        :class:`~hourcircle.maps.basemap.Basemap`.
     """
+    check.instance("drawing", drawing, ReachDrawing,
+                   what="a ReachDrawing (from hourcircle.analysis.reach_drawing)")
+    check.instance("basemap", basemap, (Basemap, type(None)))
     basemap = basemap or Basemap()
     mode, budget, scenario, node = drawing.mode, drawing.hours, drawing.scenario, drawing.origin
     minutes = drawing.nodes["minutes"]
@@ -310,7 +321,16 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
     str
         HTML: places coloured by circle completeness, sites by category (one layer each, plants
         with their circle table), links with their names, links the run removed dashed red.
+
+    Raises
+    ------
+    ArgumentTypeError
+        (parameter ``results`` or ``basemap``) for results that are not
+        :class:`~hourcircle.analysis.run.Results`, or a basemap that is not a
+        :class:`~hourcircle.maps.basemap.Basemap`.
     """
+    check.instance("results", results, Results, what="Results (from hourcircle.analysis.analyse)")
+    check.instance("basemap", basemap, (Basemap, type(None)))
     basemap = basemap or Basemap()
     drawing = results.drawing
     scenario = drawing.scenario

@@ -16,8 +16,11 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
+from hourcircle import _checks as check
 from hourcircle.analysis.run import Results
 from hourcircle.output.formats import geojson, to_csv
 from hourcircle.output.report import findings, markdown, tables
@@ -50,7 +53,19 @@ def render(results: Results, extra: dict[str, str | bytes] | None = None) -> dic
     -------
     dict of str to str or bytes
         File name to content.
+
+    Raises
+    ------
+    ArgumentTypeError
+        (parameter ``results`` or ``extra``) for results that are not
+        :class:`~hourcircle.analysis.run.Results`, or extra files that are not a mapping of
+        str names to str or bytes.
     """
+    check.instance("results", results, Results, what="Results (from hourcircle.analysis.analyse)")
+    if extra is not None:
+        check.instance("extra", extra, Mapping, what="a dict of file names to str or bytes")
+        check.items("extra", extra.keys(), str, what="a dict with str file names")
+        check.items("extra", extra.values(), (str, bytes), what="a dict of file names to str or bytes")
     found = tables(results)
     files: dict[str, str | bytes] = {name: to_csv(frame) for name, frame in found.items()}
     files |= extra or {}

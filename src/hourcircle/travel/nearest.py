@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hourcircle import _checks as check
 from hourcircle.profiles import ProfileName
 from hourcircle.travel.times import TravelTimes
 
@@ -37,7 +38,17 @@ def nearest_by_category(times: TravelTimes, mode: ProfileName = "truck",
     -------
     tuple of pandas.DataFrame
         Minutes (NaN: none within the cutoff) and site ids (None), nodes by categories.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``times``, ``mode`` or ``cutoff``) for an argument of the wrong type, an
+        unknown mode, or a cutoff below 0.
     """
+    check.instance("times", times, TravelTimes)
+    times.engine(mode)  # checks the mode
+    if cutoff is not None:
+        check.number("cutoff", cutoff, at_least=0, what="a number of minutes of at least 0")
     limit = None if cutoff is None else times.scenario.travel.network_limit(mode, cutoff)
     sites = times.scenario.sites
     minutes, nearest = {}, {}

@@ -21,14 +21,13 @@ hourcircle.errors.ArgumentError: hours: must be a finite number of hours above 0
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
 
+from hourcircle import _checks as check
 from hourcircle.config import MAX_HOURS
-from hourcircle.errors import ArgumentError
 from hourcircle.profiles import ProfileName
 from hourcircle.scenario import Scenario
 from hourcircle.travel.times import TravelTimes
@@ -50,8 +49,9 @@ class Query:
     Raises
     ------
     ArgumentError
-        (parameter ``hours`` or ``mode``) for a budget that is not a finite number of hours in
-        (0, 72], or a mode the network cannot serve.
+        (parameter ``times``, ``hours`` or ``mode``) for times that are not a
+        :class:`TravelTimes`, a budget that is not a finite number of hours in (0, 72] (any
+        real number: numpy's too), or a mode the network cannot serve.
     """
 
     times: TravelTimes
@@ -59,14 +59,13 @@ class Query:
     mode: ProfileName
 
     def __init__(self, times: TravelTimes, hours: float | None = None, mode: ProfileName = "truck") -> None:
-        budget = times.scenario.budget_hours if hours is None else hours
-        if isinstance(budget, bool) or not isinstance(budget, int | float) or not (
-                math.isfinite(budget) and 0 < budget <= MAX_HOURS):
-            raise ArgumentError("hours", f"must be a finite number of hours above 0 and at most {MAX_HOURS:g}, "
-                                         f"not {budget!r}")
+        check.instance("times", times, TravelTimes)
+        budget = check.number("hours", times.scenario.budget_hours if hours is None else hours, above=0,
+                              at_most=MAX_HOURS, finite=True,
+                              what=f"a finite number of hours above 0 and at most {MAX_HOURS:g}")
         times.engine(mode)  # checks the mode
         object.__setattr__(self, "times", times)
-        object.__setattr__(self, "hours", float(budget))
+        object.__setattr__(self, "hours", budget)
         object.__setattr__(self, "mode", mode)
 
     @property
@@ -108,5 +107,10 @@ class Query:
         -------
         Query
             A new query.
+
+        Raises
+        ------
+        ArgumentTypeError
+            (parameter ``times``) for anything but a :class:`TravelTimes`.
         """
         return Query(times, self.hours, self.mode)

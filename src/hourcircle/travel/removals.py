@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from hourcircle import _checks as check
 from hourcircle.errors import AmbiguousNameError, ArgumentError, NameLookupError
 from hourcircle.links import is_segment, segment_order
 from hourcircle.network import TravelNetwork
@@ -195,11 +196,13 @@ def resolve_removals(network: TravelNetwork, names: NameIndex, texts: str | Iter
     ------
     ArgumentError
         (parameter ``remove``) for a text that names nothing, several places or sites, or more
-        than :data:`MAX_NAMED` links and crossings.
+        than :data:`MAX_NAMED` links and crossings; an
+        :class:`~hourcircle.errors.ArgumentTypeError` for anything but a str or a collection of str.
     """
     scenario = network.scenario
     removals = []
-    for text in [texts] if isinstance(texts, str) else list(texts):
+    for text in [texts] if isinstance(texts, str) else check.items("remove", texts, str,
+                                                                    what="a str or a sequence of str"):
         try:
             node = names.resolve(text)
         except AmbiguousNameError as error:

@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from hourcircle import _checks as check
 from hourcircle.engine import Engine
 from hourcircle.errors import ArgumentError, NoRouteError
 from hourcircle.io import load_scenario
@@ -39,6 +41,8 @@ from hourcircle.travel.names import NameIndex
 from hourcircle.travel.removals import Removal, resolve_removals
 from hourcircle.travel.route import NodeLabels, Route
 from hourcircle.travel.trains import train_minutes
+
+UNKNOWN_ID_HINT = "; give place, site or road node ids (TravelTimes.resolve turns a name into its id)"
 
 
 class TravelTimes:
@@ -62,6 +66,7 @@ class TravelTimes:
 
     def __init__(self, network: TravelNetwork, *,
                  closure: tuple[TravelTimes, NDArray[np.bool_]] | None = None) -> None:
+        check.instance("network", network, TravelNetwork)
         self.network = network
         self._engines: dict[str, Engine] = {}
         self._closure = closure  # (the times it was derived from, their closed edges): see without()
@@ -84,7 +89,11 @@ class TravelTimes:
         ------
         InputError
             If the scenario's files have problems.
+        ArgumentTypeError
+            (parameter ``scenario``) for anything but a scenario or a path.
         """
+        check.instance("scenario", scenario, (Scenario, str, os.PathLike),
+                       what="a Scenario, or its folder as a str or pathlib.Path")
         loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         return cls(build_network(loaded))
 
@@ -120,8 +129,10 @@ class TravelTimes:
         ------
         NameLookupError
             If the text names nothing, or several places.
+        ArgumentTypeError
+            (parameter ``text``) for anything but a str.
         """
-        return self.names.resolve(text)
+        return self.names.resolve(check.text("text", text))
 
     def positions(self, ids: Iterable[str]) -> NDArray[np.int64]:
         """Node positions (engine numbers) of node ids.
@@ -129,16 +140,26 @@ class TravelTimes:
         Parameters
         ----------
         ids : iterable of str
-            Node ids.
+            Node ids (a list, array or Index; not a str).
 
         Returns
         -------
         numpy.ndarray
-            One position per id (-1 for an unknown id).
+            One position per id.
+
+        Raises
+        ------
+        ArgumentError
+            (parameter ``ids``) for an unknown id, naming the first; an
+            :class:`~hourcircle.errors.ArgumentTypeError` for a str or a non-collection.
         """
-        return np.asarray(self.node_ids.get_indexer(pd.Index(list(ids))), dtype=np.int64)
+        return self._positions("ids", ids)
+
+    def _positions(self, parameter: str, ids: Iterable[str]) -> NDArray[np.int64]:
+        return check.positions(parameter, self.node_ids, ids, hint=UNKNOWN_ID_HINT)
 
     def _check_mode(self, mode: ProfileName) -> None:
+        check.instance("mode", mode, str, what=f"one of {', '.join(PROFILES)}")
         if mode not in PROFILES:
             raise ArgumentError("mode", f"unknown mode {mode!r}; use one of {', '.join(PROFILES)}")
         if not self.network.has_mode(mode):
@@ -189,8 +210,20 @@ class TravelTimes:
         -------
         pandas.Series
             Minutes by node id, fastest first (the origin itself at 0).
+
+        Raises
+        ------
+        ArgumentError
+            (parameter ``origin``, ``mode`` or ``cutoff``) for an argument of the wrong type, an
+            unknown mode, or a cutoff below 0.
+        NameLookupError
+            If the origin names nothing, or several places.
         """
-        position = int(self.positions([self.resolve(origin)])[0])
+        node = self.names.resolve(check.text("origin", origin))
+        self._check_mode(mode)
+        if cutoff is not None:
+            check.number("cutoff", cutoff, at_least=0, what="a number of minutes of at least 0")
+        position = int(self._positions("origin", [node])[0])
         limit = None if cutoff is None else self.scenario.travel.network_limit(mode, cutoff)
         minutes = self.engine(mode).minutes_from(position, limit)
         minutes = np.where(np.arange(len(minutes)) == position, 0.0, self.scenario.travel.trip_minutes(mode, minutes))
@@ -216,12 +249,19 @@ class TravelTimes:
         numpy.ndarray
             Origins (rows) by destinations (columns); ``inf`` where there is no route.
 
+        Raises
+        ------
+        ArgumentError
+            (parameter ``origins``, ``destinations`` or ``mode``) for an unknown id (names are not
+            ids: see :meth:`resolve`), a str instead of a sequence, or an unknown mode.
+
         Notes
         -----
         Between places and sites, each origin's minutes to every place and site are kept once
         searched, so that analyses asking again of the same origins search only once.
         """
-        rows, columns = self.positions(origins), self.positions(destinations)
+        rows, columns = self._positions("origins", origins), self._positions("destinations", destinations)
+        self._check_mode(mode)
         column = self._memo.column[columns]
         if remember and len(columns) and (column >= 0).all():
             found = self._memo.rows(rows, mode)[:, column]
@@ -262,8 +302,13 @@ class TravelTimes:
         TravelTimes
             Over a network without those edges, places and sites; its engines are this one's
             with the closed edges' weights changed, not rebuilt. This one is unchanged.
+
+        Raises
+        ------
+        ArgumentTypeError
+            (parameter ``removals``) for anything but a collection of :class:`Removal`.
         """
-        removals = tuple(removals)
+        removals = tuple(check.items("removals", removals, Removal, what="a sequence of Removal"))
         blocked = self.edges.blocked(removals)
         network = self.network.without(blocked, {p for r in removals for p in r.places},
                                        {s for r in removals for s in r.sites})
@@ -293,8 +338,18 @@ class TravelTimes:
         Engine
             Where each closed edge takes the minutes of the fastest open edge between the same
             two nodes, or is gone when there is none.
+
+        Raises
+        ------
+        ArgumentError
+            (parameter ``mode`` or ``blocked``) for an unknown mode, or flags that are not one
+            bool per edge.
         """
         self._check_mode(mode)
+        check.instance("blocked", blocked, np.ndarray, what="a numpy array of bool")
+        if blocked.dtype != np.bool_ or blocked.shape != (len(self.network.edges),):
+            raise ArgumentError("blocked", f"must hold one bool per edge ({len(self.network.edges)}), "
+                                           f"not {blocked.dtype} of shape {blocked.shape}")
         arrays = self.edges.arrays(mode)
         closed = blocked[arrays.rows]
         if not closed.any():
@@ -323,9 +378,14 @@ class TravelTimes:
             If the two are not connected by ``mode``.
         NameLookupError
             If a name names nothing, or several places.
+        ArgumentError
+            (parameter ``origin``, ``destination`` or ``mode``) for an argument of the wrong
+            type, or an unknown mode.
         """
-        source, target = self.resolve(origin), self.resolve(destination)
-        i, j = (int(k) for k in self.positions([source, target]))
+        source = self.names.resolve(check.text("origin", origin))
+        target = self.names.resolve(check.text("destination", destination))
+        self._check_mode(mode)
+        i, j = (int(k) for k in self._positions("origin", [source, target]))
         found = self.engine(mode).route(i, j)
         if found is None:
             raise NoRouteError(f"no {mode} route from {source} to {target}")
@@ -364,8 +424,15 @@ class TravelTimes:
         -------
         numpy.ndarray
             Origins (rows) by destinations (columns); ``nan`` where there is no rail route.
+
+        Raises
+        ------
+        ArgumentError
+            (parameter ``origins``, ``destinations`` or ``batch_size``) for an unknown id, a str
+            instead of a sequence, or a batch size below 1; (``mode``) if the network has no rail.
         """
+        rows, columns = self._positions("origins", origins), self._positions("destinations", destinations)
+        size = check.count("batch_size", batch_size)
         self._check_mode("rail")
-        rows, columns = self.positions(origins), self.positions(destinations)
         return train_minutes(self.engine("rail"), self.edges, self.network.edges["kind"].to_numpy(),
-                             self.scenario.travel.rail.boarding_minutes, rows, columns, batch_size=batch_size)
+                             self.scenario.travel.rail.boarding_minutes, rows, columns, batch_size=size)
