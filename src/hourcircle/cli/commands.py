@@ -306,3 +306,31 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
     columns = ["before_nearest_site", "before_minutes", "after_nearest_site", "after_minutes", "lost",
                "alternatives_lost"]
     _print_frame(changed(table).set_index(["plant", "category"])[columns], "table")
+
+
+def _age(seconds: float) -> str:
+    """An age for people: seconds, minutes, hours or days."""
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{seconds:.0f} s"
+
+
+@cli.command("cache")
+@click.option("--clear", is_flag=True,
+              help="Remove what hourcircle has cached (road clips, the world extract, built networks); "
+                   "nothing else in the folder is touched.")
+def cache_command(clear: bool) -> None:
+    """List what hourcircle has cached (what, size, age), or remove it with --clear."""
+    from hourcircle import config, netcache
+
+    folder = config.cache_path()
+    if clear:
+        removed = netcache.clear(folder)
+        echo(f"removed {len(removed)} cached items ({sum(e.megabytes for e in removed):.1f} MB) from {folder}")
+        return
+    found = netcache.entries(folder)
+    echo(f"cache folder: {folder}")
+    for entry in found:
+        echo(f"{entry.megabytes:9.1f} MB {_age(entry.age_seconds):>7}  {entry.what}  [{entry.path.name}]")
+    echo(f"{len(found)} cached items, {sum(e.megabytes for e in found):.1f} MB" if found else "nothing cached")

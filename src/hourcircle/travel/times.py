@@ -31,8 +31,8 @@ from numpy.typing import NDArray
 from hourcircle import _checks as check
 from hourcircle.engine import Engine
 from hourcircle.errors import ArgumentError, NoRouteError
-from hourcircle.io import load_scenario
-from hourcircle.network import TravelNetwork, build_network
+from hourcircle.netcache import load_or_build_network
+from hourcircle.network import TravelNetwork
 from hourcircle.profiles import PROFILES, ProfileName
 from hourcircle.scenario import Scenario
 from hourcircle.travel.edges import EdgeIndex
@@ -73,7 +73,7 @@ class TravelTimes:
 
     @classmethod
     def for_scenario(cls, scenario: Scenario | str | Path) -> TravelTimes:
-        """Load a scenario (if given a path), build its network and wrap it.
+        """Load a scenario (if given a path), build its network (or read it from the cache) and wrap it.
 
         Parameters
         ----------
@@ -94,8 +94,7 @@ class TravelTimes:
         """
         check.instance("scenario", scenario, (Scenario, str, os.PathLike),
                        what="a Scenario, or its folder as a str or pathlib.Path")
-        loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        return cls(build_network(loaded))
+        return cls(load_or_build_network(scenario))
 
     @property
     def scenario(self) -> Scenario:
