@@ -1,8 +1,9 @@
 """One question, made and checked once: on which network, within which budget, by which mode.
 
 Every analysis takes a :class:`Query`. Its ``hours`` default to the scenario's
-``budget_hours``; they must be a finite number of hours above zero and at most
-:data:`MAX_HOURS`; the mode must be a profile the network has links for.
+``budget_hours``; they must be a finite number of hours from a minute
+(:data:`~hourcircle.config.MIN_HOURS`) to :data:`~hourcircle.config.MAX_HOURS`; the mode must
+be a profile the network has links for.
 
 Examples
 --------
@@ -16,7 +17,7 @@ Examples
 >>> Query(query.times, hours=float("nan"))
 Traceback (most recent call last):
 ...
-hourcircle.errors.ArgumentError: hours: must be a finite number of hours above 0 and at most 72, not nan
+hourcircle.errors.ArgumentError: hours: must be a finite number of hours from a minute (1/60) to 72, not nan
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from functools import cached_property
 import pandas as pd
 
 from hourcircle import _checks as check
-from hourcircle.config import MAX_HOURS
+from hourcircle.config import MAX_HOURS, MIN_HOURS
 from hourcircle.profiles import ProfileName
 from hourcircle.scenario import Scenario
 from hourcircle.travel.times import TravelTimes
@@ -50,7 +51,7 @@ class Query:
     ------
     ArgumentError
         (parameter ``times``, ``hours`` or ``mode``) for times that are not a
-        :class:`TravelTimes`, a budget that is not a finite number of hours in (0, 72] (any
+        :class:`TravelTimes`, a budget that is not a finite number of hours from a minute to 72 (any
         real number: numpy's too), or a mode the network cannot serve.
     """
 
@@ -60,9 +61,9 @@ class Query:
 
     def __init__(self, times: TravelTimes, hours: float | None = None, mode: ProfileName = "truck") -> None:
         check.instance("times", times, TravelTimes)
-        budget = check.number("hours", times.scenario.budget_hours if hours is None else hours, above=0,
+        budget = check.number("hours", times.scenario.budget_hours if hours is None else hours, at_least=MIN_HOURS,
                               at_most=MAX_HOURS, finite=True,
-                              what=f"a finite number of hours above 0 and at most {MAX_HOURS:g}")
+                              what=f"a finite number of hours from a minute (1/60) to {MAX_HOURS:g}")
         times.engine(mode)  # checks the mode
         object.__setattr__(self, "times", times)
         object.__setattr__(self, "hours", budget)
