@@ -35,17 +35,14 @@ from hourcircle.netcache import load_or_build_network
 from hourcircle.network import TravelNetwork
 from hourcircle.profiles import PROFILES, ProfileName
 from hourcircle.scenario import Scenario
-from hourcircle.travel.edges import EdgeIndex
 from hourcircle.travel.memo import EndpointMinutes
-from hourcircle.travel.names import NameIndex
+from hourcircle.travel.nodes import NodeIndex
 from hourcircle.travel.removals import Removal, resolve_removals
-from hourcircle.travel.route import NodeLabels, Route
+from hourcircle.travel.route import Route
 from hourcircle.travel.trains import train_minutes
 
-UNKNOWN_ID_HINT = "; give place, site or road node ids (TravelTimes.resolve turns a name into its id)"
 
-
-class TravelTimes:
+class TravelTimes(NodeIndex):
     """Shortest-time queries on a :class:`TravelNetwork`, one engine per profile (built lazily).
 
     Parameters
@@ -66,8 +63,7 @@ class TravelTimes:
 
     def __init__(self, network: TravelNetwork, *,
                  closure: tuple[TravelTimes, NDArray[np.bool_]] | None = None) -> None:
-        check.instance("network", network, TravelNetwork)
-        self.network = network
+        super().__init__(network)
         self._engines: dict[str, Engine] = {}
         self._closure = closure  # (the times it was derived from, their closed edges): see without()
 
@@ -95,67 +91,6 @@ class TravelTimes:
         check.instance("scenario", scenario, (Scenario, str, os.PathLike),
                        what="a Scenario, or its folder as a str or pathlib.Path")
         return cls(load_or_build_network(scenario))
-
-    @property
-    def scenario(self) -> Scenario:
-        """The scenario the network was built from."""
-        return self.network.scenario
-
-    @cached_property
-    def names(self) -> NameIndex:
-        """Resolves the scenario's place and site names."""
-        return NameIndex(self.scenario.places, self.scenario.sites)
-
-    @cached_property
-    def node_ids(self) -> pd.Index:
-        """Every node's id; a node's position here is its number in the engines."""
-        return self.network.nodes.index
-
-    def resolve(self, text: str) -> str:
-        """The node id a user's text names (see :mod:`hourcircle.travel.names`).
-
-        Parameters
-        ----------
-        text : str
-            A place or site id or name.
-
-        Returns
-        -------
-        str
-            The id.
-
-        Raises
-        ------
-        NameLookupError
-            If the text names nothing, or several places.
-        ArgumentTypeError
-            (parameter ``text``) for anything but a str.
-        """
-        return self.names.resolve(check.text("text", text))
-
-    def positions(self, ids: Iterable[str]) -> NDArray[np.int64]:
-        """Node positions (engine numbers) of node ids.
-
-        Parameters
-        ----------
-        ids : iterable of str
-            Node ids (a list, array or Index; not a str).
-
-        Returns
-        -------
-        numpy.ndarray
-            One position per id.
-
-        Raises
-        ------
-        ArgumentError
-            (parameter ``ids``) for an unknown id, naming the first; an
-            :class:`~hourcircle.errors.ArgumentTypeError` for a str or a non-collection.
-        """
-        return self._positions("ids", ids)
-
-    def _positions(self, parameter: str, ids: Iterable[str]) -> NDArray[np.int64]:
-        return check.positions(parameter, self.node_ids, ids, hint=UNKNOWN_ID_HINT)
 
     def _check_mode(self, mode: ProfileName) -> None:
         check.instance("mode", mode, str, what=f"one of {', '.join(PROFILES)}")
@@ -314,11 +249,6 @@ class TravelTimes:
         return TravelTimes(network, closure=(self, blocked))
 
     @cached_property
-    def edges(self) -> EdgeIndex:
-        """The network's edges by profile: arrays, node-pair lookups and closures."""
-        return EdgeIndex(self.network, self.node_ids)
-
-    @cached_property
     def _memo(self) -> EndpointMinutes:
         return EndpointMinutes((self.network.nodes["kind"] != "road").to_numpy(), self.engine)
 
@@ -401,10 +331,6 @@ class TravelTimes:
         boarding = self.scenario.travel.rail.boarding_minutes if mode == "rail" else 0.0
         return Route(source, target, mode, minutes, [str(self.node_ids[k]) for k in path], hops,
                      fixed, boarding, self.scenario.travel.band(mode))
-
-    @cached_property
-    def _labels(self) -> NodeLabels:
-        return NodeLabels(self.network.nodes, self.scenario.places)
 
     def train_minutes(self, origins: Sequence[str], destinations: Sequence[str], *,
                       batch_size: int = 64) -> NDArray[np.float64]:
