@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ScenarioMaker, run, write_region
+from helpers import TOML, ScenarioMaker, run, write_region
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,19 +46,56 @@ def test_the_extract_is_read_as_text() -> None:
 
 def test_a_clip_is_cached_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         caplog: pytest.LogCaptureFixture) -> None:
+    """roads.osm.osm_roads: inside the bundled box, clipped from the package's roads, then cached."""
+    monkeypatch.setattr("hourcircle.roads.osm.OSM_PACKAGE", "no-world-extract")  # never needed here
     box = Box(31.0, 120.0, 31.5, 120.5)
     first = osm_roads(box, tmp_path)
     assert len(first.ids) > 100 and box.contains(first.lat, first.lon).all()
-    assert sorted(p.name.split("-v")[0] for p in tmp_path.glob("osm-*")) == ["osm-2.0.0", "osm-world-2.0.0"]
-    monkeypatch.setattr("hourcircle.roads.osm.parse_scgraph", lambda text: pytest.fail("the cache was not used"))
+    assert [p.name for p in tmp_path.glob("osm-*")] == [f"osm-2.0.0-v2-{box.key}"]
+    monkeypatch.setattr("hourcircle.roads.osm._bundled", lambda: pytest.fail("the cache was not used"))
     again = osm_roads(box, tmp_path)
     assert np.array_equal(first.u, again.u) and np.array_equal(first.km, again.km)
+    monkeypatch.undo()
     clip = next(tmp_path.glob(f"osm-2.0.0-*{box.key}"))
-    (clip / "u.npy").write_bytes((clip / "u.npy").read_bytes()[:-8])  # a damaged clip is rebuilt from the world
+    (clip / "u.npy").write_bytes((clip / "u.npy").read_bytes()[:-8])  # a damaged clip is clipped again
     assert np.array_equal(osm_roads(box, tmp_path).km, first.km)
     [note] = [record.getMessage() for record in caplog.records]
     assert note.startswith(f"hourcircle: note: ignoring the cache {clip} (u.npy") and "\n" not in note
     assert np.array_equal(osm_roads(box, tmp_path).u, first.u) and len(caplog.records) == 1  # and written again
+
+
+def test_the_world_extract_is_read_as_text_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """roads.osm.world_arrays: beyond the bundled box, the extract's text (hourcircle[world]), parsed once."""
+    package = tmp_path / "fake_world"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="ascii")
+    (package / "world_highways.py").write_text("graph=[{1: 2.5}, {0: 2.5}]\nnodes=[[48.85, 2.35], [48.86, 2.36]]\n",
+                                               encoding="ascii")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr("hourcircle.roads.osm.OSM_MODULE", "fake_world")
+    monkeypatch.setattr("hourcircle.roads.osm.metadata.version", lambda name: "2.0.0")
+    paris = Box(48.5, 2.0, 49.0, 2.5)
+    roads = osm_roads(paris, tmp_path / "cache")
+    assert roads.lat.tolist() == [48.85, 48.86] and roads.km.tolist() == [2.5]
+    monkeypatch.setattr("hourcircle.roads.osm.parse_scgraph", lambda text: pytest.fail("the world was not cached"))
+    assert osm_roads(Box(48.0, 2.0, 49.0, 3.0), tmp_path / "cache").km.tolist() == [2.5]
+
+
+def test_roads_beyond_the_bundled_ones_name_the_extra(make_scenario: ScenarioMaker, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """errors.MissingExtraError: one line naming hourcircle[world], exit 2."""
+    monkeypatch.setattr("hourcircle.roads.osm.OSM_PACKAGE", "no-world-extract")
+    places = ("place_id,name,name_zh,province,lat,lon,population\n"
+              "paris,Paris,巴黎,IDF,48.857,2.352,\nlyon,Lyon,里昂,ARA,45.764,4.836,\n")
+    sites = ("site_id,name,company,category,place_id,lat,lon,precision,source\n"
+             "plant_a,Plant A,Maker,assembly,paris,48.857,2.352,city,test\n"
+             "cells_b,Cells B,CellCo,battery,lyon,45.764,4.836,city,test\n"
+             "fab_c,Fab C,ChipCo,chips,paris,48.85,2.35,site,test\n"
+             "code_d,Code D,SoftCo,software,lyon,45.76,4.83,city,test\n")
+    toml = TOML.replace('links = "links.csv"\n', "") + '\n[roads]\nsource = "osm"\n'
+    folder = make_scenario({"places.csv": places, "sites.csv": sites, "links.csv": None, "scenario.toml": toml})
+    status, _, err = run(["validate", str(folder)], capsys)
+    assert status == 2 and err.count("\n") == 1 and "pip install 'hourcircle[world]'" in err, err
 
 
 def test_chains_end_at_junctions_and_pinned_nodes() -> None:

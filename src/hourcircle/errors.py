@@ -166,6 +166,10 @@ class ArgumentError(HourcircleError, ValueError):
         super().__init__(f"{parameter}: {self.message}")
 
 
+class MissingExtraError(HourcircleError, ImportError):
+    """Data an optional part of hourcircle brings, which is not installed (the message says which)."""
+
+
 class TooLargeError(HourcircleError, MemoryError):
     """A question whose arrays would not fit in the memory the machine has (said before allocating)."""
 

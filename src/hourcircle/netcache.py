@@ -54,7 +54,7 @@ from hourcircle.errors import HourcircleError
 from hourcircle.io import load_scenario
 from hourcircle.network import TravelNetwork, build_network
 from hourcircle.roads.build import Roads
-from hourcircle.roads.osm import OSM_PACKAGE
+from hourcircle.roads.osm import ROAD_DATA_VERSION
 from hourcircle.scenario import Scenario
 
 FORMAT = 1  # bump when what a network store holds, or how, changes
@@ -96,13 +96,6 @@ def _code_digest() -> str:
     return hashed.hexdigest()
 
 
-def _road_data_version() -> str:
-    try:
-        return metadata.version(OSM_PACKAGE)
-    except metadata.PackageNotFoundError:
-        return "none"
-
-
 def network_key(scenario: Scenario) -> str | None:
     """What a scenario's network store is keyed by (JSON text), or ``None`` for a scenario without files.
 
@@ -133,7 +126,7 @@ def network_key(scenario: Scenario) -> str | None:
     except OSError:
         return None
     return json.dumps({"cache": "network", "format": FORMAT, "scenario": scenario.name, "inputs": hashed.hexdigest(),
-                       "hourcircle": package_version(), "code": _code_digest(), "roads": _road_data_version(),
+                       "hourcircle": package_version(), "code": _code_digest(), "roads": ROAD_DATA_VERSION,
                        "settings": {name: float(getattr(config, name)) for name in THRESHOLDS}}, sort_keys=True)
 
 

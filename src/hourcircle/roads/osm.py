@@ -25,12 +25,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hourcircle import config, store
+from hourcircle.errors import MissingExtraError
 from hourcircle.roads.arrays import Array, Ints, RoadArrays, unwrap_longitudes
 
 OSM_PACKAGE = "scgraph-data"
 OSM_MODULE = "scgraph_data"
 OSM_FILE = "world_highways.py"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL), via scgraph-data"
+ROAD_DATA_VERSION = "2.0.0"  # the scgraph-data release of the bundled roads (and of the [world] extra)
 CACHE_FORMAT = 2  # bump when what the cache holds changes (2: a folder of .npy, see hourcircle.store)
 
 
@@ -102,10 +104,40 @@ class Box:
         east_of_west = np.mod(np.asarray(lon, dtype=np.float64) - self.west, 360.0)
         return (lat >= self.south) & (lat <= self.north) & (east_of_west <= self.east - self.west)
 
+    def holds(self, other: Box) -> bool:
+        """Whether another box lies inside this one (neither crossing the antimeridian).
+
+        Parameters
+        ----------
+        other : Box
+            A box.
+
+        Returns
+        -------
+        bool
+            True when every edge of ``other`` is within this box's.
+        """
+        return (self.south <= other.south and other.north <= self.north and self.west <= other.west
+                and other.east <= self.east)
+
+    def describe(self) -> str:
+        """The box in words: ``15..54 N, 73..135.5 E``.
+
+        Returns
+        -------
+        str
+            Its edges.
+        """
+        return f"{self.south:g}..{self.north:g} N, {self.west:g}..{self.east:g} E"
+
     @property
     def key(self) -> str:
         """A file-name-safe label of the box."""
         return f"{self.south:g}_{self.west:g}_{self.north:g}_{self.east:g}"
+
+
+BUNDLED_BOX = Box(15.0, 73.0, 54.0, 135.5)  # mainland China and its borders: the roads shipped in the package
+BUNDLED_KEY = f"osm-{ROAD_DATA_VERSION}-bundled-{BUNDLED_BOX.key}"
 
 
 def parse_scgraph(text: str) -> tuple[Array, Array, Ints, Ints, Array]:
@@ -169,21 +201,90 @@ def _check_roads(arrays: dict[str, NDArray[np.generic]]) -> None:
             raise ValueError("edges to nodes that are not there")
 
 
-def _world(version: str, folder: Path) -> dict[str, NDArray[np.generic]]:
-    """The whole extract as arrays, parsed once and cached."""
-    key = f"osm-world-{version}-v{CACHE_FORMAT}"
+def world_arrays(folder: Path) -> dict[str, NDArray[np.generic]]:
+    """The whole extract as arrays, parsed once and cached (needs ``hourcircle[world]``).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The cache folder.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``lat``, ``lon`` per node; ``u``, ``v``, ``km`` per edge (node numbers of the extract).
+
+    Raises
+    ------
+    MissingExtraError
+        If ``scgraph-data`` is not installed, or not the release the bundled roads come from.
+    """
+    key = f"osm-world-{ROAD_DATA_VERSION}-v{CACHE_FORMAT}"
     cached = store.read(folder / key, key=key, names=WORLD, check=_check_roads)
     if cached is not None:
         return cached
-    text = (resources.files(OSM_MODULE) / OSM_FILE).read_text(encoding="ascii")
+    try:
+        installed = metadata.version(OSM_PACKAGE)
+        text = (resources.files(OSM_MODULE) / OSM_FILE).read_text(encoding="ascii")
+    except (metadata.PackageNotFoundError, ModuleNotFoundError, OSError):
+        raise MissingExtraError(f"roads beyond the bundled ones ({BUNDLED_BOX.describe()}) come from "
+                                "OpenStreetMap's world extract: pip install 'hourcircle[world]'") from None
+    if installed != ROAD_DATA_VERSION:
+        raise MissingExtraError(f"the world extract is scgraph-data {installed}; hourcircle reads "
+                                f"{ROAD_DATA_VERSION}: pip install 'hourcircle[world]'")
     lat, lon, u, v, km = parse_scgraph(text)
     world: dict[str, NDArray[np.generic]] = {"lat": lat, "lon": lon, "u": u, "v": v, "km": km}
     store.write(folder / key, world, key=key)
     return world
 
 
+def clip_arrays(roads: dict[str, NDArray[np.generic]], box: Box) -> dict[str, NDArray[np.generic]]:
+    """The nodes of road arrays inside a box and the edges between them, in the extract's numbering.
+
+    Parameters
+    ----------
+    roads : dict of str to numpy.ndarray
+        The world (``lat, lon, u, v, km``) or a clip of it (with ``ids``).
+    box : Box
+        The area to keep (inside the clip's own, for a clip).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``ids, lat, lon, u, v, km``: what a clip holds.
+
+    Examples
+    --------
+    >>> world = {"lat": np.array([30.0, 30.0, 40.0]), "lon": np.array([120.0, 120.1, 120.0]),
+    ...          "u": np.array([0, 1]), "v": np.array([1, 2]), "km": np.array([9.6, 1100.0])}
+    >>> clip = clip_arrays(world, Box(29.5, 119.5, 30.5, 120.5))
+    >>> clip["ids"].tolist(), clip["u"].tolist(), clip["v"].tolist()
+    ([0, 1], [0], [1])
+    """
+    lat, lon = np.asarray(roads["lat"], dtype=np.float64), np.asarray(roads["lon"], dtype=np.float64)
+    ids = np.asarray(roads["ids"], dtype=np.int64) if "ids" in roads else np.arange(len(lat), dtype=np.int64)
+    inside = box.contains(lat, lon)
+    u, v = np.asarray(roads["u"], dtype=np.int64), np.asarray(roads["v"], dtype=np.int64)
+    edges = inside[np.searchsorted(ids, u)] & inside[np.searchsorted(ids, v)]
+    return {"ids": ids[inside], "lat": lat[inside], "lon": lon[inside], "u": u[edges], "v": v[edges],
+            "km": np.asarray(roads["km"], dtype=np.float64)[edges]}
+
+
+def _bundled() -> dict[str, NDArray[np.generic]]:
+    """Mainland China's roads as shipped in the package (``data/roads/china``)."""
+    from hourcircle.datasets import data_root
+
+    found = store.read(data_root() / "roads" / "china", key=BUNDLED_KEY, names=CLIP, check=_check_roads)
+    if found is None:
+        raise MissingExtraError("the bundled roads of mainland China are missing or damaged: reinstall hourcircle")
+    return found
+
+
 def osm_roads(box: Box, folder: Path | None = None) -> RoadArrays:
-    """OpenStreetMap major roads within a box (read once, then from the cache).
+    """OpenStreetMap major roads within a box (clipped once, then from the cache).
+
+    Inside :data:`BUNDLED_BOX` (mainland China and its borders) the roads come with the
+    package; elsewhere from the world extract (``hourcircle[world]``).
 
     Parameters
     ----------
@@ -196,19 +297,17 @@ def osm_roads(box: Box, folder: Path | None = None) -> RoadArrays:
     -------
     RoadArrays
         The clipped network.
+
+    Raises
+    ------
+    MissingExtraError
+        For a box beyond the bundled roads when the world extract is not installed.
     """
     folder = config.cache_path() if folder is None else folder
-    version = metadata.version(OSM_PACKAGE)
-    key = f"osm-{version}-v{CACHE_FORMAT}-{box.key}"
+    key = f"osm-{ROAD_DATA_VERSION}-v{CACHE_FORMAT}-{box.key}"
     cached = store.read(folder / key, key=key, names=CLIP, check=_check_roads)
     if cached is None:
-        world = _world(version, folder)
-        lat, lon = np.asarray(world["lat"], dtype=np.float64), np.asarray(world["lon"], dtype=np.float64)
-        inside = box.contains(lat, lon)
-        keep = np.flatnonzero(inside)
-        edges = inside[world["u"]] & inside[world["v"]]
-        cached = {"ids": keep, "lat": lat[keep], "lon": lon[keep], "u": world["u"][edges], "v": world["v"][edges],
-                  "km": world["km"][edges]}
+        cached = clip_arrays(_bundled() if BUNDLED_BOX.holds(box) else world_arrays(folder), box)
         store.write(folder / key, cached, key=key)
     ids = np.asarray(cached["ids"], dtype=np.int64)
     position = np.searchsorted(ids, np.asarray(cached["u"], dtype=np.int64))
