@@ -1,7 +1,7 @@
 """Benchmark the OpenStreetMap road network of all of China.
 
-- load: the national scenario's roads read from the scgraph-data text (first, into an empty cache)
-  and from the cache (median of repeats): nodes, edges, seconds, peak memory (each in a fresh
+- load: the national scenario's roads clipped from the package's roads of China (first, into an empty
+  cache) and from the cache (median of repeats): nodes, edges, seconds, peak memory (each in a fresh
   process, as a user's first and later commands are);
 - reach: one origin's 4-hour truck reach on the national network, hourcircle's compiled engine
   against networkx's Dijkstra with the same cutoff, in the same process (median of repeats;
@@ -99,7 +99,7 @@ def main() -> None:
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     median = statistics.median(c["seconds"] for c in cached)
-    print(f"load: {first['nodes']:.0f} road nodes, {first['edges']:.0f} road links; first (parse and clip) "
+    print(f"load: {first['nodes']:.0f} road nodes, {first['edges']:.0f} road links; first (clip) "
           f"{first['seconds']:.2f} s, peak {first['peak_mb']:.0f} MB; cached {median:.2f} s (median of "
           f"{args.repeats}), peak {statistics.median(c['peak_mb'] for c in cached):.0f} MB")
     print(f"cached_load_seconds={median:.2f}")
