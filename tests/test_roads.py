@@ -64,8 +64,9 @@ def test_a_clip_is_cached_and_read_back(tmp_path: Path, monkeypatch: pytest.Monk
     assert np.array_equal(osm_roads(box, tmp_path).u, first.u) and len(caplog.records) == 1  # and written again
 
 
-def test_the_world_extract_is_read_as_text_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """roads.osm.world_arrays: beyond the bundled box, the extract's text (hourcircle[world]), parsed once."""
+@pytest.fixture
+def fake_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A two-node world extract in Paris, in place of hourcircle[world]."""
     package = tmp_path / "fake_world"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="ascii")
@@ -74,6 +75,12 @@ def test_the_world_extract_is_read_as_text_and_cached(tmp_path: Path, monkeypatc
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr("hourcircle.roads.osm.OSM_MODULE", "fake_world")
     monkeypatch.setattr("hourcircle.roads.osm.metadata.version", lambda name: "2.0.0")
+    monkeypatch.setenv("HOURCIRCLE_CACHE", str(tmp_path / "cache"))  # its roads never reach another test
+
+
+@pytest.mark.usefixtures("fake_world")
+def test_the_world_extract_is_read_as_text_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """roads.osm.world_arrays: beyond the bundled box, the extract's text (hourcircle[world]), parsed once."""
     paris = Box(48.5, 2.0, 49.0, 2.5)
     roads = osm_roads(paris, tmp_path / "cache")
     assert roads.lat.tolist() == [48.85, 48.86] and roads.km.tolist() == [2.5]
@@ -179,6 +186,7 @@ def test_bad_road_input_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.usefixtures("fake_world")
 def test_a_misspelt_source_and_an_area_without_roads(make_scenario: ScenarioMaker,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     from helpers import TOML
