@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import json
@@ -183,15 +184,25 @@ def write(folder: Path, arrays: Mapping[str, NDArray[np.generic]], *, key: str) 
 
 
 def _swap_in(staging: Path, folder: Path) -> None:
-    """Rename ``staging`` to ``folder``, moving whatever is there aside first (and deleting it)."""
+    """Rename ``staging`` to ``folder``, moving whatever is there aside first (and deleting it).
+
+    Writers racing for one store each try a few times; whichever rename lands last stays, every
+    one of them whole, and nothing moved aside is left behind.
+    """
+    asides: list[Path] = []
     try:
-        os.rename(staging, folder)
-        return
-    except OSError:
-        if not os.path.lexists(folder):
-            raise
-    aside = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-"))
-    with contextlib.suppress(FileNotFoundError):
-        os.replace(folder, aside / "store")
-    os.rename(staging, folder)
-    shutil.rmtree(aside, ignore_errors=True)
+        for _ in range(8):
+            try:
+                os.rename(staging, folder)
+                return
+            except OSError as error:
+                if error.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+                    raise
+            aside = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-"))
+            asides.append(aside)
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(folder, aside / "store")
+        # still losing the race after every try: another writer's whole store is in place
+    finally:
+        for aside in asides:
+            shutil.rmtree(aside, ignore_errors=True)
