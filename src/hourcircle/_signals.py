@@ -72,6 +72,10 @@ def terminated() -> bool:
 
 def _handle(signum: int, frame: object) -> None:
     stop = signum == _signal.SIGTERM
+    holding = getattr(sys.modules.get("hourcircle.atomic"), "holding", None)  # once anything can be held
+    if holding is not None and holding():  # a section that must finish whole: the signal acts after it
+        sys.modules["hourcircle.atomic"].defer(signum)
+        return
     _STATE["terminated"] = _STATE["terminated"] or stop
     if not _STATE["armed"]:  # still starting: nothing written, nothing to unwind
         os.write(2, (message(terminated=stop) + "\n").encode())

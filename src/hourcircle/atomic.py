@@ -95,6 +95,9 @@ def too_long(path: Path) -> str | None:
     return None
 
 
+_HOLD = {"depth": 0, "deferred": 0}
+
+
 @contextlib.contextmanager
 def signals_held(*, release: bool = True) -> Iterator[None]:
     """Hold back Ctrl-C and SIGTERM in a section that must finish whole (they act after it).
@@ -115,11 +118,42 @@ def signals_held(*, release: bool = True) -> Iterator[None]:
     ...     pass  # a rename, a solver's run: nothing interrupts it half-way
     """
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    _HOLD["depth"] += 1
     try:
         yield
     finally:
         if release:
+            _HOLD["depth"] -= 1
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            deferred, _HOLD["deferred"] = _HOLD["deferred"], 0
+            if deferred and not _HOLD["depth"]:
+                signal.raise_signal(deferred)  # what came during the section acts now
+
+
+def holding() -> bool:
+    """Whether a section of :func:`signals_held` is under way.
+
+    The mask of :func:`signals_held` is the calling thread's: a signal can still reach another
+    thread (a library's), and Python then runs its handler in the main thread. A handler that
+    asks this first (the command line's, :mod:`hourcircle._signals`) defers the signal instead.
+
+    Returns
+    -------
+    bool
+        True inside a section (for good after one that does not release).
+    """
+    return _HOLD["depth"] > 0
+
+
+def defer(signum: int) -> None:
+    """Keep a signal that came during a held section, to act when the section ends.
+
+    Parameters
+    ----------
+    signum : int
+        The signal.
+    """
+    _HOLD["deferred"] = signum
 
 
 def umask_modes() -> tuple[int, int]:
