@@ -222,8 +222,8 @@ def _read(folder: Path, key: str, scenario: Scenario, content: str) -> TravelNet
         if set(schema["tables"]) != set(TABLES) or frames.array_names(schema) | {SCHEMA} != set(arrays):
             raise ValueError("its tables do not use exactly the arrays it holds")
         tables = frames.decode(arrays, schema)
-        roads = Roads(str(described["source"]), *(tables[f"roads.{part}"] for part in
-                                                   ("nodes", "edges", "joins", "segments", "infrastructure")))
+        roads = Roads(str(described["source"]), tables["roads.nodes"], tables["roads.edges"], tables["roads.joins"],
+                      tables["roads.segments"], tables["roads.infrastructure"], str(described.get("outline", "")))
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
         LOG.warning("hourcircle: note: ignoring the cache %s (%s); building it again", folder, error)
         return None
@@ -241,7 +241,7 @@ def _write(folder: Path, key: str, network: TravelNetwork, content: str) -> None
     except frames.Unsupported as error:
         LOG.warning("hourcircle: note: the network is not cached (%s)", error)
         return
-    described = {"content": content, "source": roads.source, "frames": schema}
+    described = {"content": content, "source": roads.source, "outline": roads.outline, "frames": schema}
     arrays[SCHEMA] = np.frombuffer(json.dumps(described).encode("utf-8"), dtype=np.uint8)
     store.write(folder, arrays, key=key)
 

@@ -37,11 +37,17 @@ class RoadsSection(StrictModel):
     max_access_km : float, default 100
         The farthest a place or site may lie from the OpenStreetMap roads (it joins them by an
         access leg); farther is refused as a likely coordinate error.
+    outline : {"auto", "china", "none"}, default "auto"
+        ``china``: only the OpenStreetMap roads inside mainland China (and just off its coast;
+        :mod:`hourcircle.roads.border`); ``none``: every road of the scenario's area, across
+        borders, with no border time; ``auto``: ``china`` when the area lies within the roads
+        the package ships, else ``none``.
     """
 
     source: Literal["osm", "links", "inferred"] | None = None
     margin_km: float = Field(default=100.0, ge=0, le=2000, allow_inf_nan=False)
     max_access_km: float = Field(default=100.0, gt=0, le=2000, allow_inf_nan=False)
+    outline: Literal["auto", "china", "none"] = "auto"
 
 
 

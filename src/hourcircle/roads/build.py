@@ -31,8 +31,9 @@ from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
 from hourcircle.links import is_segment, link_table, osm_node_ids, segment_ids, with_link_ids
 from hourcircle.roads.arrays import Array, Ints, RoadArrays, Snapper, unit_vectors
+from hourcircle.roads.border import clip_to_outline, mainland_outline
 from hourcircle.roads.infrastructure import INFRASTRUCTURE_COLUMNS, edge_names, match_infrastructure
-from hourcircle.roads.osm import OSM_ATTRIBUTION, Box, osm_roads
+from hourcircle.roads.osm import BUNDLED_BOX, OSM_ATTRIBUTION, Box, osm_roads
 from hourcircle.roads.topology import chain_segments, component_labels, gabriel_links, join_dead_ends
 from hourcircle.scenario import Scenario
 
@@ -60,6 +61,8 @@ class Roads:
     infrastructure : pandas.DataFrame
         Named infrastructure: ``name, kind, source, km`` and ``links``, the segment ids it
         covers.
+    outline : str
+        The outline the roads were clipped to, in words (empty when they were not).
     """
 
     source: str
@@ -68,6 +71,7 @@ class Roads:
     joins: pd.DataFrame
     segments: pd.DataFrame
     infrastructure: pd.DataFrame
+    outline: str = ""
 
     def summary(self) -> str:
         """A few lines: where the roads come from, their size, and how far places and sites are from them.
@@ -79,6 +83,8 @@ class Roads:
         """
         lines = [f"roads: {self.source}" + (f" ({OSM_ATTRIBUTION})" if self.source == "osm" else "")
                  + f", {len(self.edges)} road links, {len(self.segments)} segments"]
+        if self.outline:
+            lines.append(f"outline: {self.outline}")
         if self.source == "osm":
             joined = int((self.edges["estimated"] & is_segment(self.edges["link"])).sum())
             lines.append(f"dead ends joined to a road within {config.dead_end_km:g} km: {joined}")
@@ -173,11 +179,18 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
     ids, lat, lon, kinds = _places_and_sites(scenario)
     box = Box.around(lat, lon, scenario.roads.margin_km)
     arrays = osm_roads(box)
+    outline = ""
+    if scenario.roads.outline == "china" or (scenario.roads.outline == "auto" and BUNDLED_BOX.holds(box)):
+        arrays, left_out = clip_to_outline(arrays, mainland_outline())
+        outline = (f"mainland China, {len(arrays.ids):,} road nodes kept, {left_out:,} beyond it left out "
+                   "(neighbouring countries, Hong Kong and Macau)")
     if len(arrays.ids) == 0 or len(arrays.u) == 0:
         raise InputError([Problem(scenario.files.get("scenario", "scenario.toml"),
                                   f"no OpenStreetMap roads within the scenario's area ({box.south:g}..{box.north:g} N, "
-                                  f"{box.west:g}..{box.east:g} E); check the places' coordinates, or use "
-                                  "[roads] source = 'links' or 'inferred'", key="roads.source")])
+                                  f"{box.west:g}..{box.east:g} E{' and mainland China' if outline else ''}); check the "
+                                  "places' coordinates, or use [roads] source = 'links' or 'inferred'"
+                                  + (", or outline = 'none' for roads beyond China" if outline else ""),
+                                  key="roads.outline" if outline else "roads.source")])
     given = len(arrays.u)
     arrays = join_dead_ends(arrays)
     node_ids = osm_node_ids(arrays.ids.tolist())
@@ -226,7 +239,7 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
                                                   patched_network.km[len(arrays.u):])
     infrastructure = match_infrastructure(scenario, patched_network, edges["link"].to_numpy(dtype=str), main)
     edges["name"] = edge_names(edges["link"], infrastructure).where(edges["name"].isna(), edges["name"])
-    return Roads("osm", nodes, edges, joins, segments, infrastructure)
+    return Roads("osm", nodes, edges, joins, segments, infrastructure, outline)
 
 
 def _segment_table(scenario: Scenario, arrays: RoadArrays, segment: Ints) -> pd.DataFrame:
