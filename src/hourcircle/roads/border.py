@@ -2,12 +2,13 @@
 
 The bundled roads are a box (15..54 N, 73..135.5 E) and so carry the roads of eleven
 neighbours. A national network keeps only the nodes inside the outline of the 31 provinces
-of the bundled basemap (``data/basemap/china.geojson``), and the nodes off its coast (within
-:data:`COAST_KM` of the coast and nearer it than any land border) that roads join to a node
-inside: the outline is drawn to about 2 km, so ports, bridges and islands would otherwise be
-lost, while a neighbour's coast stays out (its roads reach China only across a land border). Hong Kong and Macau are
-left out: each is a customs territory of its own, crossed as a border, and neither is one of
-the prefecture-level units of the bundled scenarios. No border crossing is modelled.
+of the bundled basemap (``data/basemap/china.geojson``), and those just outside that roads
+join to a node inside: within :data:`SLACK_KM` of the outline anywhere, or within
+:data:`COAST_KM` of its coast and nearer the coast than any land border. The outline is drawn
+to about 2 km, so ports, bridges and islands would otherwise be lost, while a neighbour's coast
+stays out (its roads reach China only across a land border). Hong Kong and Macau are left out:
+each is a customs territory of its own, crossed as a border, and neither is one of the
+prefecture-level units of the bundled scenarios. No border crossing is modelled.
 
 Examples
 --------
@@ -31,6 +32,7 @@ from shapely.ops import unary_union
 from hourcircle.roads.arrays import Array, RoadArrays
 from hourcircle.roads.topology import component_labels
 
+SLACK_KM = 1.0  # the outline's drawing error that is forgiven anywhere (Dandong's riverside seat lies 0.3 km out)
 COAST_KM = 60.0  # how far off the outline's coast a node may still belong to the country (Yangshan port: 30 km)
 KM_PER_DEGREE = 111.2
 COAST_ENDS = ((124.15, 39.75), (108.05, 21.50))  # the Yalu and Beilun river mouths: where land borders meet the sea
@@ -82,7 +84,8 @@ class Outline:
             points = shapely.points(lon[off], lat[off])
             to_coast = shapely.distance(self.coast, points) * KM_PER_DEGREE
             to_border = shapely.distance(self.border, points) * KM_PER_DEGREE
-            inside[off] = (to_coast <= COAST_KM) & (to_coast < to_border)
+            near = shapely.distance(self.land, points) * KM_PER_DEGREE <= SLACK_KM
+            inside[off] = near | ((to_coast <= COAST_KM) & (to_coast < to_border))
         return inside & ~shapely.contains_xy(self.left_out, lon, lat)
 
 
