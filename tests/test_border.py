@@ -143,3 +143,12 @@ def test_an_outline_that_leaves_no_roads_is_a_clear_error(make_scenario: Scenari
     status, out, err = run(["validate", str(folder)], capsys)
     assert status == 2 and out == "" and len(err.strip().splitlines()) == 1
     assert "mainland China" in err and "outline = 'none'" in err and "scenario.toml" in err
+
+
+def test_patches_join_what_the_extract_lacks(national: TravelTimes) -> None:
+    """The Bohai Strait ferry and the Shenzhen-Zhongshan Link (data/sources/osm_patches.md)."""
+    ferry = national.route("dalian", "yantai", "truck")
+    assert "Bohai Strait ferry" in " ".join(ferry.hops["name"].astype(str)) and ferry.hops["km"].sum() < 300
+    link = national.route("shenzhen", "zhongshan", "car")
+    assert "Shenzhen-Zhongshan Link" in " ".join(link.hops["name"].astype(str))
+    assert link.hops["km"].sum() < 2 * 68  # the seats are 68 km apart; 188 km round the estuary without it
