@@ -33,11 +33,12 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hourcircle import config
 from hourcircle.errors import ArgumentError, ClusterError
+from hourcircle.progress import Progress
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -56,7 +57,6 @@ _IGNORE_CTRL_C = "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN)"
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
-Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
 def batched(items: Sequence[T], size: int) -> list[Sequence[T]]:

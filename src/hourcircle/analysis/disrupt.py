@@ -37,8 +37,9 @@ from numpy.typing import NDArray
 from hourcircle import _checks as check
 from hourcircle import config
 from hourcircle.analysis.coverage import pair_table, supplier_minutes
-from hourcircle.batches import Progress, run_batches
+from hourcircle.batches import run_batches
 from hourcircle.errors import ArgumentError
+from hourcircle.progress import Progress, named
 from hourcircle.travel.query import Query
 from hourcircle.travel.removals import SWEEP_KINDS, Candidate, Removal, sweep_candidates
 from hourcircle.travel.times import TravelTimes
@@ -246,7 +247,7 @@ class _Sweep:
         ``dist`` holds the rows of ``origins`` only, when they are given.
         """
         rows = self.row[plants_] if origins is None else np.searchsorted(origins, self.row[plants_])
-        network = dist[rows][:, self.site_pos] + self.access[plants_][:, None]
+        network = dist[rows[:, None], self.site_pos] + self.access[plants_][:, None]
         return self.query.scenario.travel.trip_minutes(self.query.mode, network)
 
     def _nearest(self, trip: NDArray[np.float64], kept: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
@@ -363,6 +364,8 @@ def _ancestors(before: NDArray[np.int64], targets: NDArray[np.int64]) -> NDArray
 
 
 KINDS = SWEEP_KINDS
+_PLURAL = {"infrastructure": "infrastructure", "link": "links", "segment": "road segments", "place": "places",
+           "supplier": "suppliers"}
 SWEEP_COLUMNS = ["kind", "id", "name", *Damage._fields]
 
 
@@ -412,7 +415,13 @@ def sweep(query: Query, *, progress: Progress | None = None, kinds: Sequence[str
     candidates = [c for c in state.candidates() if c[0] in wanted]
     # on a cluster, many small batches: candidates differ in cost, and the last batches set the pace
     size = config.sweep_batch if client is None else min(max(len(candidates) // (32 * _workers(client)), 16), 256)
-    rows = run_batches(_damages, state, candidates, batch_size=size, client=client, progress=progress)
+    if client is None:  # kind by kind, so that a progress bar names each
+        present = [kind for kind in SWEEP_KINDS if any(c[0] == kind for c in candidates)]
+        rows = [row for number, kind in enumerate(present, 1) for row in run_batches(
+            _damages, state, [c for c in candidates if c[0] == kind], batch_size=size,
+            progress=named(progress, f"sweep {number} of {len(present)}: {_PLURAL[kind]}", unit="removal", size=len))]
+    else:
+        rows = run_batches(_damages, state, candidates, batch_size=size, client=client, progress=progress)
     table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
     order = {kind: i for i, kind in enumerate(SWEEP_KINDS)}
     return (table.assign(_k=table["kind"].map(order))
