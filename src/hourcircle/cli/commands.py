@@ -43,10 +43,10 @@ if TYPE_CHECKING:
 @scenario_option
 def validate_command(scenario: Path | None, scenario_path: Path | None) -> None:
     """Check a scenario's files and list every problem at once."""
-    from hourcircle.network import build_network
+    from hourcircle.netcache import load_or_build_network
 
     loaded = _scenario(scenario, scenario_path)
-    network = build_network(loaded)
+    network = load_or_build_network(loaded)  # a network built before from the same files is read, not rebuilt
     echo(loaded.summary())
     echo(network.roads.summary())
     for note in network.roads.notes():
