@@ -5,6 +5,7 @@ one-line error."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sys
 import time
@@ -18,9 +19,9 @@ from distributed import Client
 from helpers import run, write_region
 
 from hourcircle import Query, TravelTimes
-from hourcircle.analysis.disrupt import sweep
+from hourcircle.analysis.disrupt import _SweepRecipe, sweep
 from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
-from hourcircle.batches import cluster, run_batches, stream_batches
+from hourcircle.batches import Recipe, cluster, prepare, run_batches, stream_batches
 from hourcircle.errors import ArgumentError
 from hourcircle.output import write_parquet
 from hourcircle.output.formats import to_csv
@@ -141,3 +142,47 @@ def test_the_default_path_imports_no_dask(region: Path) -> None:
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env=os.environ | {"HOURCIRCLE_SCHEDULER": ""})
     assert found.stdout.strip().splitlines()[-1] == "False"
+
+
+class Offset(Recipe):
+    """A recipe for a number: built where the batches run, counting its builds in a file."""
+
+    def __init__(self, value: int, log: str) -> None:
+        self.value, self.log = value, log
+
+    def __eq__(self, other: object) -> bool:  # by name: this class travels by value, a new class each time
+        return type(other).__name__ == "Offset" and (other.value, other.log) == (self.value, self.log)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.log))
+
+    def build(self) -> int:
+        with open(self.log, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()}\n")
+        return self.value
+
+
+def test_a_recipe_is_built_once_per_process_and_not_sent(client: Client, tmp_path: Path) -> None:
+    log = tmp_path / "builds"
+    recipe = Offset(100, str(log))
+    items = list(range(23))
+    assert run_batches(add, recipe, items, batch_size=5) == [100 + i for i in items]
+    assert prepare(client, recipe) == ""
+    assert run_batches(add, recipe, items, batch_size=2, client=client) == [100 + i for i in items]
+    builds = log.read_text(encoding="utf-8").split()
+    assert len(builds) == len(set(builds)) == 3  # here, and once in each of the 2 workers
+    assert prepare(client, Offset(1, str(tmp_path / "missing" / "log"))).startswith("FileNotFoundError")
+
+
+def test_a_sweep_on_workers_that_build_their_own_baseline_is_byte_identical(
+        client: Client, region: Path, tmp_path: Path) -> None:
+    query = Query(TravelTimes.for_scenario(region), hours=1.5)
+    recipe = _SweepRecipe.of(query)
+    assert recipe is not None and prepare(client, recipe) == ""  # the workers can build it: nothing big is sent
+    assert to_csv(sweep(query)) == to_csv(sweep(query, client=client))
+    moved = tmp_path / "moved"  # a network the workers cannot build from the files: the baseline is sent instead
+    shutil.copytree(region, moved)
+    changed = Query(TravelTimes.for_scenario(moved), hours=1.5)
+    (moved / "sites.csv").write_text("", encoding="utf-8")
+    assert prepare(client, _SweepRecipe.of(changed)) != ""
+    assert to_csv(sweep(changed)) == to_csv(sweep(changed, client=client)) == to_csv(sweep(query))

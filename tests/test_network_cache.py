@@ -212,3 +212,15 @@ def test_cache_lists_and_clears_only_what_is_hourcircles(cache: Path, four: Path
     assert [p.name for p in (cache / "networks").iterdir()] == ["readme.txt"]
     status, out, _ = run(["cache"], capsys)
     assert "nothing cached" in out
+
+
+def test_validate_reads_a_cached_network_and_says_the_same(cache: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    first = run(["validate", str(datasets.bundled())], capsys)
+    assert first[0] == 0 and "ok:" in first[1] and len(list((cache / "networks").iterdir())) == 1
+
+    def refuse(*_: object) -> TravelNetwork:
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(netcache, "build_network", refuse)
+    assert run(["validate", str(datasets.bundled())], capsys) == first

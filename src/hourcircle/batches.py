@@ -4,7 +4,10 @@ Batch work is a function applied to batches of items (removals, origins) with a 
 object (the network and the sweep's baseline). In this process the batches run one after the
 other, and Dask is never imported. Given a ``dask.distributed.Client``, the shared object is
 sent to every worker once (``scatter`` with ``broadcast``), each batch is one task (retried if
-its worker dies), and the results come back in the order of the batches. A cluster that
+its worker dies), and the results come back in the order of the batches. A shared object that
+is a :class:`Recipe` is not sent but built by each worker itself, once (:func:`built`), from
+what the recipe names (a scenario's files and the network cache): only the recipe and the items
+travel (:func:`prepare` has every worker build it at once). A cluster that
 loses its workers (or the data sent to them) gets the missing batches again, up to
 :data:`RETRIES` times, each time waiting a bounded time for a worker; a lost scheduler, or a
 cluster that keeps failing, ends in one :class:`~hourcircle.errors.ClusterError`.
@@ -28,16 +31,18 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hourcircle import config
 from hourcircle.errors import ArgumentError, ClusterError
+from hourcircle.progress import Progress
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -56,7 +61,115 @@ _IGNORE_CTRL_C = "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN)"
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
-Progress = Callable[[Iterable[Any]], Iterable[Any]]
+
+
+class Recipe:
+    """What a shared object is built from, small to send: each worker builds the object itself.
+
+    Subclasses are picklable, compare equal when they build the same object (a frozen dataclass,
+    say), and build it with :meth:`build`, the same in every process.
+    """
+
+    def build(self) -> Any:
+        """The shared object (called once per process by :func:`built`)."""
+        raise NotImplementedError
+
+
+_built: list[tuple[Recipe, Any]] = []  # the last recipe built in this process, and what it built
+_building = threading.Lock()
+
+
+def built(recipe: Recipe) -> Any:
+    """What a recipe builds, built once per process (only the last recipe's object is kept).
+
+    Parameters
+    ----------
+    recipe : Recipe
+        What to build.
+
+    Returns
+    -------
+    object
+        ``recipe.build()``, from this process's first call with an equal recipe.
+    """
+    with _building:
+        if not _built or _built[0][0] != recipe:
+            _built.clear()  # the last object goes before the next is built
+            _built.append((recipe, recipe.build()))
+        return _built[0][1]
+
+
+def _with_built(function: Callable[[Any, Sequence[T]], R], recipe: Recipe, batch: Sequence[T]) -> R:
+    """A batch's work on the object a recipe builds (where the batch runs)."""
+    return function(built(recipe), batch)
+
+
+def _build_here(recipe: Recipe) -> str:
+    """Build a recipe's object in this (worker) process; what went wrong, in one line ("" if nothing)."""
+    try:
+        built(recipe)
+    except Exception as error:  # the worker cannot build it (files missing there, say): the caller sends it instead
+        return _why(error)
+    return ""
+
+
+def _apply_built(function: Callable[[Any], R], recipe: Recipe) -> R:
+    return function(built(recipe))
+
+
+def prepare(client: Client, recipe: Recipe) -> str:
+    """Have every worker of a cluster build a recipe's object, all at once; say why not if one cannot.
+
+    Parameters
+    ----------
+    client : dask.distributed.Client
+        The cluster.
+    recipe : Recipe
+        What to build.
+
+    Returns
+    -------
+    str
+        ``""`` when every worker built it; otherwise what went wrong on a worker, in one line
+        (send the object itself then).
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``client``) if the client is closed.
+    ClusterError
+        If the cluster has no worker within :data:`hourcircle.config.worker_wait_seconds`.
+    """
+    _check_open(client)
+    _wait_for_workers(client)
+    workers = list(client.scheduler_info().get("workers", {}))
+    futures = [client.submit(_build_here, recipe, workers=[worker], allow_other_workers=False, pure=False)
+               for worker in workers]
+    try:
+        return next((why for why in client.gather(futures) if why), "")
+    except Exception as error:  # a worker lost meanwhile: the object is sent instead, as without a recipe
+        return _why(error)
+
+
+def on_a_worker(client: Client, function: Callable[[Any], R], recipe: Recipe) -> R:
+    """``function(object)`` on one worker, with the object a recipe builds there.
+
+    Parameters
+    ----------
+    client : dask.distributed.Client
+        The cluster (whose workers have built the recipe's object: see :func:`prepare`).
+    function : callable
+        At module level of an installed package.
+    recipe : Recipe
+        What the function's argument is built from.
+
+    Returns
+    -------
+    object
+        The function's result.
+    """
+    result: R = client.submit(_apply_built, function, recipe, pure=False, retries=RETRIES).result()
+    return result
 
 
 def batched(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -82,7 +195,7 @@ def batched(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[start:start + size] for start in range(0, len(items), max(int(size), 1))]
 
 
-def run_batches(function: Callable[[S, Sequence[T]], list[R]], shared: S, items: Sequence[T], *,
+def run_batches(function: Callable[[S, Sequence[T]], list[R]], shared: S | Recipe, items: Sequence[T], *,
                 batch_size: int, client: Client | None = None, progress: Progress | None = None) -> list[R]:
     """Apply a function to batches of items; return every result, in the items' order.
 
@@ -92,7 +205,8 @@ def run_batches(function: Callable[[S, Sequence[T]], list[R]], shared: S, items:
         ``function(shared, batch)`` returns one result per item of the batch. On a cluster it is
         pickled by reference: a function at module level of an installed package.
     shared : object
-        What every batch needs (sent to each worker once).
+        What every batch needs (sent to each worker once), or a :class:`Recipe` for it (built
+        once by each process that runs batches).
     items : sequence
         The work.
     batch_size : int
@@ -117,15 +231,17 @@ def run_batches(function: Callable[[S, Sequence[T]], list[R]], shared: S, items:
         If the cluster lost its scheduler, or its workers more than :data:`RETRIES` times.
     """
     batches = batched(items, batch_size)
+    work: Callable[[Any, Sequence[T]], list[R]] = (functools.partial(_with_built, function)
+                                                   if isinstance(shared, Recipe) else function)
     if client is None:
-        return [result for batch in (progress or iter)(batches) for result in function(shared, batch)]
+        return [result for batch in (progress or iter)(batches) for result in work(shared, batch)]
     bar = progress is not None and sys.stderr.isatty()
-    gathered = dict(_on_cluster(client, function, shared, batches, bar=bar))
+    gathered = dict(_on_cluster(client, work, shared, batches, bar=bar))
     return [result for number in range(len(batches)) for result in gathered[number]]
 
 
-def stream_batches(function: Callable[[S, Sequence[T]], R], shared: S, items: Sequence[T], *, batch_size: int,
-                   client: Client | None = None) -> Iterator[tuple[int, R]]:
+def stream_batches(function: Callable[[S, Sequence[T]], R], shared: S | Recipe, items: Sequence[T], *,
+                   batch_size: int, client: Client | None = None) -> Iterator[tuple[int, R]]:
     """Apply a function to batches of items; yield each batch's result as it is ready.
 
     Memory stays bounded by the results not yet taken: for writing a large matrix in parts.
@@ -135,7 +251,8 @@ def stream_batches(function: Callable[[S, Sequence[T]], R], shared: S, items: Se
     function : callable
         ``function(shared, batch)`` returns the batch's result.
     shared : object
-        What every batch needs (sent to each worker once).
+        What every batch needs (sent to each worker once), or a :class:`Recipe` for it (built
+        once by each process that runs batches).
     items : sequence
         The work.
     batch_size : int
@@ -157,11 +274,13 @@ def stream_batches(function: Callable[[S, Sequence[T]], R], shared: S, items: Se
         If the cluster lost its scheduler, or its workers more than :data:`RETRIES` times.
     """
     batches = batched(items, batch_size)
+    work: Callable[[Any, Sequence[T]], R] = (functools.partial(_with_built, function)
+                                             if isinstance(shared, Recipe) else function)
     if client is None:
         for number, batch in enumerate(batches):
-            yield number, function(shared, batch)
+            yield number, work(shared, batch)
         return
-    yield from _on_cluster(client, function, shared, batches)
+    yield from _on_cluster(client, work, shared, batches)
 
 
 def _lost() -> tuple[type[BaseException], ...]:

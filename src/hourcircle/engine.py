@@ -50,6 +50,14 @@ def _csr(tails: NDArray[np.int64], heads: NDArray[np.int64], minutes: NDArray[np
     return sp.csr_array((np.minimum.reduceat(minutes, starts), unique % n_nodes, indptr), shape=shape)
 
 
+def _compact(matrix: sp.csr_array) -> sp.csr_array:
+    """The same matrix with int32 index arrays where they fit (csgraph casts to them on every search otherwise)."""
+    if max(matrix.shape[0], matrix.nnz) >= np.iinfo(np.int32).max:
+        return matrix
+    return sp.csr_array((matrix.data, matrix.indices.astype(np.int32), matrix.indptr.astype(np.int32)),
+                        shape=matrix.shape)
+
+
 def _limit(cutoff: float | None) -> float:
     return np.inf if cutoff is None else float(cutoff)
 
@@ -139,6 +147,7 @@ class Engine:
             self._order = reverse_cuthill_mckee(matrix, symmetric_mode=not directed).astype(np.int64)
             matrix = matrix[self._order][:, self._order]
         matrix.sort_indices()  # with_minutes finds entries by binary search
+        matrix = _compact(matrix)
         self._rank = np.empty_like(self._order)
         self._rank[self._order] = np.arange(self.n_nodes)
         self.matrix: sp.csr_array = matrix
@@ -148,7 +157,7 @@ class Engine:
     def reverse(self) -> sp.csr_array:
         """The transposed matrix (travel *toward* nodes), built once when first needed."""
         if self._reverse is None:
-            self._reverse = self.matrix.T.tocsr()
+            self._reverse = _compact(self.matrix.T.tocsr())
         return self._reverse
 
     def with_minutes(self, tails: Indices, heads: Indices, minutes: ArrayLike) -> Engine:

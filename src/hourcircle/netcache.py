@@ -146,6 +146,28 @@ def _content(scenario: Scenario) -> str | None:
     return hashed.hexdigest()
 
 
+def content_digest(scenario: Scenario) -> str | None:
+    """A digest of everything building a network reads from a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario.
+
+    Returns
+    -------
+    str or None
+        The same for scenarios that build the same network; ``None`` when it cannot be taken.
+
+    Examples
+    --------
+    >>> from hourcircle.datasets import bundled
+    >>> content_digest(load_scenario(bundled())) == content_digest(load_scenario(bundled()))
+    True
+    """
+    return _content(scenario)
+
+
 def _matches_files(scenario: Scenario, content: str) -> bool:
     """Whether a scenario's content is what its files give now (loaded again to see)."""
     folder = Path(scenario.folder).resolve()

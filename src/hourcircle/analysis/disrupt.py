@@ -25,8 +25,11 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -35,16 +38,19 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hourcircle import _checks as check
-from hourcircle import config
+from hourcircle import config, netcache
 from hourcircle.analysis.coverage import pair_table, supplier_minutes
-from hourcircle.batches import Progress, run_batches
+from hourcircle.batches import Recipe, on_a_worker, prepare, run_batches
 from hourcircle.errors import ArgumentError
+from hourcircle.progress import Progress, named
 from hourcircle.travel.query import Query
 from hourcircle.travel.removals import SWEEP_KINDS, Candidate, Removal, sweep_candidates
 from hourcircle.travel.times import TravelTimes
 
 if TYPE_CHECKING:
     from distributed import Client
+
+    from hourcircle.profiles import ProfileName
 
 Removals = str | Removal | Iterable[str | Removal]
 
@@ -246,7 +252,7 @@ class _Sweep:
         ``dist`` holds the rows of ``origins`` only, when they are given.
         """
         rows = self.row[plants_] if origins is None else np.searchsorted(origins, self.row[plants_])
-        network = dist[rows][:, self.site_pos] + self.access[plants_][:, None]
+        network = dist[rows[:, None], self.site_pos] + self.access[plants_][:, None]
         return self.query.scenario.travel.trip_minutes(self.query.mode, network)
 
     def _nearest(self, trip: NDArray[np.float64], kept: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
@@ -362,7 +368,51 @@ def _ancestors(before: NDArray[np.int64], targets: NDArray[np.int64]) -> NDArray
     return np.flatnonzero(seen)
 
 
+@dataclass(frozen=True)
+class _SweepRecipe(Recipe):
+    """A sweep's baseline as a worker builds it: from the scenario's files and the network cache.
+
+    ``fingerprint`` covers the scenario's content, the network's edges for the mode and the
+    budget, so a worker whose network differs refuses to build (and the baseline is sent).
+    """
+
+    scenario_file: str
+    hours: float
+    mode: ProfileName
+    fingerprint: str
+
+    @classmethod
+    def of(cls, query: Query) -> _SweepRecipe | None:
+        """The recipe of a query's sweep, or ``None`` for a scenario without files."""
+        scenario = query.scenario
+        return None if not scenario.inputs else cls(str(scenario.inputs[0]), query.hours, query.mode,
+                                                    _fingerprint(query))
+
+    def build(self) -> _Sweep:
+        """The baseline, from the scenario's files (the network read from the cache when it is there)."""
+        query = Query(TravelTimes.for_scenario(Path(self.scenario_file)), hours=self.hours, mode=self.mode)
+        if _fingerprint(query) != self.fingerprint:
+            raise ValueError(f"the network built here from {self.scenario_file} is not the caller's")
+        return _Sweep(query)
+
+
+def _fingerprint(query: Query) -> str:
+    """A digest of what a sweep's baseline is computed from: scenario content, the mode's edges, the budget."""
+    hashed = hashlib.sha256(f"{netcache.content_digest(query.scenario)}|{query.mode}|{query.hours!r}|"
+                            f"{len(query.times.node_ids)}".encode())
+    arrays = query.times.edges.arrays(query.mode)
+    for array in (arrays.rows, arrays.tails, arrays.heads, arrays.minutes):
+        hashed.update(np.ascontiguousarray(array).tobytes())
+    return hashed.hexdigest()
+
+
+def _candidates(state: _Sweep) -> list[Candidate]:
+    return state.candidates()
+
+
 KINDS = SWEEP_KINDS
+_PLURAL = {"infrastructure": "infrastructure", "link": "links", "segment": "road segments", "place": "places",
+           "supplier": "suppliers"}
 SWEEP_COLUMNS = ["kind", "id", "name", *Damage._fields]
 
 
@@ -385,7 +435,8 @@ def sweep(query: Query, *, progress: Progress | None = None, kinds: Sequence[str
         What to remove: named infrastructure, links (named road patches, or every link of the
         mode on schematic roads), road segments on some plant's routes, places, suppliers.
     client : dask.distributed.Client, optional
-        Sweep on this Dask cluster: the baseline goes to each worker once, removals go in
+        Sweep on this Dask cluster: each worker builds the baseline itself from the scenario's
+        files and the network cache (or, when it cannot, receives it once), removals go in
         batches. The ranking is the same as in this process.
 
     Returns
@@ -408,11 +459,23 @@ def sweep(query: Query, *, progress: Progress | None = None, kinds: Sequence[str
     check.instance("query", query, Query)
     check.function("progress", progress)
     wanted = set(check.some_of("kinds", kinds, SWEEP_KINDS))
-    state = _Sweep(query)
-    candidates = [c for c in state.candidates() if c[0] in wanted]
+    recipe = _SweepRecipe.of(query) if client is not None else None
+    shared: _Sweep | _SweepRecipe
+    if client is not None and recipe is not None and not prepare(client, recipe):
+        shared, found = recipe, on_a_worker(client, _candidates, recipe)  # each worker built its own baseline
+    else:
+        shared = _Sweep(query)
+        found = shared.candidates()
+    candidates = [c for c in found if c[0] in wanted]
     # on a cluster, many small batches: candidates differ in cost, and the last batches set the pace
     size = config.sweep_batch if client is None else min(max(len(candidates) // (32 * _workers(client)), 16), 256)
-    rows = run_batches(_damages, state, candidates, batch_size=size, client=client, progress=progress)
+    if client is None:  # kind by kind, so that a progress bar names each
+        present = [kind for kind in SWEEP_KINDS if any(c[0] == kind for c in candidates)]
+        rows = [row for number, kind in enumerate(present, 1) for row in run_batches(
+            _damages, shared, [c for c in candidates if c[0] == kind], batch_size=size,
+            progress=named(progress, f"sweep {number} of {len(present)}: {_PLURAL[kind]}", unit="removal", size=len))]
+    else:
+        rows = run_batches(_damages, shared, candidates, batch_size=size, client=client, progress=progress)
     table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
     order = {kind: i for i, kind in enumerate(SWEEP_KINDS)}
     return (table.assign(_k=table["kind"].map(order))

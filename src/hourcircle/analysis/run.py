@@ -23,14 +23,15 @@ import numpy as np
 import pandas as pd
 
 from hourcircle import _checks as check
-from hourcircle.analysis.coverage import Coverage, circles, coverage
+from hourcircle.analysis.coverage import Coverage, circles, coverage, origin_kinds
 from hourcircle.analysis.disrupt import KINDS, Removals, as_removals, disrupt, sweep
 from hourcircle.analysis.drawing import CircleDrawing, circle_drawing
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import locate, plant_set
-from hourcircle.batches import Progress
+from hourcircle.batches import batched
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import haversine_km
+from hourcircle.progress import Progress, stage, step
 from hourcircle.travel.query import Query
 from hourcircle.travel.removals import SWEEP_KINDS, Removal
 
@@ -138,7 +139,8 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     radius_km : float, default 600
         Radius of the plants' supplier share.
     progress : callable, optional
-        Wraps the sweep's removals (a progress bar, say).
+        Wraps each long step's work (a progress bar, say: see :mod:`hourcircle.progress`):
+        coverage, siting, the sweep.
     remove : str, Removal, or iterable of them
         Also compare every plant's circle without these (see
         :func:`~hourcircle.analysis.disrupt.disrupt`).
@@ -167,15 +169,18 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     check.function("progress", progress)
     check.some_of("kinds", kinds, SWEEP_KINDS)
     removals = as_removals(query.times, remove)
+    for origins in step(progress, batched(list(origin_kinds(query).index), 16), "coverage", unit="origin", size=len):
+        query.times.remember(origins, query.mode)  # the searches coverage makes, in parts a bar can count
     found = coverage(query)
     places = circles(found.of_kind("place")).drop(columns="kind")
     places = query.scenario.places[["name", "name_zh", "province"]].join(places)
     places.index.name = "place_id"
-    try:
-        chosen: pd.DataFrame | None = plant_set(found, plants_wanted)
-        note = ""
-    except ArgumentError as error:
-        chosen, note = None, error.message  # too few complete places for that many plants: the report says so
+    with stage(progress, "siting"):
+        try:
+            chosen: pd.DataFrame | None = plant_set(found, plants_wanted)
+            note = ""
+        except ArgumentError as error:
+            chosen, note = None, error.message  # too few complete places for that many plants: the report says so
     named = [remove] if isinstance(remove, str | Removal) else list(remove)
     return Results(
         query=query, radius_km=radius_km, coverage=found, plants=_plant_table(found, radius_km), places=places,

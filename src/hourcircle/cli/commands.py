@@ -16,10 +16,10 @@ import click
 from hourcircle.cli.shared import (
     COUNT,
     KM,
+    _bars,
     _basemap,
     _claim,
     _print_frame,
-    _progress,
     _query,
     _scenario,
     budget_options,
@@ -30,6 +30,7 @@ from hourcircle.cli.shared import (
     format_option,
     map_options,
     mode_option,
+    quiet_option,
     scenario_option,
 )
 
@@ -42,10 +43,10 @@ if TYPE_CHECKING:
 @scenario_option
 def validate_command(scenario: Path | None, scenario_path: Path | None) -> None:
     """Check a scenario's files and list every problem at once."""
-    from hourcircle.network import build_network
+    from hourcircle.netcache import load_or_build_network
 
     loaded = _scenario(scenario, scenario_path)
-    network = build_network(loaded)
+    network = load_or_build_network(loaded)  # a network built before from the same files is read, not rebuilt
     echo(loaded.summary())
     echo(network.roads.summary())
     for note in network.roads.notes():
@@ -221,10 +222,11 @@ def _reach_many(origins: Sequence[str], hours: float | None, mode: ProfileName, 
               help="Replace an earlier run's files in --out even if they were changed since (never a file no "
                    "run wrote).")
 @cluster_options
+@quiet_option
 @scenario_option
 def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, out: Path, plants_wanted: int,
                 remove: tuple[str, ...], tiles: str, offline: bool, force: bool, workers: int | None,
-                scheduler: str | None, scenario_path: Path | None) -> None:
+                scheduler: str | None, quiet: bool, scenario_path: Path | None) -> None:
     """Everything: circles, gaps, siting, disruption; report.md, CSV, GeoJSON and map.html in --out."""
     from hourcircle.analysis.run import analyse
     from hourcircle.batches import cluster
@@ -232,17 +234,21 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
     from hourcircle.output import claim_folder
     from hourcircle.output.assemble import render
     from hourcircle.output.report import findings
+    from hourcircle.progress import stage
 
+    bars = _bars(quiet)
     basemap = _basemap(tiles, offline)
     loaded = _scenario(scenario, scenario_path)
     with claim_folder(out, inputs=loaded.inputs, force=force) as target:  # before the work, not after
         query = _query(loaded, hours, mode)
         removals = query.times.removals(remove)
         with cluster(workers, scheduler) as client:
-            results = analyse(query, plants_wanted=plants_wanted, progress=_progress("sweep"), remove=removals,
-                              client=client)
-        files = render(results, {"map.html": circle_map(results, basemap=basemap)})
-        target.write(files)
+            results = analyse(query, plants_wanted=plants_wanted, progress=bars, remove=removals, client=client)
+        with stage(bars, "map"):
+            drawn = circle_map(results, basemap=basemap)
+        with stage(bars, "report and tables"):
+            files = render(results, {"map.html": drawn})
+            target.write(files)
     echo("\n".join(f"- {line}" for line in findings(results)))
     echo(f"\nwrote {len(files)} files to {out}/: start with {out / 'report.md'}, "
                f"open {out / 'map.html'} in a browser")
@@ -274,9 +280,11 @@ def locate_command(hours: float | None, mode: ProfileName, top: int, plants_want
 @click.option("--top", type=COUNT, default=None, help="List only the first N rows of a sweep.")
 @format_option()
 @cluster_options
+@quiet_option
 @scenario_option
 def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None, mode: ProfileName, top: int | None,
-                    fmt: str, workers: int | None, scheduler: str | None, scenario_path: Path | None) -> None:
+                    fmt: str, workers: int | None, scheduler: str | None, quiet: bool,
+                    scenario_path: Path | None) -> None:
     """What a loss breaks: every plant's circle before and after, or a criticality sweep."""
     from hourcircle.analysis.disrupt import changed, impact, sweep
     from hourcircle.analysis.disrupt import disrupt as disrupt_table
@@ -290,7 +298,7 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
         from hourcircle.batches import cluster
 
         with cluster(workers, scheduler) as client:
-            ranking = sweep(query, progress=_progress("sweep"), client=client).set_index(["kind", "id"])
+            ranking = sweep(query, progress=_bars(quiet), client=client).set_index(["kind", "id"])
         _print_frame(ranking.head(top) if top else ranking, fmt)
         return
     removals = query.times.removals(remove)

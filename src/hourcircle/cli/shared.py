@@ -14,7 +14,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from hourcircle.maps import Basemap
     from hourcircle.output import FileClaim
     from hourcircle.profiles import ProfileName
+    from hourcircle.progress import Bars
     from hourcircle.scenario import Scenario
     from hourcircle.travel.query import Query
 
@@ -322,13 +322,28 @@ def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
             echo(frame.to_string(float_format=lambda x: f"{x:.2f}" if abs(x) < 10 else f"{x:.0f}"))
 
 
-def _progress(label: str) -> Callable[[Any], Any]:
-    """A progress bar on stderr for long loops (only on a terminal)."""
-    def wrap(items: Any) -> Any:
-        from tqdm import tqdm
+def quiet_option(command: F) -> F:
+    """Add ``--quiet`` for commands that show progress bars on a terminal while they work.
 
-        return tqdm(items, desc=label, unit="removal", leave=False, disable=None, file=sys.stderr)
-    return wrap
+    Parameters
+    ----------
+    command : callable
+        A click command function.
+
+    Returns
+    -------
+    callable
+        The same, with the option.
+    """
+    return click.option("--quiet", "-q", is_flag=True, default=False,
+                        help="Show no progress bars (none are shown either when stderr is not a terminal).")(command)
+
+
+def _bars(quiet: bool) -> Bars | None:
+    """The progress bars of a long command, on stderr (only on a terminal), or none with --quiet."""
+    from hourcircle.progress import Bars
+
+    return None if quiet else Bars()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -13,6 +13,8 @@ Examples
 [[0.0, 12.0]]
 >>> memo.column.tolist()
 [0, -1, 1]
+>>> memo.has(np.array([0]), "truck"), memo.has(np.array([2]), "truck")
+(True, False)
 """
 
 from __future__ import annotations
@@ -44,6 +46,24 @@ class EndpointMinutes:
         self.column[self._ends] = np.arange(len(self._ends))
         self._engine = engine
         self._rows: dict[str, dict[int, NDArray[np.float64]]] = {}
+
+    def has(self, origins: NDArray[np.int64], mode: ProfileName) -> bool:
+        """Whether every origin's row is kept already (reading them searches nothing).
+
+        Parameters
+        ----------
+        origins : numpy.ndarray of int
+            Node positions.
+        mode : {"truck", "car", "rail"}
+            The profile.
+
+        Returns
+        -------
+        bool
+            True when :meth:`rows` would only read.
+        """
+        kept = self._rows.get(mode, {})
+        return all(r in kept for r in np.asarray(origins).tolist())
 
     def rows(self, origins: NDArray[np.int64], mode: ProfileName) -> NDArray[np.float64]:
         """Network minutes from origins to every endpoint.

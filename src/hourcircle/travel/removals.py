@@ -257,12 +257,12 @@ def sweep_candidates(network: TravelNetwork, usable: NDArray[np.int64], on_trees
             found.append(("infrastructure", str(name), str(name), Removal(str(name), "link", links=tuple(covered))))
         named = {link for covered in roads.infrastructure["links"] for link in covered}
         segments = roads.segments
-        for link in sorted(on_trees - named, key=segment_order):
-            if link in segments.index:
-                where = segments.loc[link]
-                label = (f"road near {where['near']} ({where['lat']:.3f} N, {where['lon']:.3f} E, "
-                         f"{where['km']:.1f} km)")
-                found.append(("segment", link, label, Removal(link, "link", links=(link,))))
+        ordered = [link for link in sorted(on_trees - named, key=segment_order) if link in segments.index]
+        where = segments.reindex(ordered)  # one lookup, not one per segment
+        for link, near, lat, lon, km in zip(ordered, where["near"].tolist(), where["lat"].tolist(),
+                                            where["lon"].tolist(), where["km"].tolist(), strict=True):
+            label = f"road near {near} ({lat:.3f} N, {lon:.3f} E, {km:.1f} km)"
+            found.append(("segment", link, label, Removal(link, "link", links=(link,))))
         links = links[~is_segment(links["link"])]
     found += [("link", str(link), str(name) if pd.notna(name) else "", Removal(str(link), "link", links=(link,)))
               for link, name in zip(links["link"], links["name"], strict=True)]

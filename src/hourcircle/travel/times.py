@@ -192,16 +192,39 @@ class TravelTimes(NodeIndex):
         Notes
         -----
         Between places and sites, each origin's minutes to every place and site are kept once
-        searched, so that analyses asking again of the same origins search only once.
+        searched, so that analyses asking again of the same origins search only once (and
+        ``remember=False`` still reads what is kept).
         """
         rows, columns = self._positions("origins", origins), self._positions("destinations", destinations)
         self._check_mode(mode)
         column = self._memo.column[columns]
-        if remember and len(columns) and (column >= 0).all():
+        if len(columns) and (column >= 0).all() and (remember or self._memo.has(rows, mode)):
             found = self._memo.rows(rows, mode)[:, column]
         else:
             found = self.engine(mode).matrix_minutes(rows, columns)
         return self.scenario.travel.trip_minutes(mode, found)
+
+    def remember(self, origins: Sequence[str], mode: ProfileName = "truck") -> None:
+        """Search from origins now and keep their minutes to every place and site.
+
+        What :meth:`trip_minutes` does on first use; a caller that searches from many origins
+        in parts can show its progress.
+
+        Parameters
+        ----------
+        origins : sequence of str
+            Node ids.
+        mode : {"truck", "car", "rail"}, default "truck"
+            The profile.
+
+        Raises
+        ------
+        ArgumentError
+            (parameter ``origins`` or ``mode``) as for :meth:`trip_minutes`.
+        """
+        rows = self._positions("origins", origins)
+        self._check_mode(mode)
+        self._memo.rows(rows, mode)
 
     def removals(self, texts: str | Iterable[str]) -> tuple[Removal, ...]:
         """Resolve what a user names for removal (see :mod:`hourcircle.travel.removals`).
