@@ -231,7 +231,7 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
     from hourcircle.maps import circle_map
     from hourcircle.output import claim_folder
     from hourcircle.output.assemble import render
-    from hourcircle.output.report import findings
+    from hourcircle.output.report import findings, plain_findings
 
     basemap = _basemap(tiles, offline)
     loaded = _scenario(scenario, scenario_path)
@@ -243,7 +243,7 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
                               client=client)
         files = render(results, {"map.html": circle_map(results, basemap=basemap)})
         target.write(files)
-    echo("\n".join(f"- {line}" for line in findings(results)))
+    echo(plain_findings(findings(results)))
     echo(f"\nwrote {len(files)} files to {out}/: start with {out / 'report.md'}, "
                f"open {out / 'map.html'} in a browser")
 
