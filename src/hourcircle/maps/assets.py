@@ -30,6 +30,38 @@ LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/leaflet.{ext}
 # Builds tooltips and popups from [label, value] rows with textContent (never innerHTML).
 SCRIPT = """
 window.hourcircle = {sites: 0};
+function hourcircleRing(map, marker, centre, ring) {
+  // the k-th of n markers at one point, drawn on a ring of screen pixels around it at every zoom
+  var k = ring[0], n = ring[1], radius = Math.max(18, n * 17 / (2 * Math.PI));
+  var angle = 2 * Math.PI * k / n - Math.PI / 2;
+  var place = function () {
+    var zoom = map.getZoom();
+    var at = map.project(centre, zoom).add([radius * Math.cos(angle), radius * Math.sin(angle)]);
+    marker.setLatLng(map.unproject(at, zoom));
+  };
+  place();
+  map.on('zoomend viewreset', place);
+}
+function hourcircleLabels(map, points, fromZoom) {
+  // city names as labels (text, never HTML) that show from a zoom up and never catch the mouse
+  if (!map.getPane('hc_labels')) {
+    map.createPane('hc_labels');
+    map.getPane('hc_labels').style.zIndex = 450;
+    map.getPane('hc_labels').style.pointerEvents = 'none';
+  }
+  var labels = L.layerGroup(points.map(function (p) {
+    var text = document.createElement('span');
+    text.textContent = p[2];
+    return L.marker([p[0], p[1]], {pane: 'hc_labels', interactive: false, keyboard: false,
+      icon: L.divIcon({className: 'hc-place-label', html: text, iconSize: null, iconAnchor: [-11, 8]})});
+  }));
+  var show = function () {
+    if (map.getZoom() >= fromZoom) { labels.addTo(map); } else { labels.remove(); }
+  };
+  show();
+  map.on('zoomend', show);
+  window.hourcircle.labelZoom = fromZoom;
+}
 function hourcircleTable(title, rows) {
   var box = document.createElement('div');
   var head = document.createElement('b');
@@ -81,6 +113,8 @@ STYLE = """
 .hc-table {border-collapse: collapse; font: 12px sans-serif; margin-top: 3px;}
 .hc-table td {padding: 1px 6px 1px 0; vertical-align: top;}
 .hc-label {color: #555;}
+.hc-place-label {font: 600 12px sans-serif; color: #222; white-space: nowrap; pointer-events: none;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
 .hc-title {position: absolute; top: 10px; left: 50px; z-index: 1000; background: rgba(255,255,255,0.92);
   padding: 4px 10px; font: bold 14px sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);}
 """
