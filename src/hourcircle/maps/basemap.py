@@ -106,7 +106,8 @@ def seamless_features(national: bool = False) -> list[dict[str, Any]]:
     features.append({"type": "Feature", "geometry": shapely.geometry.mapping(shapely.set_precision(borders, 1e-4)),
                      "properties": {"style": {k: LAND[k] for k in ("colour", "weight", "opacity")}}})
     features += [{"type": "Feature", "geometry": river, "properties": {"style": RIVER}} for river in rivers]
-    return json.loads(json.dumps(features))  # plain lists, as JSON reads them
+    plain: list[dict[str, Any]] = json.loads(json.dumps(features))  # plain lists, as JSON reads them
+    return plain
 
 
 @dataclass(frozen=True)
