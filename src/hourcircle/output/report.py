@@ -103,6 +103,20 @@ def listed(label: str, items: list[str]) -> str:
 def joined(head: str, *parts: str) -> str:
     r"""A finding's line with what it names in the line first, then its lists (see :func:`listed`).
 
+    Parameters
+    ----------
+    head : str
+        The finding's opening, in Markdown.
+    *parts : str
+        What :func:`listed` gives, in order.
+
+    Returns
+    -------
+    str
+        The finding: one line, then its lists.
+
+    Examples
+    --------
     >>> print(joined("**A:** 5.", listed("Long", list("abcd")), listed("Short", ["e"])))
     **A:** 5. Short: e.
     - Long (4):
