@@ -29,18 +29,58 @@ LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/leaflet.{ext}
 
 # Builds tooltips and popups from [label, value] rows with textContent (never innerHTML).
 SCRIPT = """
-window.hourcircle = {sites: 0};
-function hourcircleRing(map, marker, centre, ring) {
-  // the k-th of n markers at one point, drawn on a ring of screen pixels around it at every zoom
-  var k = ring[0], n = ring[1], radius = Math.max(18, n * 17 / (2 * Math.PI));
-  var angle = 2 * Math.PI * k / n - Math.PI / 2;
-  var place = function () {
+window.hourcircle = {sites: 0, spread: []};
+function hourcircleLayout(map) {
+  // Sites sharing a point go on a ring of screen pixels around it; then markers that still overlap
+  // are pushed apart (at most MOVE px from where they belong), so that each can be hovered. Redone
+  // at every zoom, so the rings keep their size and markers return home as the map zooms in.
+  var items = window.hourcircle.spread, MOVE = 60;
+  var lay = function () {
     var zoom = map.getZoom();
-    var at = map.project(centre, zoom).add([radius * Math.cos(angle), radius * Math.sin(angle)]);
-    marker.setLatLng(map.unproject(at, zoom));
+    var home = items.map(function (it) {
+      var at = map.project(it.at, zoom), k = it.ring[0], n = it.ring[1];
+      if (n > 1) {
+        var radius = Math.max(18, n * 17 / (2 * Math.PI)), angle = 2 * Math.PI * k / n - Math.PI / 2;
+        at = at.add([radius * Math.cos(angle), radius * Math.sin(angle)]);
+      }
+      return [at.x, at.y];
+    });
+    var pts = home.map(function (p) { return [p[0], p[1]]; });
+    var size = function (i) { return items[i].marker.options.radius + items[i].marker.options.weight / 2; };
+    var cell = 2 * Math.max.apply(null, items.map(function (it, i) { return size(i); }).concat([1])) + 2;
+    for (var pass = 0; pass < 40; pass++) {
+      var grid = {}, moved = false;
+      pts.forEach(function (p, i) {
+        var key = Math.floor(p[0] / cell) + ':' + Math.floor(p[1] / cell);
+        (grid[key] = grid[key] || []).push(i);
+      });
+      pts.forEach(function (p, i) {
+        var gx = Math.floor(p[0] / cell), gy = Math.floor(p[1] / cell);
+        for (var dx = -1; dx <= 1; dx++) {
+          for (var dy = -1; dy <= 1; dy++) {
+            (grid[(gx + dx) + ':' + (gy + dy)] || []).forEach(function (j) {
+              if (j <= i) { return; }
+              var q = pts[j], need = size(i) + size(j) + 2;
+              var ex = q[0] - p[0], ey = q[1] - p[1], d = Math.sqrt(ex * ex + ey * ey);
+              if (d >= need) { return; }
+              if (d < 1e-6) { ex = Math.cos(2.4 * (i + j)); ey = Math.sin(2.4 * (i + j)); d = 1; }
+              var push = (need - d) / 2 / d;
+              p[0] -= ex * push; p[1] -= ey * push; q[0] += ex * push; q[1] += ey * push;
+              moved = true;
+            });
+          }
+        }
+      });
+      pts.forEach(function (p, i) {  // never far from home
+        var ex = p[0] - home[i][0], ey = p[1] - home[i][1], d = Math.sqrt(ex * ex + ey * ey);
+        if (d > MOVE) { p[0] = home[i][0] + ex * MOVE / d; p[1] = home[i][1] + ey * MOVE / d; }
+      });
+      if (!moved) { break; }
+    }
+    items.forEach(function (it, i) { it.marker.setLatLng(map.unproject(L.point(pts[i][0], pts[i][1]), zoom)); });
   };
-  place();
-  map.on('zoomend viewreset', place);
+  lay();
+  map.on('zoomend viewreset', lay);
 }
 function hourcircleLabels(map, points, fromZoom) {
   // city names as labels (text, never HTML) that show from a zoom up and never catch the mouse

@@ -122,8 +122,7 @@ def _site_layers(fmap: folium.Map, scenario: Scenario, sites: pd.DataFrame, base
                 for row, s in zip(rows, part.index, strict=True)]
         features = basemap.point_features(part, [str(n) for n in part["name"]], rows, [style] * len(part))
         for feature, site_id in zip(features, part.index, strict=True):
-            if ring[site_id]:
-                feature["properties"]["ring"] = ring[site_id]
+            feature["properties"]["spread"] = ring[site_id] or [0, 1]
         name = f"{category_label(category)} ({len(part)})"
         fmap.add_child(GeoLayer(name, features, popup=bool(popups) and is_plant, counts_sites=True,
                                  css_class="hc-site"))
@@ -159,7 +158,7 @@ def _osm_attribution(fmap: folium.Map) -> None:
 
 def _finish(fmap: folium.Map) -> str:
     folium.LayerControl(collapsed=False).add_to(fmap)
-    fmap.add_child(Script("window.hourcircle.ready = true;"))
+    fmap.add_child(Script("hourcircleLayout({map}); window.hourcircle.ready = true;"))
     rendered: str = figure(fmap).render()
     # folium names elements with random hex ids: number them in order so the file is reproducible
     ids: dict[str, str] = {}

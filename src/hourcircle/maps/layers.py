@@ -52,8 +52,9 @@ class GeoLayer(Layer):
     """A GeoJSON layer: points as circle markers, lines and polygons as paths.
 
     Each feature's ``title`` and ``rows`` become its tooltip (or popup), and ``style`` its look
-    (``outline: false`` draws a shape's fill alone); a point with ``ring`` (``[k, n]``, see
-    :func:`hourcircle.maps.points.rings`) is drawn k-th of n on a small ring around its position.
+    (``outline: false`` draws a shape's fill alone); a point with ``spread`` (``[k, n]``, see
+    :func:`hourcircle.maps.points.rings`) is drawn k-th of n on a small ring around its position,
+    and apart from the other points with ``spread`` (the page's ``hourcircleLayout``).
 
     Parameters
     ----------
@@ -88,8 +89,8 @@ class GeoLayer(Layer):
                     weight: s.weight || 1, dashArray: s.dash || null, fillColor: s.colour,
                     fillOpacity: s.opacity || 0.85, className: {{ this.class_json }},
                     pane: {{ this.pane_json }}});
-                if (feature.properties.ring) {
-                    hourcircleRing({{ this._parent.get_name() }}, marker, latlng, feature.properties.ring);
+                if (feature.properties.spread) {
+                    window.hourcircle.spread.push({marker: marker, at: latlng, ring: feature.properties.spread});
                 }
                 return marker;
             },
