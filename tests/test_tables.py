@@ -110,6 +110,8 @@ def test_the_workbook_has_numbers_in_number_formats() -> None:
     assert (cells["E"].value, cells["E"].number_format) == (86000000, "#,##0")
     assert (cells["F"].value, cells["F"].number_format) == (0.5, "#,##0.0")  # hours: one decimal
     assert cells["G"].value is True and cells["A"].value == "geely_ningbo"
+    shares = openpyxl.load_workbook(io.BytesIO(workbook("t", [], {"s.csv": pd.DataFrame({"share": [0.97]})})))
+    assert shares["s"]["A2"].number_format == "0%"
 
 
 def test_run_prints_plain_text_and_the_report_reads(four: Path, tmp_path: Path,

@@ -2,9 +2,9 @@
 
 Written with XlsxWriter: a frozen header row, column widths from the contents, a table's index
 as named columns, numbers as numbers with one number format per column (thousands separators;
-hours with one decimal; see :func:`hourcircle.output.tables.decimals`), text as text (never a
-formula: strings are not converted, and those a spreadsheet would run are quoted as in the
-CSVs), and the same bytes for the same run (fixed document dates).
+hours with one decimal, shares as percentages; see :func:`hourcircle.output.tables.decimals`),
+text as text (never a formula: strings are not converted, and those a spreadsheet would run are
+quoted as in the CSVs), and the same bytes for the same run (fixed document dates).
 
 Examples
 --------
@@ -67,13 +67,17 @@ def workbook(title: str, findings: list[str], tables: dict[str, pd.DataFrame]) -
     return buffer.getvalue()
 
 
-def _number_format(places: int | None) -> str | None:
-    """An Excel number format with thousands separators and ``places`` decimals.
+def _number_format(name: object, places: int | None) -> str | None:
+    """An Excel number format: shares as percentages, else thousands separators and ``places`` decimals.
 
-    >>> _number_format(0), _number_format(1), _number_format(None) is None
-    ('#,##0', '#,##0.0', True)
+    >>> _number_format("people", 0), _number_format("hours", 1), _number_format("share", 1)
+    ('#,##0', '#,##0.0', '0%')
+    >>> _number_format("name", None) is None
+    True
     """
-    return None if places is None else "#,##0" + ("." + "0" * places if places else "")
+    if places is None:
+        return None
+    return "0%" if "share" in str(name).lower() else "#,##0" + ("." + "0" * places if places else "")
 
 
 def _sheet(book: Any, name: str, frame: pd.DataFrame, header: Any) -> None:
@@ -81,7 +85,8 @@ def _sheet(book: Any, name: str, frame: pd.DataFrame, header: Any) -> None:
     sheet.write_row(0, 0, [str(c) for c in frame.columns], header)
     sheet.freeze_panes(1, 0)
     places = [decimals(c, frame.iloc[:, i], hours=1) for i, c in enumerate(frame.columns)]
-    formats = [None if (f := _number_format(p)) is None else book.add_format({"num_format": f}) for p in places]
+    formats = [None if (f := _number_format(c, p)) is None else book.add_format({"num_format": f})
+               for c, p in zip(frame.columns, places, strict=True)]
     for row, values in enumerate(frame.itertuples(index=False, name=None), start=1):
         for column, value in enumerate(values):
             _write(sheet, row, column, value, formats[column])
