@@ -302,3 +302,76 @@ def test_bundled_circle_drawing_has_the_whole_road_network(bundled_run: BundledR
     bridge = [c for c in roads.named if c.name == "Hangzhou Bay Bridge"]
     assert len(bridge) == 1 and roads.closed[bridge[0].edges].all()
     assert set(bundled_run.results.drawing.links["kind"]) == {"rail"}
+
+
+def _hover_every_site(page: Page) -> list[str]:
+    """Move the mouse onto each site marker in turn: the titles of the tooltips that open."""
+    titles = []
+    for box in [m.bounding_box() for m in page.locator("path.hc-site").all()]:
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tooltip = page.locator(".leaflet-tooltip b")
+        titles.append(tooltip.last.inner_text() if tooltip.count() else "")
+    return titles
+
+
+def test_every_site_of_a_crowded_city_can_be_hovered(browser: Browser, bundled_map: Path,
+                                                     times: TravelTimes) -> None:
+    sites = times.scenario.sites
+    hefei = sites[sites["place_id"] == "hefei"]
+    assert len(hefei) == 10 and hefei[["lat", "lon"]].drop_duplicates().shape[0] == 1  # one point, ten sites
+    visit = Visit(browser, bundled_map)
+    titles = _hover_every_site(visit.page)
+    assert set(hefei["name"]) <= set(titles)  # each shows its own tooltip: none hides under another
+    assert sorted(titles) == sorted(sites["name"])  # and so does every site of the map
+    assert visit.requests == [] and visit.errors == []
+    visit.page.close()
+
+
+def test_the_origin_does_not_hide_its_own_sites(browser: Browser, times: TravelTimes, tmp_path: Path) -> None:
+    path = tmp_path / "reach.html"
+    path.write_text(reach_map(reach_drawing(Query(times, hours=3), "hefei")), encoding="utf-8")
+    visit = Visit(browser, path)
+    reached = reached_sites(Query(times, hours=3), "hefei")
+    assert sorted(_hover_every_site(visit.page)) == sorted(reached["name"])
+    assert visit.requests == []
+    visit.page.close()
+
+
+def test_city_names_show_from_a_zoom_up(browser: Browser, bundled_map: Path, times: TravelTimes) -> None:
+    visit = Visit(browser, bundled_map)
+    page = visit.page
+    zoom = page.evaluate("window.hourcircle.labelZoom")
+    current = page.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()")
+    assert zoom <= current  # the delta's names show when the map opens
+    labels = page.locator(".hc-place-label")
+    assert labels.count() == len(times.scenario.places) and "Hefei" in labels.all_inner_texts()
+    page.evaluate(f"() => Object.values(window).find(v => v instanceof L.Map).setZoom({zoom - 1}, {{animate: false}})")
+    assert labels.count() == 0
+    visit.page.close()
+
+
+def test_sites_sharing_a_point_get_places_on_a_ring() -> None:
+    from hourcircle.maps.points import label_zoom, rings
+
+    assert rings(np.array([31.8, 30.0, 31.8, 31.8]), np.array([117.2, 120.0, 117.2, 117.2])) == [
+        [0, 3], None, [1, 3], [2, 3]]
+    assert label_zoom(np.array([31.0, 31.0, 40.0]), np.array([117.0, 117.4, 117.0])) == 8  # 0.4 degree: 36 px at 7
+
+
+def test_the_delta_basemap_has_no_straight_edge() -> None:
+    import shapely
+    import shapely.geometry
+
+    from hourcircle.maps.basemap import EAST_CHINA, seamless_features
+
+    features = seamless_features(False)
+    fills = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in features
+                               if f["properties"]["style"].get("outline") is False])
+    for lon, lat in [(111.0, 30.5), (112.1, 30.5), (115.0, 38.5), (118.0, 25.5), (113.0, 26.1)]:
+        assert fills.contains(shapely.geometry.Point(lon, lat)), (lon, lat)  # land beyond the box is land
+    assert not fills.contains(shapely.geometry.Point(123.5, 31.0))  # the sea off Shanghai is sea
+    borders = [shapely.geometry.shape(f["geometry"]) for f in features if f["geometry"]["type"].endswith("String")
+               and f["properties"]["style"]["colour"] == "#8a8a8a"]
+    edge = shapely.geometry.box(*EAST_CHINA).exterior
+    assert all(border.intersection(edge.buffer(1e-5)).length < 0.01 for border in borders)  # no box edge drawn

@@ -13,8 +13,8 @@ Examples
 >>> chain_gaps(found).columns.tolist()
 ['missing', 'count']
 >>> links = missing_links(found)
->>> list(links.columns[:4])
-['category', 'place_id', 'completes_plants', 'completes_places']
+>>> list(links.columns[:4]), links.columns[-1]
+(['category', 'place_id', 'completes_plants', 'completes_places'], 'completes')
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ import pandas as pd
 from hourcircle import _checks as check
 from hourcircle.analysis.coverage import COVERAGE, Coverage
 
-LINK_COLUMNS = ["category", "place_id", "completes_plants", "completes_places", "covers_plants", "covers_places"]
+LINK_COLUMNS = ["category", "place_id", "completes_plants", "completes_places", "covers_plants", "covers_places",
+                "completes"]
 
 
 def chain_gaps(found: Coverage) -> pd.DataFrame:
@@ -56,6 +57,19 @@ def chain_gaps(found: Coverage) -> pd.DataFrame:
     return table.sort_values("count", ascending=False, kind="stable")
 
 
+def _completed(origins: pd.Index, within: np.ndarray, completable: np.ndarray) -> list[str]:
+    """For each place (a column of ``within``), the ids of the circles a supplier there completes.
+
+    >>> _completed(pd.Index(["a", "b"]), np.array([[True, False], [True, True]]), np.array([True, True]))
+    ['a, b', 'b']
+    """
+    done, ids = within[completable], origins[completable]
+    named = [""] * within.shape[1]
+    for column in np.flatnonzero(done.any(axis=0)):  # only the places that complete something
+        named[column] = ", ".join(ids[done[:, column]])
+    return named
+
+
 def missing_links(found: Coverage) -> pd.DataFrame:
     """Rank each (category, place) by what a new supplier of that category there would do.
 
@@ -72,7 +86,8 @@ def missing_links(found: Coverage) -> pd.DataFrame:
         ``category, place_id``; ``completes_plants`` and ``completes_places`` count the
         circles it would make complete (their only missing component, within reach);
         ``covers_plants`` and ``covers_places`` those for which it would bring the category
-        within the budget. Only pairs that change something are listed, best first.
+        within the budget; ``completes`` names them (plant and place ids, comma-separated).
+        Only pairs that change something are listed, best first.
 
     Raises
     ------
@@ -94,7 +109,8 @@ def missing_links(found: Coverage) -> pd.DataFrame:
         for label, mask in (("completes", lacks & (n_missing == 1)), ("covers", lacks)):
             for kind, which in (("plants", is_plant), ("places", ~is_plant)):
                 counts[f"{label}_{kind}"] = within[mask & which].sum(axis=0)
-        rows.append(pd.DataFrame({"category": category, "place_id": places, **counts}))
+        rows.append(pd.DataFrame({"category": category, "place_id": places, **counts,
+                                  "completes": _completed(origins, within, lacks & (n_missing == 1))}))
     if not rows:
         return pd.DataFrame(columns=LINK_COLUMNS)
     table = pd.concat(rows, ignore_index=True)

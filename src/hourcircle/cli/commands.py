@@ -233,7 +233,7 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
     from hourcircle.maps import circle_map
     from hourcircle.output import claim_folder
     from hourcircle.output.assemble import render
-    from hourcircle.output.report import findings
+    from hourcircle.output.report import findings, plain_findings
     from hourcircle.progress import stage
 
     bars = _bars(quiet)
@@ -249,7 +249,7 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
         with stage(bars, "report and tables"):
             files = render(results, {"map.html": drawn})
             target.write(files)
-    echo("\n".join(f"- {line}" for line in findings(results)))
+    echo(plain_findings(findings(results)))
     echo(f"\nwrote {len(files)} files to {out}/: start with {out / 'report.md'}, "
                f"open {out / 'map.html'} in a browser")
 

@@ -309,17 +309,16 @@ def _basemap(tiles: str, offline: bool) -> Basemap:
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
-    import pandas as pd
-
-    from hourcircle.output.formats import to_csv
+    """A table as JSON records, CSV, or aligned plain text (:func:`hourcircle.output.tables.text_table`)."""
+    from hourcircle.output.formats import flat, to_csv
+    from hourcircle.output.tables import text_table
 
     if fmt == "json":
-        echo(frame.reset_index().to_json(orient="records", force_ascii=False, indent=1))
+        echo(flat(frame).to_json(orient="records", force_ascii=False, indent=1))
     elif fmt == "csv":
         echo(to_csv(frame), nl=False)
-    else:  # minutes as whole numbers; hours and shares (below 10) with two decimals
-        with pd.option_context("display.max_rows", None, "display.width", 200):
-            echo(frame.to_string(float_format=lambda x: f"{x:.2f}" if abs(x) < 10 else f"{x:.0f}"))
+    else:
+        echo(text_table(frame))
 
 
 def quiet_option(command: F) -> F:

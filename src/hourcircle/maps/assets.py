@@ -29,7 +29,79 @@ LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/leaflet.{ext}
 
 # Builds tooltips and popups from [label, value] rows with textContent (never innerHTML).
 SCRIPT = """
-window.hourcircle = {sites: 0};
+window.hourcircle = {sites: 0, spread: []};
+function hourcircleLayout(map) {
+  // Sites sharing a point go on a ring of screen pixels around it; then markers that still overlap
+  // are pushed apart (at most MOVE px from where they belong), so that each can be hovered. Redone
+  // at every zoom, so the rings keep their size and markers return home as the map zooms in.
+  var items = window.hourcircle.spread, MOVE = 60;
+  var lay = function () {
+    var zoom = map.getZoom();
+    var home = items.map(function (it) {
+      var at = map.project(it.at, zoom), k = it.ring[0], n = it.ring[1];
+      if (n > 1) {
+        var radius = Math.max(18, n * 17 / (2 * Math.PI)), angle = 2 * Math.PI * k / n - Math.PI / 2;
+        at = at.add([radius * Math.cos(angle), radius * Math.sin(angle)]);
+      }
+      return [at.x, at.y];
+    });
+    var pts = home.map(function (p) { return [p[0], p[1]]; });
+    var size = function (i) { return items[i].marker.options.radius + items[i].marker.options.weight / 2; };
+    var cell = 2 * Math.max.apply(null, items.map(function (it, i) { return size(i); }).concat([1])) + 2;
+    for (var pass = 0; pass < 40; pass++) {
+      var grid = {}, moved = false;
+      pts.forEach(function (p, i) {
+        var key = Math.floor(p[0] / cell) + ':' + Math.floor(p[1] / cell);
+        (grid[key] = grid[key] || []).push(i);
+      });
+      pts.forEach(function (p, i) {
+        var gx = Math.floor(p[0] / cell), gy = Math.floor(p[1] / cell);
+        for (var dx = -1; dx <= 1; dx++) {
+          for (var dy = -1; dy <= 1; dy++) {
+            (grid[(gx + dx) + ':' + (gy + dy)] || []).forEach(function (j) {
+              if (j <= i) { return; }
+              var q = pts[j], need = size(i) + size(j) + 2;
+              var ex = q[0] - p[0], ey = q[1] - p[1], d = Math.sqrt(ex * ex + ey * ey);
+              if (d >= need) { return; }
+              if (d < 1e-6) { ex = Math.cos(2.4 * (i + j)); ey = Math.sin(2.4 * (i + j)); d = 1; }
+              var push = (need - d) / 2 / d;
+              p[0] -= ex * push; p[1] -= ey * push; q[0] += ex * push; q[1] += ey * push;
+              moved = true;
+            });
+          }
+        }
+      });
+      pts.forEach(function (p, i) {  // never far from home
+        var ex = p[0] - home[i][0], ey = p[1] - home[i][1], d = Math.sqrt(ex * ex + ey * ey);
+        if (d > MOVE) { p[0] = home[i][0] + ex * MOVE / d; p[1] = home[i][1] + ey * MOVE / d; }
+      });
+      if (!moved) { break; }
+    }
+    items.forEach(function (it, i) { it.marker.setLatLng(map.unproject(L.point(pts[i][0], pts[i][1]), zoom)); });
+  };
+  lay();
+  map.on('zoomend viewreset', lay);
+}
+function hourcircleLabels(map, points, fromZoom) {
+  // city names as labels (text, never HTML) that show from a zoom up and never catch the mouse
+  if (!map.getPane('hc_labels')) {
+    map.createPane('hc_labels');
+    map.getPane('hc_labels').style.zIndex = 450;
+    map.getPane('hc_labels').style.pointerEvents = 'none';
+  }
+  var labels = L.layerGroup(points.map(function (p) {
+    var text = document.createElement('span');
+    text.textContent = p[2];
+    return L.marker([p[0], p[1]], {pane: 'hc_labels', interactive: false, keyboard: false,
+      icon: L.divIcon({className: 'hc-place-label', html: text, iconSize: null, iconAnchor: [-11, 8]})});
+  }));
+  var show = function () {
+    if (map.getZoom() >= fromZoom) { labels.addTo(map); } else { labels.remove(); }
+  };
+  show();
+  map.on('zoomend', show);
+  window.hourcircle.labelZoom = fromZoom;
+}
 function hourcircleTable(title, rows) {
   var box = document.createElement('div');
   var head = document.createElement('b');
@@ -81,6 +153,8 @@ STYLE = """
 .hc-table {border-collapse: collapse; font: 12px sans-serif; margin-top: 3px;}
 .hc-table td {padding: 1px 6px 1px 0; vertical-align: top;}
 .hc-label {color: #555;}
+.hc-place-label {font: 600 12px sans-serif; color: #222; white-space: nowrap; pointer-events: none;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
 .hc-title {position: absolute; top: 10px; left: 50px; z-index: 1000; background: rgba(255,255,255,0.92);
   padding: 4px 10px; font: bold 14px sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);}
 """

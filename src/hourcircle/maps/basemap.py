@@ -24,6 +24,8 @@ from typing import Any
 import folium
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.geometry
 
 from hourcircle import config, datasets
 from hourcircle.errors import ArgumentError
@@ -55,6 +57,57 @@ def outline_features(national: bool = False) -> list[dict[str, Any]]:
     collection = json.loads(path.read_text(encoding="utf-8"))
     features: list[dict[str, Any]] = collection["features"]
     return features
+
+
+LAND = {"colour": "#8a8a8a", "weight": 1, "opacity": 0.9, "fill": True, "fillColour": "#f4f1ea", "fillOpacity": 1}
+RIVER = {"colour": "#3a7bd5", "weight": 1.5, "opacity": 0.8}
+
+
+@cache
+def seamless_features(national: bool = False) -> list[dict[str, Any]]:
+    """The offline background as drawn: land fills without outlines, then borders and rivers as lines.
+
+    East China's finer outlines are clipped to a box; around them (and a little under them, so no
+    seam shows) the national outlines fill the rest of the country, so a map zoomed or framed
+    beyond the box shows no straight edge. The box's edges are nobody's border and are not drawn.
+
+    Parameters
+    ----------
+    national : bool, default False
+        Only the national outlines (see :func:`outline_features`).
+
+    Returns
+    -------
+    list of dict
+        GeoJSON features (WGS-84) with a ``style`` property.
+
+    Examples
+    --------
+    >>> [f["geometry"]["type"] for f in seamless_features(True)][-1]
+    'MultiLineString'
+    """
+    box = shapely.geometry.box(*EAST_CHINA)
+    edge = box.exterior.buffer(1e-6)
+
+    def shape(feature: dict[str, Any]) -> Any:
+        return shapely.geometry.shape(feature["geometry"])
+
+    country = [shape(f) for f in outline_features(True)]
+    east = [] if national else outline_features(False)
+    fine = [shape(f) for f in east if f["properties"].get("kind") != "river"]
+    rivers = [f["geometry"] for f in east if f["properties"].get("kind") == "river"]
+    outside = [part.difference(box) for part in country] if fine else country
+    under = [part.difference(box.buffer(-0.05)) for part in country] if fine else country  # no seam at the edge
+    borders = shapely.union_all([part.boundary for part in outside + fine]).difference(edge)
+    fills = [part for part in under + fine if not part.is_empty]
+    land = {key: value for key, value in LAND.items() if key.startswith("fill")} | {"outline": False}
+    features = [{"type": "Feature", "geometry": shapely.geometry.mapping(shapely.set_precision(part, 1e-4)),
+                 "properties": {"style": land}} for part in fills]
+    features.append({"type": "Feature", "geometry": shapely.geometry.mapping(shapely.set_precision(borders, 1e-4)),
+                     "properties": {"style": {k: LAND[k] for k in ("colour", "weight", "opacity")}}})
+    features += [{"type": "Feature", "geometry": river, "properties": {"style": RIVER}} for river in rivers]
+    plain: list[dict[str, Any]] = json.loads(json.dumps(features))  # plain lists, as JSON reads them
+    return plain
 
 
 @dataclass(frozen=True)
@@ -203,13 +256,9 @@ class Basemap:
             west, south, east, north = EAST_CHINA
             national = bool(len(lat_a)) and not bool(((lon_a >= west) & (lon_a <= east) & (lat_a >= south)
                                                       & (lat_a <= north)).all())
-            for feature in outline_features(national):
-                kind = feature["properties"].get("kind")
-                style = ({"colour": "#3a7bd5", "weight": 1.5, "opacity": 0.8} if kind == "river" else
-                         {"colour": "#8a8a8a", "weight": 1, "opacity": 0.9, "fill": True, "fillColour": "#f4f1ea",
-                          "fillOpacity": 1})
+            for feature in seamless_features(national):
                 features.append({"type": "Feature", "geometry": basemap.geometry(feature["geometry"]),
-                                 "properties": {"style": style}})
+                                 "properties": feature["properties"]})
             fmap.add_child(Script("{map}.getContainer().style.background = '#dbe8f3';"))
             fmap.add_child(GeoLayer("basemap", features, pane="hc_base", interactive=False, control=False))
             return

@@ -34,6 +34,7 @@ from hourcircle.maps import shapes
 from hourcircle.maps.assets import SCRIPT, STYLE, figure, script_json, use_leaflet_only
 from hourcircle.maps.basemap import Basemap
 from hourcircle.maps.layers import GeoLayer, Script, cell, legend
+from hourcircle.maps.points import place_labels, rings
 from hourcircle.scenario import Scenario
 
 CANVAS_ABOVE = 2000  # sites: more than this are drawn on a canvas, not as SVG elements
@@ -103,9 +104,10 @@ def _site_rows(scenario: Scenario, sites: pd.DataFrame, minutes: pd.Series | Non
 
 def _site_layers(fmap: folium.Map, scenario: Scenario, sites: pd.DataFrame, basemap: Basemap,
                  minutes: pd.Series | None = None, popups: dict[str, list[list[Any]]] | None = None) -> None:
-    """One toggleable layer per category, in the product's order."""
+    """One toggleable layer per category, in the product's order; sites sharing a point on a ring around it."""
     colours = _category_colours(scenario)
     radius = 4 if len(sites) > CANVAS_ABOVE else 6
+    ring = dict(zip(sites.index, rings(sites["lat"].to_numpy(), sites["lon"].to_numpy()), strict=True))
     for category in scenario.product.all_categories:
         part = sites[sites["category"] == category]
         if part.empty:
@@ -116,7 +118,11 @@ def _site_layers(fmap: folium.Map, scenario: Scenario, sites: pd.DataFrame, base
         is_plant = category == scenario.product.plant_category
         style = {"colour": colours[category], "radius": radius + (2 if is_plant else 0), "stroke": "#222",
                  "weight": 1.5 if is_plant else 1}
+        rows = [row + ([["Drawn 绘制", f"beside its point, shared by {ring[s][1]} sites"]] if ring[s] else [])
+                for row, s in zip(rows, part.index, strict=True)]
         features = basemap.point_features(part, [str(n) for n in part["name"]], rows, [style] * len(part))
+        for feature, site_id in zip(features, part.index, strict=True):
+            feature["properties"]["spread"] = ring[site_id] or [0, 1]
         name = f"{category_label(category)} ({len(part)})"
         fmap.add_child(GeoLayer(name, features, popup=bool(popups) and is_plant, counts_sites=True,
                                  css_class="hc-site"))
@@ -152,7 +158,7 @@ def _osm_attribution(fmap: folium.Map) -> None:
 
 def _finish(fmap: folium.Map) -> str:
     folium.LayerControl(collapsed=False).add_to(fmap)
-    fmap.add_child(Script("window.hourcircle.ready = true;"))
+    fmap.add_child(Script("hourcircleLayout({map}); window.hourcircle.ready = true;"))
     rendered: str = figure(fmap).render()
     # folium names elements with random hex ids: number them in order so the file is reproducible
     ids: dict[str, str] = {}
@@ -248,12 +254,13 @@ def reach_map(drawing: ReachDrawing, *, basemap: Basemap | None = None) -> str:
     place_styles = [{"colour": band(minutes.get(pid)), "radius": 5, "stroke": "#333"} for pid in places.index]
     fmap.add_child(GeoLayer("places 城市", basemap.point_features(places, [str(n) for n in places["name"]],
                                                                   place_rows, place_styles)))
-    _site_layers(fmap, scenario, reached, basemap, minutes)
     where = pd.DataFrame({"lat": [drawing.origin_lat], "lon": [drawing.origin_lon]})
     origin_feature = basemap.point_features(where, [f"Origin 起点: {drawing.origin_name}"],
                                             [[["Id", node]]], [{"colour": "#000", "radius": 10, "stroke": "#fff",
                                                                 "weight": 3, "opacity": 1}])
-    fmap.add_child(GeoLayer("origin 起点", origin_feature))
+    fmap.add_child(GeoLayer("origin 起点", origin_feature))  # under the sites, which ring around it
+    _site_layers(fmap, scenario, reached, basemap, minutes)
+    place_labels(fmap, places, basemap)
     colours = _category_colours(scenario)
     entries = [(BAND_COLOURS[i], f"reached {label}", False) for i, label in enumerate(labels[:len(BAND_COLOURS)])]
     entries.append((OUT_OF_REACH, f"beyond {budget:g} h", False))
@@ -388,6 +395,7 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
                   f"{int(r['alternatives'])} within {budget:g} h"] for _, r in group.iterrows()]
         popups[str(plant)] = rows
     _site_layers(fmap, scenario, scenario.sites, basemap, popups=popups)
+    place_labels(fmap, located, basemap)
     colours = _category_colours(scenario)
     entries = [("#1a9850", f"complete within {budget:g} h", False),
                ("#fdae61", f"complete within {budget + 1:g} h", False),

@@ -51,7 +51,10 @@ def cell(value: Any) -> Any:
 class GeoLayer(Layer):
     """A GeoJSON layer: points as circle markers, lines and polygons as paths.
 
-    Each feature's ``title`` and ``rows`` become its tooltip (or popup), and ``style`` its look.
+    Each feature's ``title`` and ``rows`` become its tooltip (or popup), and ``style`` its look
+    (``outline: false`` draws a shape's fill alone); a point with ``spread`` (``[k, n]``, see
+    :func:`hourcircle.maps.points.rings`) is drawn k-th of n on a small ring around its position,
+    and apart from the other points with ``spread`` (the page's ``hourcircleLayout``).
 
     Parameters
     ----------
@@ -82,15 +85,19 @@ class GeoLayer(Layer):
             interactive: {{ this.interactive }},
             pointToLayer: function (feature, latlng) {
                 var s = feature.properties.style;
-                return L.circleMarker(latlng, {radius: s.radius, color: s.stroke || s.colour, weight: s.weight || 1,
-                    dashArray: s.dash || null, fillColor: s.colour, fillOpacity: s.opacity || 0.85,
-                    className: {{ this.class_json }},
+                var marker = L.circleMarker(latlng, {radius: s.radius, color: s.stroke || s.colour,
+                    weight: s.weight || 1, dashArray: s.dash || null, fillColor: s.colour,
+                    fillOpacity: s.opacity || 0.85, className: {{ this.class_json }},
                     pane: {{ this.pane_json }}});
+                if (feature.properties.spread) {
+                    window.hourcircle.spread.push({marker: marker, at: latlng, ring: feature.properties.spread});
+                }
+                return marker;
             },
             style: function (feature) {
                 if (feature.geometry.type === 'Point') { return {}; }
                 var s = feature.properties.style;
-                return {color: s.colour, weight: s.weight || 2, opacity: s.opacity || 0.9,
+                return {stroke: s.outline !== false, color: s.colour, weight: s.weight || 2, opacity: s.opacity || 0.9,
                         dashArray: s.dash || null, fill: s.fill || false, fillColor: s.fillColour || s.colour,
                         fillOpacity: s.fillOpacity || 0};
             },

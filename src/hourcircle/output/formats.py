@@ -14,9 +14,9 @@ Examples
 >>> print(md("a|b"))
 a\|b
 >>> print(to_csv(pd.DataFrame({"name": ["Hefei\x1b]0;x\x07", "two\nlines"]})), end="")
-index,name
-0,Hefei\u001b]0;x\u0007
-1,two\u000alines
+name
+Hefei\u001b]0;x\u0007
+two\u000alines
 """
 
 from __future__ import annotations
@@ -100,20 +100,48 @@ def map_text(frame: pd.DataFrame, function: Callable[[str], str]) -> pd.DataFram
     return out
 
 
+def flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with its index as named columns (an unnamed index of row numbers dropped).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with a default index: no tuple cells, no unnamed column of row numbers (an
+        unnamed index of labels is called ``index``, or ``level_N`` in a MultiIndex).
+
+    Examples
+    --------
+    >>> flat(pd.DataFrame({"x": [1]}, index=pd.MultiIndex.from_tuples([("a", "b")], names=["p", "c"])))
+       p  c  x
+    0  a  b  1
+    >>> flat(pd.DataFrame({"x": [1, 2, 3]}).iloc[[2, 0]]).columns.tolist()
+    ['x']
+    """
+    index = frame.index
+    if index.nlevels == 1 and index.name is None and pd.api.types.is_integer_dtype(index):
+        return frame.reset_index(drop=True)
+    return frame.reset_index()
+
+
 def to_csv(frame: pd.DataFrame) -> str:
     r"""Deterministic, formula-safe CSV (floats rounded to 3 decimals, ``\n`` line ends).
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        Any table; its index becomes the first columns.
+        Any table; its index becomes the first columns (see :func:`flat`).
 
     Returns
     -------
     str
         The CSV text.
     """
-    rounded = frame.round(DECIMALS).reset_index()
+    rounded = flat(frame.round(DECIMALS))
     return neutralise(rounded).to_csv(index=False, lineterminator="\n")
 
 
@@ -179,29 +207,6 @@ def md(text: object) -> str:
     """
     one_line = escape_controls(" ".join(str(text).split()))
     return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
-
-
-def markdown_table(frame: pd.DataFrame, limit: int | None = None) -> str:
-    """A table in Markdown with its texts made inert (see :func:`md`), numbers to 2 decimals.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Any table; its index is the first column.
-    limit : int, optional
-        Show at most this many rows, and say how many more the CSV has.
-
-    Returns
-    -------
-    str
-        Markdown, or ``_(none)_`` for an empty table.
-    """
-    shown = frame if limit is None else frame.head(limit)
-    if shown.empty:
-        return "_(none)_"
-    text = map_text(shown.round(2), md).to_markdown()
-    more = "" if limit is None or len(frame) <= limit else f"\n\n_{len(frame) - limit} more rows in the CSV._"
-    return str(text) + more
 
 
 def plain(line: str) -> str:

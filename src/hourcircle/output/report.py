@@ -11,6 +11,10 @@ Examples
 ['chain_gaps.csv', 'circle_pairs.csv', 'critical.csv']
 >>> findings(results)[0].startswith("**Plants:**")
 True
+
+A finding is one line of Markdown, or a line followed by a list (its lines start with ``- ``):
+:func:`listed` puts a long enumeration in a list, :func:`joined` a finding together;
+:func:`bullets` and :func:`plain_findings` show findings in Markdown and as plain text.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ import pandas as pd
 
 from hourcircle.analysis.disrupt import changed, impact
 from hourcircle.analysis.run import Results
-from hourcircle.output.formats import markdown_table, md
+from hourcircle.output.formats import md, plain
+from hourcircle.output.tables import markdown_table
 from hourcircle.scenario import Scenario
+
+INLINE_AT_MOST = 3  # a finding names up to this many things in its line; more go in a list under it
 
 CRITICAL = (("infrastructure", "bridges, tunnels and corridors"), ("link", "links"), ("segment", "road segments"),
             ("supplier", "suppliers"), ("place", "places"))  # the sweep's kinds, as the report names them
@@ -56,6 +63,117 @@ def tables(results: Results) -> dict[str, pd.DataFrame]:
     if results.disruption is not None:
         found["disruption.csv"] = results.disruption.set_index(["plant", "category"])
     return found
+
+
+def listed(label: str, items: list[str]) -> str:
+    r"""Things a finding names: in its line when few, else as a list under it.
+
+    Parameters
+    ----------
+    label : str
+        What they are (``Not complete``).
+    items : list of str
+        Markdown, one per thing.
+
+    Returns
+    -------
+    str
+        `` Label: a; b.`` (to end a line), or ``\n- Label (N):`` with one ``\n  - item`` each;
+        empty when there is nothing.
+
+    Examples
+    --------
+    >>> listed("Lacking", ["a", "b"])
+    ' Lacking: a; b.'
+    >>> print(listed("Lacking", ["a", "b", "c", "d"]))
+    <BLANKLINE>
+    - Lacking (4):
+      - a
+      - b
+      - c
+      - d
+    """
+    if not items:
+        return ""
+    if len(items) <= INLINE_AT_MOST:
+        return f" {label}: " + "; ".join(items) + "."
+    return f"\n- {label} ({len(items)}):" + "".join(f"\n  - {item}" for item in items)
+
+
+def joined(head: str, *parts: str) -> str:
+    r"""A finding's line with what it names in the line first, then its lists (see :func:`listed`).
+
+    Parameters
+    ----------
+    head : str
+        The finding's opening, in Markdown.
+    *parts : str
+        What :func:`listed` gives, in order.
+
+    Returns
+    -------
+    str
+        The finding: one line, then its lists.
+
+    Examples
+    --------
+    >>> print(joined("**A:** 5.", listed("Long", list("abcd")), listed("Short", ["e"])))
+    **A:** 5. Short: e.
+    - Long (4):
+      - a
+      - b
+      - c
+      - d
+    """
+    lists = [part for part in parts if part.startswith("\n")]
+    return head + "".join(part for part in parts if not part.startswith("\n")) + "".join(lists)
+
+
+def bullets(lines: list[str]) -> str:
+    r"""Findings as a Markdown list (a finding's own list nested under it).
+
+    Parameters
+    ----------
+    lines : list of str
+        Findings (see :func:`findings`).
+
+    Returns
+    -------
+    str
+        Markdown.
+
+    Examples
+    --------
+    >>> print(bullets(["**A:** one.", "**B:** two:\n- x\n- y"]))
+    - **A:** one.
+    - **B:** two:
+      - x
+      - y
+    """
+    return "\n".join("- " + line.replace("\n", "\n  ") for line in lines)
+
+
+def plain_findings(lines: list[str]) -> str:
+    r"""Findings as plain text for a terminal: no Markdown marks or escapes.
+
+    Parameters
+    ----------
+    lines : list of str
+        Findings (see :func:`findings`).
+
+    Returns
+    -------
+    str
+        One paragraph per finding, its list indented under it.
+
+    Examples
+    --------
+    >>> print(plain_findings(["**Plants:** 2 lack e\\_motor:\n- `a`\n- `b`"]))
+    - Plants: 2 lack e_motor:
+      - a
+      - b
+    """
+    return "\n".join(plain(line) for line in bullets(lines).split("\n"))
 
 
 def _hours(value: float) -> str:
@@ -103,17 +221,15 @@ def _plants_line(results: Results) -> str:
     plants, hours = results.plants, results.query.hours
     complete = plants[plants["complete"]]
     incomplete = plants[~plants["complete"]]
-    line = (f"**Plants:** {len(complete)} of {len(plants)} have every component within {hours:g} h"
-            f"{_marginal_count(plants)}.")
-    if len(incomplete):
-        line += " Not complete: " + "; ".join(
-            f"{md(row['name'])} (`{pid}`) lacks {md(row['missing'])}, complete at {_hours(row['hours_to_complete'])}"
-            f"{_marginal(row)}" for pid, row in incomplete.iterrows()) + "."
     shaky = complete[complete["certainty"] == "marginal"]
-    if len(shaky):
-        line += " Complete but marginal: " + "; ".join(
-            f"{md(row['name'])} (`{pid}`) at {_hours(row['hours_to_complete'])}" for pid, row in shaky.iterrows()) + "."
-    return line
+    return joined(
+        f"**Plants:** {len(complete)} of {len(plants)} have every component within {hours:g} h"
+        f"{_marginal_count(plants)}.",
+        listed("Not complete", [
+            f"{md(row['name'])} (`{pid}`) lacks {md(row['missing'])}, complete at "
+            f"{_hours(row['hours_to_complete'])}{_marginal(row)}" for pid, row in incomplete.iterrows()]),
+        listed("Complete but marginal", [
+            f"{md(row['name'])} (`{pid}`) at {_hours(row['hours_to_complete'])}" for pid, row in shaky.iterrows()]))
 
 
 def _marginal_line(results: Results) -> str | None:
@@ -159,14 +275,38 @@ def _places_line(results: Results) -> str:
     return line
 
 
+def _named(scenario: Scenario, ids: str, at_most: int = INLINE_AT_MOST) -> str:
+    """Plants and places by name from a comma-separated list of ids, the first few and how many more."""
+    found = [i for i in ids.split(", ") if i]
+    names = [md(scenario.sites.loc[i, "name"]) if i in scenario.sites.index else _place(scenario, i)
+             for i in found[:at_most]]
+    more = len(found) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more else "")
+
+
 def _missing_links_line(results: Results) -> str | None:
-    links, scenario = results.missing_links.head(3), results.query.scenario
+    links, scenario = results.missing_links, results.query.scenario
     if not len(links):
         return None
-    return "**Missing links:** " + "; ".join(
-        f"a {md(row['category'])} supplier in {_place(scenario, str(row['place_id']))} would complete "
-        f"{_count(row['completes_plants'], 'plant')} and {_count(row['completes_places'], 'place')}"
-        for _, row in links.iterrows()) + "."
+    # options that complete the same circles are one finding: "in Chuzhou, Huai'an or 5 more places"
+    alike = links["completes"].where(links["completes"] != "", links["place_id"])
+    options = links.groupby([links["category"], alike], sort=False)
+
+    def option(rows: pd.DataFrame) -> str:
+        row, n = rows.iloc[0], len(rows)
+        places = [_place(scenario, str(p)) for p in rows["place_id"].head(INLINE_AT_MOST)]
+        where = (" or ".join(places) if n <= 2 else ", ".join(places[:-1]) + f" or {places[-1]}"
+                 if n <= INLINE_AT_MOST else ", ".join(places) + f" or {n - INLINE_AT_MOST} more places")
+        where = f"a {md(row['category'])} supplier in {where}"
+        counts = [_count(row[f"completes_{kind}"], kind[:-1]) for kind in ("plants", "places")
+                  if row[f"completes_{kind}"]]
+        if counts:
+            return f"{where} would complete {' and '.join(counts)}: {_named(scenario, str(row['completes']))}"
+        return (f"{where} would complete no circle but bring {md(row['category'])} within reach of "
+                f"{_count(row['covers_plants'], 'plant')} and {_count(row['covers_places'], 'place')}")
+
+    chosen = [option(rows) for _, rows in list(options)[:INLINE_AT_MOST]]
+    return "**Missing links:** " + "; ".join(chosen) + "."
 
 
 def _best_places_line(results: Results) -> str:
@@ -263,7 +403,7 @@ def markdown(results: Results, files: list[str]) -> str:
         + ". Travel times are modelled (see the README's travel-time model); most site coordinates are at "
           "city or district precision.",
         "## Findings",
-        "\n".join(f"- {line}" for line in findings(results)),
+        bullets(findings(results)),
         "## Plants", markdown_table(results.plants),
         "## Places", markdown_table(results.places),
         "## Chain gaps (places missing components)", markdown_table(results.gaps),
