@@ -278,7 +278,7 @@ def locate_command(hours: float | None, mode: ProfileName, top: int, plants_want
 def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None, mode: ProfileName, top: int | None,
                     fmt: str, workers: int | None, scheduler: str | None, scenario_path: Path | None) -> None:
     """What a loss breaks: every plant's circle before and after, or a criticality sweep."""
-    from hourcircle.analysis.disrupt import changed, impact, sweep
+    from hourcircle.analysis.disrupt import changed, disruption_rows, impact, sweep
     from hourcircle.analysis.disrupt import disrupt as disrupt_table
 
     if bool(remove) == do_sweep:
@@ -300,12 +300,15 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
         return
     for removal in removals:
         echo(f"removed {removal.label!r}: {removal.describe()}")
-    lost, added, alternatives = impact(table)
-    echo(f"{lost} plant-component pairs fall outside the budget; +{added:.0f} min to nearest suppliers; "
-               f"{alternatives} alternatives lost\n")
-    columns = ["before_nearest_site", "before_minutes", "after_nearest_site", "after_minutes", "lost",
-               "alternatives_lost"]
-    _print_frame(changed(table).set_index(["plant", "category"])[columns], "table")
+    found = impact(table)
+    if not found.any:
+        echo(f"nothing changed: every plant reaches the same suppliers in the same minutes ({len(table)} "
+             "plant-component pairs)")
+        return
+    echo(f"{found.pairs_cut_off} plant-component pairs cut off (no supplier reachable), {found.pairs_over_budget} "
+         f"pushed over the budget; +{found.minutes_added:.0f} min to nearest suppliers over the pairs still "
+         f"reachable; {found.alternatives_lost} alternatives lost\n")
+    _print_frame(disruption_rows(changed(table)).set_index(["plant", "category"]), "table")
 
 
 def _age(seconds: float) -> str:

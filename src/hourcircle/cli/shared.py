@@ -317,9 +317,30 @@ def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
         echo(frame.reset_index().to_json(orient="records", force_ascii=False, indent=1))
     elif fmt == "csv":
         echo(to_csv(frame), nl=False)
-    else:  # minutes as whole numbers; hours and shares (below 10) with two decimals
+    else:  # one format per column: minutes whole; hours and shares (every value below 10) with two decimals
         with pd.option_context("display.max_rows", None, "display.width", 200):
-            echo(frame.to_string(float_format=lambda x: f"{x:.2f}" if abs(x) < 10 else f"{x:.0f}"))
+            echo(frame.to_string(formatters=_column_formats(frame)))
+
+
+def _column_formats(frame: pd.DataFrame) -> dict[Any, Callable[[Any], str]]:
+    """One number format per float column: two decimals if every value is below 10, else whole numbers.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"minutes": [0.0, 1045.4], "hours": [0.25, 3.5], "n": [1, 2]})
+    >>> print(frame.to_string(formatters=_column_formats(frame)))
+      minutes hours  n
+    0       0  0.25  1
+    1    1045  3.50  2
+    """
+    formats: dict[Any, Callable[[Any], str]] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype.kind != "f":
+            continue
+        finite = values[values.abs() < float("inf")].abs()
+        small = finite.empty or bool(finite.max() < 10)
+        formats[column] = (lambda x: f"{x:.2f}") if small else (lambda x: f"{x:.0f}")
+    return formats
 
 
 def _progress(label: str) -> Callable[[Any], Any]:
