@@ -115,4 +115,4 @@ def test_locate_and_sweep_cli(four: Path, capsys: pytest.CaptureFixture[str]) ->
     status, out, _ = run(["locate", "--top", "3", "--format", "csv"], capsys)
     assert status == 0 and len(out.strip().splitlines()) == 4
     status, out, _ = run(["disrupt", "--sweep", "--top", "5", "--format", "csv", "--scenario", str(four)], capsys)
-    assert status == 0 and out.splitlines()[0].startswith("kind,id,name,pairs_broken")
+    assert status == 0 and out.splitlines()[0].startswith("kind,id,name,pairs_cut_off,pairs_over_budget")

@@ -57,12 +57,13 @@ def validate_command(scenario: Path | None, scenario_path: Path | None) -> None:
 @click.argument("origin", metavar="FROM")
 @click.argument("destination", metavar="TO")
 @mode_option
-@format_option(("table", "json"))
+@format_option()
 @scenario_option
 def travel_command(origin: str, destination: str, mode: ProfileName, fmt: str, scenario_path: Path | None) -> None:
     """Minutes, km and route between two places or sites."""
     from hourcircle.errors import NoRouteError
-    from hourcircle.travel.route import Route
+    from hourcircle.output.formats import to_csv
+    from hourcircle.travel.route import Route, round_parts
 
     times = _query(scenario_path, mode=mode).times
     try:
@@ -74,12 +75,15 @@ def travel_command(origin: str, destination: str, mode: ProfileName, fmt: str, s
     if fmt == "json":
         echo(json.dumps(route.as_dict(), ensure_ascii=False, indent=1))
         return
+    if fmt == "csv":
+        echo(to_csv(route.as_row()), nl=False)
+        return
     h, m = divmod(round(route.minutes), 60)
     low, high = route.minutes_band
     train = "" if route.train_minutes is None else f"{route.train_minutes:.0f} min in trains, "
     echo(f"{route.origin} -> {route.destination} by {mode}: {train}{route.minutes:.0f} min door to door "
                f"({h} h {m:02d}; likely {low:.0f}-{high:.0f}), {route.km:.0f} km")
-    echo("  " + ", ".join(f"{name} {value:.0f} min" for name, value in route.parts().items() if value))
+    echo("  " + ", ".join(f"{name} {value:.0f} min" for name, value in round_parts(route.parts()).items() if value))
     for leg in route.legs().to_dict("records"):
         echo(f"  {leg['km']:7.1f} km {leg['minutes']:5.0f} min  {leg['name']}  -> {leg['to']}")
     if route.estimated:
