@@ -252,11 +252,11 @@ def _critical_lines(results: Results) -> list[str]:
             continue
         note = f" ({ACCESS_NOTE})" if kind == "access" else ""
         effect = ((rows["pairs_cut_off"] > 0) | (rows["pairs_over_budget"] > 0) | (rows["minutes_added"].round() > 0)
-                  | (rows["alternatives_lost"] > 0))
+                  | (rows["alternatives_lost"] > 0) | (rows["cut_off"] != ""))
         top = rows[effect].head(3)
         if not len(top):
             lines.append(f"**Most critical {title}{note}:** none of the {len(rows)} swept changes any plant's "
-                         "circle (no pair cut off or over the budget, no minute added, no alternative lost).")
+                         "circle (nothing cut off, no pair over the budget, no minute added, no alternative lost).")
             continue
         lines.append(f"**Most critical {title}{note}:** " + "; ".join(
             f"{md(row['name'])}{_also_id(row['id'], row['name'])}: {_effect(row, hours)}"
