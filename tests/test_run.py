@@ -124,6 +124,23 @@ def test_disrupt_cli_tells_cut_off_from_over_the_budget(four: Path, capsys: pyte
     assert rows["software"][1:4] == ["over", "budget", "code_d"]
 
 
+def test_a_plants_only_road_is_ranked_as_its_access_not_as_network(capsys: pytest.CaptureFixture[str]) -> None:
+    """damage.Baseline and disrupt.access_rows on the delta: seg:29861 is SAIC-VW Yizheng's only road."""
+    import pandas as pd
+
+    from hourcircle import Query, TravelTimes, datasets
+    from hourcircle.analysis.damage import Baseline
+    from hourcircle.analysis.disrupt import SWEEP_COLUMNS, access_rows
+    query = Query(TravelTimes.for_scenario(datasets.bundled()))
+    found = Baseline(query).damage(query.times.removals("seg:29861")[0])
+    assert (found.pairs_cut_off, found.pairs_over_budget, found.cut_off) == (5, 0, "saic_vw_yizheng")
+    row = access_rows(pd.DataFrame([("segment", "seg:29861", "road near Yangzhou", *found)], columns=SWEEP_COLUMNS),
+                      query.scenario).iloc[0]
+    assert (row["kind"], row["name"]) == ("access", "access to Yangzhou: road near Yangzhou")
+    status, out, _ = run(["disrupt", "--remove", "seg:29861"], capsys)
+    assert status == 0 and out.splitlines()[1].startswith("5 plant-component pairs cut off (no supplier reachable)")
+
+
 def test_the_sweep_table_keeps_one_number_format_per_column(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """cli.shared._column_formats: minutes whole (290, 0), never 0.00 beside 290."""
     status, out, _ = run(["disrupt", "--sweep", "--scenario", str(four)], capsys)
