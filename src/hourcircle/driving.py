@@ -92,7 +92,13 @@ class DrivingRule:
         return float(min(limit - stop * breaks, every * (breaks + 1)))
 
     def day_elapsed(self) -> float:
-        """Minutes from a day's start to the end of its driving (``inf``: no daily limit)."""
+        """Minutes from a day's start to the end of its driving, breaks included.
+
+        Returns
+        -------
+        float
+            ``inf`` when there is no daily limit.
+        """
         per_day = self.per_day
         return per_day if not np.isfinite(per_day) else float(self._with_breaks(np.array(per_day)))
 

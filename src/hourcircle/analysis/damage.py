@@ -75,6 +75,11 @@ class Baseline:
     nearest of its category): ``tree`` marks those edges. An origin it cuts is searched again,
     no farther than its horizon (the farthest nearest supplier of its plants, or the budget),
     and without that bound only when a category's nearest supplier moves beyond it.
+
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
     """
 
     def __init__(self, query: Query) -> None:
@@ -162,7 +167,13 @@ class Baseline:
         return sp.coo_array((np.ones(len(flat_rows), dtype=bool), (flat_rows, flat_cols)), shape=shape).tocsr()
 
     def on_trees(self) -> NDArray[np.bool_]:
-        """Edges on some origin's tree (see :meth:`_trees`)."""
+        """Edges on some origin's tree (see :meth:`_trees`).
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One flag per row of the network's edges.
+        """
         return np.diff(self.tree.indptr) > 0
 
     def _supplier_damage(self, site: str) -> Damage:
@@ -177,12 +188,35 @@ class Baseline:
         return _damage(before, after, self.budget, int(self.within[:, k].sum()), 0, 0)
 
     def rerouted(self, blocked: NDArray[np.bool_]) -> NDArray[np.int64]:
-        """Origins whose answers the blocked edges can change: the edges cut a path that counts."""
+        """Origins whose answers the blocked edges can change: the edges cut a path that counts.
+
+        Parameters
+        ----------
+        blocked : numpy.ndarray of bool
+            One flag per row of the network's edges.
+
+        Returns
+        -------
+        numpy.ndarray of int
+            Rows of :attr:`origins`, ascending.
+        """
         cut = np.flatnonzero(blocked & ~self.at_site)
         return np.unique(self.tree[cut].indices).astype(np.int64) if cut.size else np.empty(0, dtype=np.int64)
 
     def damage(self, removal: Removal) -> Damage:
-        """What one removal does to the plants' circles."""
+        """What one removal does to the plants' circles.
+
+        Parameters
+        ----------
+        removal : Removal
+            A place, site or links.
+
+        Returns
+        -------
+        Damage
+            Pairs cut off and over the budget, minutes added, alternatives lost, and what it
+            cuts off the network.
+        """
         times, mode = self.query.times, self.query.mode
         blocked = times.edges.blocked([removal])
         rerouted_rows = self.rerouted(blocked)
@@ -235,7 +269,13 @@ class Baseline:
         return ", ".join(sorted(ids[gone].astype(str)))
 
     def candidates(self) -> list[Candidate]:
-        """What the sweep removes (see :func:`hourcircle.travel.removals.sweep_candidates`)."""
+        """What the sweep removes (see :func:`hourcircle.travel.removals.sweep_candidates`).
+
+        Returns
+        -------
+        list of Candidate
+            Kind, id, name and removal of each.
+        """
         on_trees = set(self.query.times.network.edges["link"].to_numpy()[self.on_trees()].tolist())
         return sweep_candidates(self.query.times.network, self.query.times.edges.arrays(self.query.mode).rows,
                                 on_trees, self.sites)

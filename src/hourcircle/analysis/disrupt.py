@@ -325,8 +325,10 @@ def access_rows(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     Examples
     --------
     >>> from hourcircle.datasets import bundled
-    >>> row = ("segment", "seg:1", "road near Yangzhou", 5, 0, 0.0, 56, 0, 1, "byd_yangzhou")
-    >>> access_rows(pd.DataFrame([row], columns=SWEEP_COLUMNS), bundled())[["kind", "name"]].values.tolist()
+    >>> from hourcircle.io import load_scenario
+    >>> row = ("segment", "seg:1", "road near Yangzhou", 5, 0, 0.0, 56, 0, 1, "saic_vw_yizheng")
+    >>> table = access_rows(pd.DataFrame([row], columns=SWEEP_COLUMNS), load_scenario(bundled()))
+    >>> table[["kind", "name"]].values.tolist()
     [['access', 'access to Yangzhou: road near Yangzhou']]
     """
     place_of = pd.concat([pd.Series(scenario.places.index, index=scenario.places.index),
