@@ -153,14 +153,17 @@ def test_disrupt_a_link_by_name(query: Query) -> None:
     assert table.loc[("plant_a", "chips"), "after_minutes"] == pytest.approx(200)
     assert table.loc[("plant_a", "software"), "lost"]
     assert table.loc[("plant_a", "software"), "after_minutes"] == pytest.approx(280)
-    assert impact(table.reset_index()) == (1, pytest.approx(120.0), 1)
+    assert table.loc[("plant_a", "software"), "over_budget"] and not table["cut_off"].any()
+    assert impact(table.reset_index()) == (0, 1, pytest.approx(120.0), 1)
 
 
 def test_disrupt_a_place_removes_its_sites_and_routes(query: Query) -> None:
     table = disrupt(query, "Beta").set_index(["plant", "category"])  # one text is one removal
     assert np.isnan(table.loc[("plant_a", "battery"), "after_minutes"])
     assert table.loc[("plant_a", "battery"), "lost"] and table.loc[("plant_a", "software"), "lost"]
-    assert impact(table.reset_index())[:2] == (2, pytest.approx(120.0))  # d: 260 at the wheel + a 20-min rest
+    assert table.loc[("plant_a", "battery"), "cut_off"] and table.loc[("plant_a", "software"), "over_budget"]
+    # no battery supplier is left: cut off; d: 260 at the wheel + a 20-min rest, over the budget
+    assert impact(table.reset_index())[:3] == (1, 1, pytest.approx(120.0))
 
 
 def test_disrupt_names_unknown_and_empty_removals(query: Query) -> None:
@@ -177,14 +180,36 @@ def test_a_bridge_name_removes_every_link_across_it(times: TravelTimes) -> None:
 
 
 def test_sweep_ranks_the_worst_loss_first(query: Query) -> None:
-    ranking = sweep(query)
-    top = ranking.iloc[0]
+    ranking = sweep(query).set_index("id")
+    # pairs broken first (cut off, or over the budget), then cut off, then minutes added
+    assert ranking.index[:3].tolist() == ["c", "b", "road:a-b"]
+    # without Gamma, no chips supplier is left and D hangs off the network: both pairs cut off
+    assert ranking.loc["c", ["pairs_cut_off", "pairs_over_budget", "cut_off"]].tolist() == [2, 0, "code_d, d"]
     # without A-B, A reaches B only round by C (250 min) and D at 260 at the wheel + a 20-minute
-    # rest: battery and software fall out, +100 +70 +120 min
-    assert (top["kind"], top["id"], top["pairs_broken"], top["minutes_added"]) == ("link", "road:a-b", 2, 290)
-    assert ranking.iloc[1]["id"] == "b"  # Beta: the same two pairs, +120 min
-    assert ranking.set_index("id").loc["road:a-c", "pairs_broken"] == 0  # the slow road is never used
-    assert ranking.set_index("id").loc["road:a-c", "plants_rerouted"] == 0
+    # rest: battery and software over the budget, +100 +70 +120 min, nothing cut off
+    assert ranking.loc["road:a-b", ["kind", "pairs_cut_off", "pairs_over_budget", "minutes_added", "cut_off"]
+                       ].tolist() == ["link", 0, 2, 290, ""]
+    # C-D is D's only road: software is cut off (D's sites with it), the other pairs unchanged
+    assert ranking.loc["road:c-d", ["pairs_cut_off", "pairs_over_budget", "cut_off"]].tolist() == [1, 0, "code_d, d"]
+    assert ranking.loc["road:a-c", "pairs_over_budget"] == 0  # the slow road is never used
+    assert ranking.loc["road:a-c", "plants_rerouted"] == 0
+
+
+def test_a_segment_that_is_one_places_only_road_is_its_access(query: Query) -> None:
+    """disrupt.access_rows: a road segment that cuts off one place's sites is that place's access.
+
+    Named links stay links (the sweep's candidates say what they are); only unnamed segments
+    are judged by what they cut off: one place's sites and centre, or more.
+    """
+    from hourcircle.analysis.disrupt import SWEEP_COLUMNS, access_rows
+    rows = pd.DataFrame([("segment", "seg:1", "road near D", 1, 0, 0.0, 1, 0, 1, "code_d, d"),
+                         ("segment", "seg:2", "road near C", 2, 0, 0.0, 2, 0, 1, "code_d, d, fab_c"),
+                         ("segment", "seg:3", "road near B", 0, 1, 50.0, 1, 0, 1, ""),
+                         ("link", "road:c-d", "R4", 1, 0, 0.0, 1, 0, 1, "code_d, d")], columns=SWEEP_COLUMNS)
+    marked = access_rows(rows, query.scenario)
+    assert marked["kind"].tolist() == ["access", "segment", "segment", "link"]
+    assert marked.loc[0, "name"] == "access to Delta: road near D"
+    assert rows["kind"].tolist()[0] == "segment"  # the input is left alone
 
 
 def test_analyses_leave_their_inputs_alone(times: TravelTimes, query: Query) -> None:
@@ -258,6 +283,7 @@ def test_sweep_equals_naive_recompute(files: dict[str, str]) -> None:
         query = Query(TravelTimes.for_scenario(folder))
         ranking = sweep(query)
         for _, row in ranking.iterrows():
-            lost, added, alternatives = impact(disrupt(query, [row["id"]]))
-            assert (row["pairs_broken"], row["alternatives_lost"]) == (lost, alternatives), row["id"]
-            assert row["minutes_added"] == pytest.approx(added, abs=1e-6), row["id"]
+            found = impact(disrupt(query, [row["id"]]))
+            assert (row["pairs_cut_off"], row["pairs_over_budget"], row["alternatives_lost"]) == (
+                found.pairs_cut_off, found.pairs_over_budget, found.alternatives_lost), row["id"]
+            assert row["minutes_added"] == pytest.approx(found.minutes_added, abs=1e-6), row["id"]

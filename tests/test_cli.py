@@ -23,6 +23,25 @@ def test_travel_prints_minutes_parts_and_legs(four: Path, capsys: pytest.Capture
     assert lines[3].split() == ["50.0", "km", "50", "min", "R2", "->", "c"]
 
 
+def test_travel_csv_is_one_row_of_totals_and_parts(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(["travel", "a", "Delta", "--format", "csv", "--scenario", str(four)], capsys)
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        "from,to,mode,minutes,train_minutes,band_low,band_high,km,driving_minutes,access_minutes,terminal_minutes,"
+        "rest_minutes,estimated",
+        "a,d,truck,210.0,,136.5,294.0,210.0,210.0,0.0,0.0,0.0,False"]  # the band: 0.65 and 1.4 times 210
+
+
+@pytest.mark.parametrize("pair", [("changzhou", "ningbo"), ("hefei", "shanghai"), ("nantong", "hangzhou")])
+def test_travel_parts_add_up_to_the_total_as_printed(pair: tuple[str, str],
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """route.round_parts: changzhou-ningbo is 237.6 min of 208.1 + 1.5 + 28.0: printed 238 = 208 + 2 + 28."""
+    status, out, _ = run(["travel", *pair], capsys)
+    total = int(out.splitlines()[0].split(": ")[1].split(" min door")[0])
+    parts = [int(part.split()[-2]) for part in out.splitlines()[1].split(", ")]
+    assert status == 0 and sum(parts) == total, out
+
+
 def test_travel_json(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["travel", "甲", "c", "--mode", "car", "--format", "json", "--scenario", str(four)], capsys)
     answer = json.loads(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -28,8 +29,44 @@ def test_findings_say_what_the_tables_say(results: Results) -> None:
                         "Not complete: Plant A (`plant_a`) lacks software, complete at 3.50 h — marginal "
                         "(likely 2.3-4.9 h).")
     assert lines[1].startswith("**Marginal** means the model's uncertainty could turn the answer: truck minutes")
-    assert any(line.startswith("**Removing R2:** 1 plant-component pair fall outside 3 h") for line in lines)
+    # without B-C, chips are at 200 min (over 3 h) and software at 280 (over it before): +50 +70
+    assert ("**Removing R2:** pushes 1 plant-component pair over 3 h (`plant_a`: chips), +120 min to nearest "
+            "suppliers over the pairs still reachable, 1 alternative lost.") in lines
     assert any(line.startswith("**Best 1 plant sites together** (p-center): Beta") for line in lines)
+
+
+def test_critical_findings_say_what_is_cut_off_and_list_only_removals_with_an_effect(results: Results) -> None:
+    lines = findings(results)
+    # C-D is Delta's only road: out of 3 h anyway (210 min), but cut off all the same
+    [links] = [line for line in lines if line.startswith("**Most critical links:**")]
+    assert links.endswith("R4 (`road:c-d`): cuts `code_d`, `d` off.")
+    assert "R3 slow" not in links  # the slow road changes nothing: not listed
+    [places] = [line for line in lines if line.startswith("**Most critical places:**")]
+    assert "Gamma (`c`): cuts `code_d`, `d` off, 1 plant-component pair with no supplier reachable" in places
+    assert "+0 min" not in "\n".join(lines)
+    calm = results.critical.assign(pairs_cut_off=0, pairs_over_budget=0, minutes_added=0.0, alternatives_lost=0,
+                                   cut_off="")
+    quiet = findings(dataclasses.replace(results, critical=calm))
+    assert ("**Most critical links:** none of the 4 swept changes any plant's circle (nothing cut off, no pair "
+            "over the budget, no minute added, no alternative lost).") in quiet
+
+
+def test_a_removal_that_changes_nothing_says_so(four: Path) -> None:
+    found = analyse(Query(TravelTimes.for_scenario(four), hours=3), remove=["R3 slow"], kinds=("link",))
+    assert ("**Removing R3 slow:** changes nothing: every plant reaches the same suppliers in the same minutes."
+            in findings(found))
+
+
+def test_access_roads_are_ranked_apart_and_the_report_says_so(results: Results) -> None:
+    row = {"kind": "access", "id": "seg:9", "name": "access to Delta: road near Delta", "pairs_cut_off": 1,
+           "pairs_over_budget": 0, "minutes_added": 0.0, "alternatives_lost": 1, "plants_removed": 0,
+           "plants_rerouted": 1, "cut_off": "code_d"}
+    critical = pd.concat([results.critical, pd.DataFrame([row])], ignore_index=True)
+    lines = findings(dataclasses.replace(results, critical=critical))
+    [access] = [line for line in lines if line.startswith("**Most critical access roads")]
+    assert "not a chokepoint of the network, so ranked apart from the road segments" in access
+    assert access.endswith("access to Delta: road near Delta (`seg:9`): cuts `code_d` off, 1 plant-component "
+                           "pair with no supplier reachable, 1 alternative lost.")
 
 
 def test_circles_are_robust_or_marginal_by_the_scenario_band(make_scenario: ScenarioMaker) -> None:

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hourcircle import Query, TravelTimes, datasets, load_scenario
-from hourcircle.analysis.disrupt import _Sweep, disrupt, impact, sweep
+from hourcircle.analysis.damage import Baseline
+from hourcircle.analysis.disrupt import disrupt, impact, sweep
 from hourcircle.errors import InputError
 from hourcircle.roads.osm import Box, osm_roads, parse_scgraph
 from hourcircle.roads.topology import chain_segments
@@ -231,16 +232,17 @@ def test_sweep_on_real_roads_equals_naive_recompute(sites: str, hours: float) ->
     with tempfile.TemporaryDirectory() as folder:
         times = TravelTimes.for_scenario(write_region(Path(folder), sites, hours=hours))
         query = Query(times)
-        state = _Sweep(query)
+        state = Baseline(query)
         ranking = sweep(query)
         checked = ranking if len(ranking) <= 60 else pd.concat([ranking.head(30), ranking.sample(30, random_state=1)])
         removals = {ident: removal for _, ident, _, removal in state.candidates()}
         for _, row in checked.iterrows():
-            lost, added, alternatives = impact(disrupt(query, removals[row["id"]]))
-            assert (row["pairs_broken"], row["alternatives_lost"]) == (lost, alternatives), row["id"]
-            assert row["minutes_added"] == pytest.approx(added, abs=1e-6), row["id"]
+            found = impact(disrupt(query, removals[row["id"]]))
+            assert (row["pairs_cut_off"], row["pairs_over_budget"], row["alternatives_lost"]) == (
+                found.pairs_cut_off, found.pairs_over_budget, found.alternatives_lost), row["id"]
+            assert row["minutes_added"] == pytest.approx(found.minutes_added, abs=1e-6), row["id"]
         # a segment the sweep leaves out lies on no route that counts: removing it changes nothing
         swept = set(ranking["id"])
         rest = sorted(set(times.network.roads.segments.index) - swept)
         for link in np.random.default_rng(2).choice(rest, size=min(15, len(rest)), replace=False):
-            assert impact(disrupt(query, times.removals([str(link)]))) == (0, 0.0, 0), link
+            assert impact(disrupt(query, times.removals([str(link)]))) == (0, 0, 0.0, 0), link

@@ -104,6 +104,52 @@ def test_disrupt_cli_names_what_it_removed(capsys: pytest.CaptureFixture[str]) -
     assert "removed 'Hangzhou Bay Bridge': Hangzhou Bay Bridge (1 link)" in out and "alternatives lost" in out
 
 
+def test_disrupt_cli_says_in_one_line_when_nothing_changed(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["disrupt", "--remove", "Sutong"], capsys)
+    assert status == 0 and "DataFrame" not in out
+    assert out.splitlines() == [
+        "removed 'Sutong': G15 Sutong Yangtze River Bridge (1 link)",
+        "nothing changed: every plant reaches the same suppliers in the same minutes (115 plant-component pairs)"]
+
+
+def test_disrupt_cli_tells_cut_off_from_over_the_budget(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # without Beta: no battery supplier is left (cut off); software at 280 min is over 4 h
+    status, out, _ = run(["disrupt", "--remove", "Beta", "--scenario", str(four)], capsys)
+    lines = out.splitlines()
+    assert status == 0 and lines[1] == ("1 plant-component pairs cut off (no supplier reachable), 1 pushed over the "
+                                        "budget; +120 min to nearest suppliers over the pairs still reachable; "
+                                        "2 alternatives lost")
+    rows = {line.split()[0]: line.split() for line in lines[4:]}
+    assert rows["plant_a"][1:4] == ["battery", "cut", "off"] and rows["plant_a"][-3:] == ["-", "-", "1"]
+    assert rows["software"][1:4] == ["over", "budget", "code_d"]
+
+
+def test_a_plants_only_road_is_ranked_as_its_access_not_as_network(capsys: pytest.CaptureFixture[str]) -> None:
+    """damage.Baseline and disrupt.access_rows on the delta: seg:29850 is SAIC-VW Yizheng's only road."""
+    import pandas as pd
+
+    from hourcircle import Query, TravelTimes, datasets
+    from hourcircle.analysis.damage import Baseline
+    from hourcircle.analysis.disrupt import SWEEP_COLUMNS, access_rows
+    query = Query(TravelTimes.for_scenario(datasets.bundled()))
+    found = Baseline(query).damage(query.times.removals("seg:29850")[0])
+    assert (found.pairs_cut_off, found.pairs_over_budget, found.cut_off) == (5, 0, "saic_vw_yizheng")
+    row = access_rows(pd.DataFrame([("segment", "seg:29850", "road near Yangzhou", *found)], columns=SWEEP_COLUMNS),
+                      query.scenario).iloc[0]
+    assert (row["kind"], row["name"]) == ("access", "access to Yangzhou: road near Yangzhou")
+    status, out, _ = run(["disrupt", "--remove", "seg:29850"], capsys)
+    assert status == 0 and out.splitlines()[1].startswith("5 plant-component pairs cut off (no supplier reachable)")
+
+
+def test_the_sweep_table_keeps_one_number_format_per_column(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """output.tables.text_table: minutes whole (290, 0), never 0.00 beside 290."""
+    status, out, _ = run(["disrupt", "--sweep", "--scenario", str(four)], capsys)
+    header, *rows = out.splitlines()
+    end = header.index("minutes_added") + len("minutes_added")  # numbers are right-aligned under their name
+    minutes = [row[:end].split()[-1] for row in rows[1:]]
+    assert status == 0 and "290" in minutes and all("." not in m for m in minutes), minutes
+
+
 def test_reach_cli_prints_bands_and_the_share_within_a_radius(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["reach", "nio_hefei_f1", "--hours", "4", "--km", "600"], capsys)
     assert status == 0
@@ -115,4 +161,4 @@ def test_locate_and_sweep_cli(four: Path, capsys: pytest.CaptureFixture[str]) ->
     status, out, _ = run(["locate", "--top", "3", "--format", "csv"], capsys)
     assert status == 0 and len(out.strip().splitlines()) == 4
     status, out, _ = run(["disrupt", "--sweep", "--top", "5", "--format", "csv", "--scenario", str(four)], capsys)
-    assert status == 0 and out.splitlines()[0].startswith("kind,id,name,pairs_broken")
+    assert status == 0 and out.splitlines()[0].startswith("kind,id,name,pairs_cut_off,pairs_over_budget")

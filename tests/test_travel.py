@@ -195,6 +195,28 @@ def test_trucks_rest_20_minutes_after_each_4_hours_at_the_wheel(make_scenario: S
     assert times.route("a", "c", "car").parts()["rest"] == 0.0  # the car profile has no rests by default
 
 
+def test_trips_longer_than_a_days_driving_wait_out_the_daily_rest(make_scenario: ScenarioMaker) -> None:
+    """driving.DrivingRule through the truck profile: 8 h at the wheel in 24 h, one driver by default.
+
+    At 10 km/h, a-b is 600 min at the wheel: 480 on day one (with a 20-min break, 500 min), then
+    the daily rest to minute 1440, then 120 min: 1560. a-c 900: 1440 + 420 + one break = 1880.
+    a-d 1260: two whole days and 300 min with one break: 2880 + 320 = 3200. A two-driver team
+    relieves each other (no breaks) and drives 960 min a day: 600, 900, and 1440 + 300 = 1740.
+    """
+    from helpers import TOML
+    slow = TOML.replace("speed_kmh = 60", "speed_kmh = 10", 1)
+    times = TravelTimes.for_scenario(make_scenario({"scenario.toml": slow}))
+    assert times.trip_minutes(["a"], ["b", "c", "d"]) == pytest.approx(np.array([[1560.0, 1880.0, 3200.0]]))
+    route = times.route("a", "d")
+    assert route.minutes == pytest.approx(3200.0) and route.parts()["rest"] == pytest.approx(3200.0 - 1260.0)
+    # a budget of 1.5 days reaches 480 + 480 min at the wheel at most: b and c, not d
+    assert sorted(set(times.minutes_from("a", cutoff=2160).index) & {"b", "c", "d"}) == ["b", "c"]
+    team = slow.replace("terminal_minutes = 0\n", "terminal_minutes = 0\ndrivers = 2\n", 1)
+    times = TravelTimes.for_scenario(make_scenario({"scenario.toml": team}))
+    assert times.trip_minutes(["a"], ["b", "c", "d"]) == pytest.approx(np.array([[600.0, 900.0, 1740.0]]))
+    assert times.scenario.travel.network_limit("truck", 1740.0) == pytest.approx(1260.0)
+
+
 def test_the_band_scales_every_route_and_is_a_scenario_setting(make_scenario: ScenarioMaker) -> None:
     from helpers import TOML
     toml = TOML.replace("terminal_minutes = 0", "terminal_minutes = 0\nband = [0.5, 2.0]", 1)

@@ -27,7 +27,7 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
-from scipy.sparse.csgraph import dijkstra, reverse_cuthill_mckee
+from scipy.sparse.csgraph import connected_components, dijkstra, reverse_cuthill_mckee
 
 from hourcircle.memory import ensure_fits
 
@@ -263,6 +263,27 @@ class Engine:
         inner = np.atleast_2d(before)[:, self._rank].astype(np.int64)
         return (np.asarray(np.atleast_2d(found)[:, self._rank]),
                 np.where(inner < 0, -1, self._order[np.maximum(inner, 0)]))
+
+    def components(self) -> NDArray[np.int64]:
+        """Each node's connected component (a label; closed edges join nothing).
+
+        Returns
+        -------
+        numpy.ndarray of int
+            One label per node; two nodes share a label when some route joins them.
+
+        Examples
+        --------
+        >>> e = Engine(np.array([0, 2]), np.array([1, 3]), np.array([5.0, 5.0]), 4)
+        >>> labels = e.components()
+        >>> bool(labels[0] == labels[1]), bool(labels[1] == labels[2])
+        (True, False)
+        """
+        open_ = np.isfinite(self.matrix.data).astype(np.int8)
+        graph = sp.csr_array((open_, self.matrix.indices.copy(), self.matrix.indptr.copy()), shape=self.matrix.shape)
+        graph.eliminate_zeros()  # in place: on copies, as engines share their structure
+        _, labels = connected_components(graph, directed=self.directed, connection="weak")
+        return np.asarray(labels, dtype=np.int64)[self._rank]
 
     def _inside(self, nodes: Indices) -> NDArray[np.int64]:
         return self._rank[np.asarray(nodes, dtype=np.int64)]

@@ -9,9 +9,11 @@ reproduces from the published figures in ``data/calibration/``.
 The truck is derived from the car: its cruising speed is the car's scaled by the ratio of
 the expressway speed limits, 100 km/h for goods vehicles against 120 km/h for small
 passenger cars (Regulations for the Implementation of the Road Traffic Safety Law of the
-PRC, art. 78), and its driver stops 20 minutes after every 4 hours at the wheel (the same
-regulations, art. 62 item 7: no more than 4 hours of continuous driving without a stop of
-at least 20 minutes; see :meth:`RoadProfile.with_rests`).
+PRC, art. 78), and its driver keeps China's driving hours (:mod:`hourcircle.driving`, where
+the rule's sources are cited): a stop of 20 minutes after every 4 hours at the wheel, and no
+more than 8 hours at the wheel in 24 hours, so a longer trip waits out a daily rest. One
+driver by default; ``drivers = 2`` in ``[travel.truck]`` is a team that relieves each other
+(see :meth:`RoadProfile.with_rests`).
 
 Every profile has a ``band``: the 10th and 90th percentiles of published/model minutes on
 held-out published figures (``benchmarks/calibrate.py``). A modelled trip of ``m`` minutes
@@ -27,8 +29,8 @@ Examples
 85.8
 >>> s.terminal_minutes("rail") == RAIL_DEFAULT.station_minutes
 True
->>> s.truck.with_rests(np.array([200.0, 300.0, 500.0])).tolist()  # a rest after each 4 h
-[200.0, 320.0, 540.0]
+>>> s.truck.with_rests(np.array([200.0, 300.0, 480.0, 500.0])).tolist()  # a rest after 4 h; 8 h a day
+[200.0, 320.0, 500.0, 1460.0]
 """
 
 from __future__ import annotations
@@ -38,19 +40,25 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from hourcircle._validate import StrictModel
+from hourcircle.driving import (
+    BREAK_MINUTES,
+    CONTINUOUS_DRIVING_MINUTES,
+    DAILY_DRIVING_MINUTES,
+    DAY_MINUTES,
+    DrivingRule,
+)
 
 ProfileName = Literal["truck", "car", "rail"]
 PROFILES: tuple[ProfileName, ...] = ("truck", "car", "rail")  # as config.PROFILES, typed
 
 CAR_LIMIT_KMH = 120.0
 TRUCK_LIMIT_KMH = 100.0
-DRIVING_LIMIT_MINUTES = 240.0  # art. 62 item 7: at most 4 hours of continuous driving,
-REST_MINUTES = 20.0  # then a stop of at least 20 minutes
 SHORTEST_DRIVE_MINUTES = 30.0  # a driver who rests sooner than this never gets anywhere: the rests dominate
 SHORTEST_REST_MINUTES = 1.0  # a rest shorter than a minute is no rest
+SHORTEST_DAY_MINUTES = 60.0  # a daily limit under an hour is no working day
 LOWEST_BAND = 0.1  # published figures ten times faster than the model: the model is wrong, not uncertain
 
 
@@ -102,6 +110,11 @@ class RoadProfile(Banded):
         Minutes of driving after which the driver rests: 0 (never), or 30 to 1440.
     rest_minutes : float
         Minutes of each rest: 0, or 1 to 600.
+    daily_driving_minutes : float
+        Minutes at the wheel per driver in 24 hours: 0 (no daily limit), or 60 to 1440.
+    drivers : int
+        1, or 2: a team that relieves each other instead of resting, and drives twice the
+        daily limit (see :mod:`hourcircle.driving`).
     band : tuple of float
         See :class:`Banded`.
     """
@@ -113,6 +126,9 @@ class RoadProfile(Banded):
     rest_after_minutes: float = Field(
         default=0.0, ge=0, le=1440, description="minutes of driving after which the driver rests (0: never)")
     rest_minutes: float = Field(default=0.0, ge=0, le=600, description="minutes of each rest")
+    drivers: int = Field(default=1, ge=1, le=2, strict=True, description="1, or 2: a team that relieves each other")
+    daily_driving_minutes: float = Field(
+        default=0.0, ge=0, le=DAY_MINUTES, description="minutes at the wheel per driver in 24 hours (0: no limit)")
 
     @field_validator("rest_after_minutes")
     @classmethod
@@ -128,12 +144,30 @@ class RoadProfile(Banded):
             raise ValueError(f"must be 0 (no rests) or at least {SHORTEST_REST_MINUTES:g} minute")
         return value
 
+    @field_validator("daily_driving_minutes")
+    @classmethod
+    def _a_day_fits_in_24_hours(cls, value: float, info: ValidationInfo) -> float:
+        if value and value < SHORTEST_DAY_MINUTES:
+            raise ValueError(f"must be 0 (no daily limit) or at least {SHORTEST_DAY_MINUTES:g} minutes of driving")
+        known = info.data
+        if {"rest_after_minutes", "rest_minutes", "drivers"} <= known.keys():
+            day = DrivingRule(known["rest_after_minutes"], known["rest_minutes"], value, known["drivers"]).day_elapsed()
+            if np.isfinite(day) and day > DAY_MINUTES:
+                raise ValueError(f"with its rests, a day's driving takes more than 24 hours ({day:g} minutes)")
+        return value
+
+    @property
+    def driving(self) -> DrivingRule:
+        """The driving hours this profile keeps (see :mod:`hourcircle.driving`)."""
+        return DrivingRule(self.rest_after_minutes, self.rest_minutes, self.daily_driving_minutes, self.drivers)
+
     def with_rests(self, minutes: ArrayLike) -> NDArray[np.float64]:
         """Trip minutes with the rests a driver must take on the way.
 
-        A trip of ``t`` minutes at the wheel rests ``ceil(t / rest_after_minutes) - 1`` times
-        (none on arrival). The function increases strictly, so the fastest route is the same
-        with rests or without.
+        A lone driver rests after each ``rest_after_minutes`` at the wheel (not on arrival);
+        beyond ``daily_driving_minutes``, the trip waits until 24 hours after its start and
+        drives on (see :meth:`hourcircle.driving.DrivingRule.elapsed`). The function increases
+        strictly, so the fastest route is the same with rests or without.
 
         Parameters
         ----------
@@ -145,12 +179,7 @@ class RoadProfile(Banded):
         numpy.ndarray
             With the rests added.
         """
-        t = np.asarray(minutes, dtype=np.float64)
-        if not (self.rest_after_minutes and self.rest_minutes):
-            return t
-        with np.errstate(invalid="ignore"):
-            rests = np.maximum(np.ceil(t / self.rest_after_minutes) - 1, 0)
-        return np.asarray(t + np.where(np.isfinite(t), rests, 0) * self.rest_minutes)
+        return self.driving.elapsed(minutes)
 
     def at_the_wheel(self, limit: float) -> float:
         """The most minutes at the wheel a trip may take to arrive within ``limit`` (rests included).
@@ -174,11 +203,7 @@ class RoadProfile(Banded):
         >>> p.at_the_wheel(250.0), p.at_the_wheel(300.0)
         (240.0, 280.0)
         """
-        every, rest = self.rest_after_minutes, self.rest_minutes
-        if not (every and rest) or not np.isfinite(limit):
-            return limit
-        rests = np.floor(limit / (every + rest))
-        return float(min(limit - rest * rests, every * (rests + 1)))
+        return self.driving.driving_within(limit)
 
 
 class RailProfile(Banded):
@@ -220,7 +245,7 @@ RAIL_DEFAULT = RailProfile(station_minutes=30.0, boarding_minutes=20.0, speed_km
 
 
 def truck_from_car(car: RoadProfile) -> RoadProfile:
-    """The freight profile implied by a car profile: speed scaled by the limits, rests after 4 h.
+    """The freight profile implied by a car profile: speed scaled by the limits, China's driving hours.
 
     Parameters
     ----------
@@ -231,10 +256,12 @@ def truck_from_car(car: RoadProfile) -> RoadProfile:
     -------
     RoadProfile
         The same profile at ``car.speed_kmh * 100 / 120``, resting 20 minutes after every
-        240 minutes at the wheel (see the module's notes).
+        240 minutes at the wheel and driving at most 480 minutes in 24 hours, one driver
+        (see the module's notes).
     """
     return car.model_copy(update={"speed_kmh": car.speed_kmh * TRUCK_LIMIT_KMH / CAR_LIMIT_KMH,
-                                  "rest_after_minutes": DRIVING_LIMIT_MINUTES, "rest_minutes": REST_MINUTES})
+                                  "rest_after_minutes": CONTINUOUS_DRIVING_MINUTES, "rest_minutes": BREAK_MINUTES,
+                                  "daily_driving_minutes": DAILY_DRIVING_MINUTES, "drivers": 1})
 
 
 class TravelSettings(StrictModel):

@@ -58,12 +58,13 @@ def validate_command(scenario: Path | None, scenario_path: Path | None) -> None:
 @click.argument("origin", metavar="FROM")
 @click.argument("destination", metavar="TO")
 @mode_option
-@format_option(("table", "json"))
+@format_option()
 @scenario_option
 def travel_command(origin: str, destination: str, mode: ProfileName, fmt: str, scenario_path: Path | None) -> None:
     """Minutes, km and route between two places or sites."""
     from hourcircle.errors import NoRouteError
-    from hourcircle.travel.route import Route
+    from hourcircle.output.formats import to_csv
+    from hourcircle.travel.route import Route, round_parts
 
     times = _query(scenario_path, mode=mode).times
     try:
@@ -75,12 +76,15 @@ def travel_command(origin: str, destination: str, mode: ProfileName, fmt: str, s
     if fmt == "json":
         echo(json.dumps(route.as_dict(), ensure_ascii=False, indent=1))
         return
+    if fmt == "csv":
+        echo(to_csv(route.as_row()), nl=False)
+        return
     h, m = divmod(round(route.minutes), 60)
     low, high = route.minutes_band
     train = "" if route.train_minutes is None else f"{route.train_minutes:.0f} min in trains, "
     echo(f"{route.origin} -> {route.destination} by {mode}: {train}{route.minutes:.0f} min door to door "
                f"({h} h {m:02d}; likely {low:.0f}-{high:.0f}), {route.km:.0f} km")
-    echo("  " + ", ".join(f"{name} {value:.0f} min" for name, value in route.parts().items() if value))
+    echo("  " + ", ".join(f"{name} {value:.0f} min" for name, value in round_parts(route.parts()).items() if value))
     for leg in route.legs().to_dict("records"):
         echo(f"  {leg['km']:7.1f} km {leg['minutes']:5.0f} min  {leg['name']}  -> {leg['to']}")
     if route.estimated:
@@ -286,7 +290,7 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
                     fmt: str, workers: int | None, scheduler: str | None, quiet: bool,
                     scenario_path: Path | None) -> None:
     """What a loss breaks: every plant's circle before and after, or a criticality sweep."""
-    from hourcircle.analysis.disrupt import changed, impact, sweep
+    from hourcircle.analysis.disrupt import changed, disruption_rows, impact, sweep
     from hourcircle.analysis.disrupt import disrupt as disrupt_table
 
     if bool(remove) == do_sweep:
@@ -308,12 +312,15 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
         return
     for removal in removals:
         echo(f"removed {removal.label!r}: {removal.describe()}")
-    lost, added, alternatives = impact(table)
-    echo(f"{lost} plant-component pairs fall outside the budget; +{added:.0f} min to nearest suppliers; "
-               f"{alternatives} alternatives lost\n")
-    columns = ["before_nearest_site", "before_minutes", "after_nearest_site", "after_minutes", "lost",
-               "alternatives_lost"]
-    _print_frame(changed(table).set_index(["plant", "category"])[columns], "table")
+    found = impact(table)
+    if not found.any:
+        echo(f"nothing changed: every plant reaches the same suppliers in the same minutes ({len(table)} "
+             "plant-component pairs)")
+        return
+    echo(f"{found.pairs_cut_off} plant-component pairs cut off (no supplier reachable), {found.pairs_over_budget} "
+         f"pushed over the budget; +{found.minutes_added:.0f} min to nearest suppliers over the pairs still "
+         f"reachable; {found.alternatives_lost} alternatives lost\n")
+    _print_frame(disruption_rows(changed(table)).set_index(["plant", "category"]), "table")
 
 
 def _age(seconds: float) -> str:

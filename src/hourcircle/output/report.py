@@ -33,7 +33,9 @@ from hourcircle.scenario import Scenario
 INLINE_AT_MOST = 3  # a finding names up to this many things in its line; more go in a list under it
 
 CRITICAL = (("infrastructure", "bridges, tunnels and corridors"), ("link", "links"), ("segment", "road segments"),
-            ("supplier", "suppliers"), ("place", "places"))  # the sweep's kinds, as the report names them
+            ("access", "access roads"), ("supplier", "suppliers"), ("place", "places"))  # the sweep's kinds
+ACCESS_NOTE = ("the only road to one place's sites or centre: where a site sits, not a chokepoint of the network, "
+               "so ranked apart from the road segments")
 
 
 def tables(results: Results) -> dict[str, pd.DataFrame]:
@@ -331,29 +333,74 @@ def _plant_set_line(results: Results) -> str | None:
             + f"; every place within {radius:.1f} h of one ({proof}).")
 
 
+def _pairs(table: pd.DataFrame, flag: str) -> str:
+    """`` (plant: category; ...)`` for the first five flagged rows of a disruption table."""
+    rows = table[table[flag]].head(5)
+    if not len(rows):
+        return ""
+    return " (" + "; ".join(f"`{r['plant']}`: {md(r['category'])}" for _, r in rows.iterrows()) + ")"
+
+
 def _removal_line(results: Results) -> str | None:
     if results.disruption is None:
         return None
-    lost, added, alternatives = impact(results.disruption)
-    broken = results.disruption[results.disruption["lost"]]
-    line = (f"**Removing {', '.join(map(md, results.removed))}:** {_count(lost, 'plant-component pair')} "
-            f"fall outside {results.query.hours:g} h, +{added:.0f} min to nearest suppliers, "
-            f"{_count(alternatives, 'alternative')} lost")
-    if len(broken):
-        line += " (" + "; ".join(f"{r['plant']}: {md(r['category'])}" for _, r in broken.head(5).iterrows()) + ")"
-    return line + "."
+    found, table, hours = impact(results.disruption), results.disruption, results.query.hours
+    head = f"**Removing {', '.join(map(md, results.removed))}:** "
+    if not found.any:
+        return head + "changes nothing: every plant reaches the same suppliers in the same minutes."
+    parts = []
+    if found.pairs_cut_off:
+        parts.append(f"cuts {_count(found.pairs_cut_off, 'plant-component pair')} off (no supplier reachable)"
+                     + _pairs(table, "cut_off"))
+    if found.pairs_over_budget:
+        parts.append(f"pushes {_count(found.pairs_over_budget, 'plant-component pair')} over {hours:g} h"
+                     + _pairs(table, "over_budget"))
+    if not (found.pairs_cut_off or found.pairs_over_budget):
+        parts.append(f"no plant-component pair falls outside {hours:g} h")
+    if round(found.minutes_added):
+        parts.append(f"+{found.minutes_added:,.0f} min to nearest suppliers over the pairs still reachable")
+    if found.alternatives_lost:
+        parts.append(f"{_count(found.alternatives_lost, 'alternative')} lost")
+    return head + ", ".join(parts) + "."
+
+
+def _effect(row: pd.Series, hours: float) -> str:
+    """What one sweep row does, in words: what it cuts off, pairs over the budget, minutes, alternatives.
+
+    Only what happens is said (no "+0 min").
+    """
+    parts = []
+    if row["cut_off"]:
+        parts.append("cuts " + ", ".join(f"`{ident}`" for ident in str(row["cut_off"]).split(", ")) + " off")
+    if row["pairs_cut_off"]:
+        parts.append(f"{_count(row['pairs_cut_off'], 'plant-component pair')} with no supplier reachable")
+    if row["pairs_over_budget"]:
+        parts.append(f"{_count(row['pairs_over_budget'], 'plant-component pair')} over {hours:g} h")
+    if round(row["minutes_added"]):
+        parts.append(f"+{row['minutes_added']:,.0f} min over the pairs still reachable")
+    if row["alternatives_lost"]:
+        parts.append(f"{_count(row['alternatives_lost'], 'alternative')} lost")
+    return ", ".join(parts)
 
 
 def _critical_lines(results: Results) -> list[str]:
-    lines = []
+    """The worst removals of each kind; only those with an effect, and a line saying so when none has."""
+    lines, hours = [], results.query.hours
     for kind, title in CRITICAL:
-        top = results.critical[results.critical["kind"] == kind].head(3)
-        if len(top):
-            lines.append(f"**Most critical {title}:** " + "; ".join(
-                f"{md(row['name'])}{_also_id(row['id'], row['name'])}: "
-                f"{_count(row['pairs_broken'], 'plant-component pair')} broken, "
-                f"+{row['minutes_added']:.0f} min, {_count(row['alternatives_lost'], 'alternative')} lost"
-                for _, row in top.iterrows()) + ".")
+        rows = results.critical[results.critical["kind"] == kind]
+        if not len(rows):
+            continue
+        note = f" ({ACCESS_NOTE})" if kind == "access" else ""
+        effect = ((rows["pairs_cut_off"] > 0) | (rows["pairs_over_budget"] > 0) | (rows["minutes_added"].round() > 0)
+                  | (rows["alternatives_lost"] > 0) | (rows["cut_off"] != ""))
+        top = rows[effect].head(3)
+        if not len(top):
+            lines.append(f"**Most critical {title}{note}:** none of the {len(rows)} swept changes any plant's "
+                         "circle (nothing cut off, no pair over the budget, no minute added, no alternative lost).")
+            continue
+        lines.append(f"**Most critical {title}{note}:** " + "; ".join(
+            f"{md(row['name'])}{_also_id(row['id'], row['name'])}: {_effect(row, hours)}"
+            for _, row in top.iterrows()) + ".")
     return lines
 
 

@@ -167,8 +167,28 @@ class Route:
         train = None if self.train_minutes is None else round(self.train_minutes, 1)
         band = [round(m, 1) for m in self.minutes_band]
         values = (self.origin, self.destination, self.mode, round(self.minutes, 1), train, band, round(self.km, 1),
-                  {k: round(v, 1) for k, v in self.parts().items()}, legs, self.estimated)
+                  round_parts(self.parts(), 1), legs, self.estimated)
         return dict(zip(ROUTE_KEYS, values, strict=True))
+
+    def as_row(self) -> pd.DataFrame:
+        """The route as one table row (``travel --format csv``): the totals and each part.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row: ``from``, ``to``, ``mode``, ``minutes``, ``train_minutes``, ``band_low``,
+            ``band_high``, ``km``, ``<part>_minutes`` for each of :meth:`parts` (rounded to
+            0.1 so that they add up to ``minutes``) and ``estimated``.
+        """
+        found = self.as_dict()
+        band = found.pop("band")
+        parts = found.pop("parts")
+        found.pop("legs")
+        assert isinstance(band, list) and isinstance(parts, dict)
+        row = {**{k: found[k] for k in ("from", "to", "mode", "minutes", "train_minutes")},
+               "band_low": band[0], "band_high": band[1], "km": found["km"],
+               **{f"{name}_minutes": value for name, value in parts.items()}, "estimated": found["estimated"]}
+        return pd.DataFrame([row]).set_index("from")
 
     @staticmethod
     def missing(origin: str, destination: str, mode: ProfileName) -> dict[str, object]:
@@ -238,3 +258,31 @@ class NodeLabels:
             near = tree.query(project_km(nodes["lat"][road], nodes["lon"][road], origin_lat=PROJECTION_LAT))[1]
             labels[road] = ["near " + name for name in names[near]]
         return [str(label) for label in labels]
+
+
+def round_parts(parts: dict[str, float], digits: int = 0) -> dict[str, float]:
+    """Parts rounded so that they add up to their sum rounded (the largest remainders round up).
+
+    Parameters
+    ----------
+    parts : dict of str to float
+        Named parts of a total.
+    digits : int, default 0
+        Decimals to keep.
+
+    Returns
+    -------
+    dict of str to float
+        The same names, rounded.
+
+    Examples
+    --------
+    >>> round_parts({"driving": 208.4, "access": 1.4, "terminal": 28.4})  # 238.2 in all: 238, not 237
+    {'driving': 209.0, 'access': 1.0, 'terminal': 28.0}
+    """
+    scale = 10.0 ** digits
+    values = np.array(list(parts.values()), dtype=np.float64) * scale
+    floors = np.floor(values + 1e-9)
+    short = int(round(float(values.sum())) - floors.sum())
+    floors[np.argsort(-(values - floors), kind="stable")[:max(short, 0)]] += 1
+    return {name: round(float(v) / scale, digits) for name, v in zip(parts, floors, strict=True)}
