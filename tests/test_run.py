@@ -119,9 +119,9 @@ def test_disrupt_cli_tells_cut_off_from_over_the_budget(four: Path, capsys: pyte
     assert status == 0 and lines[1] == ("1 plant-component pairs cut off (no supplier reachable), 1 pushed over the "
                                         "budget; +120 min to nearest suppliers over the pairs still reachable; "
                                         "2 alternatives lost")
-    rows = {line.split()[0]: line.split() for line in lines[4:]}
-    assert rows["plant_a"][1:4] == ["battery", "cut", "off"] and rows["plant_a"][-3:] == ["-", "-", "1"]
-    assert rows["software"][1:4] == ["over", "budget", "code_d"]
+    rows = {line.split()[1]: line.split() for line in lines[5:]}  # after the header and its rule
+    assert rows["battery"][:4] == ["plant_a", "battery", "cut", "off"] and rows["battery"][-3:] == ["-", "-", "1"]
+    assert rows["software"][2:5] == ["over", "budget", "code_d"]
 
 
 def test_a_plants_only_road_is_ranked_as_its_access_not_as_network(capsys: pytest.CaptureFixture[str]) -> None:
