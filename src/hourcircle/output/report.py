@@ -22,6 +22,7 @@ import pandas as pd
 
 from hourcircle.analysis.disrupt import changed, impact
 from hourcircle.analysis.run import Results
+from hourcircle.output.access import access_section
 from hourcircle.output.formats import markdown_table, md
 from hourcircle.scenario import Scenario
 
@@ -53,6 +54,8 @@ def tables(results: Results) -> dict[str, pd.DataFrame]:
     }
     if results.plant_set is not None:
         found["plant_set.csv"] = results.plant_set
+    if results.access is not None:
+        found["access.csv"] = results.access
     if results.disruption is not None:
         found["disruption.csv"] = results.disruption.set_index(["plant", "category"])
     return found
@@ -177,18 +180,38 @@ def _best_places_line(results: Results) -> str:
         for pid, row in best.iterrows()) + "."
 
 
+OBJECTIVE_TITLES = {"center": "p-center: the farthest place as near as possible",
+                    "coverage": "maximal covering: the most {weight} within {hours:g} h of one",
+                    "median": "p-median: the least {weight}-weighted mean time to the nearest"}
+
+
 def _plant_set_line(results: Results) -> str | None:
     if results.plant_set is None:
         if results.plant_set_note:
-            return f"**Best plant sites together** (p-center): not computed: {md(results.plant_set_note)}."
+            return f"**Best plant sites together**: not computed: {md(results.plant_set_note)}."
         return None
-    chosen, scenario = results.plant_set, results.query.scenario
-    radius, bound = chosen["farthest_minutes"].max() / 60, chosen["optimum_at_least_minutes"].iloc[0] / 60
-    proof = ("the optimum" if chosen["method"].iloc[0] == "exact" or radius <= bound
-             else f"by a heuristic; no {len(chosen)} places do better than {bound:.1f} h")
-    return (f"**Best {len(chosen)} plant sites together** (p-center): "
-            + ", ".join(_place(scenario, str(pid)) for pid in chosen.index)
-            + f"; every place within {radius:.1f} h of one ({proof}).")
+    chosen, scenario, hours = results.plant_set, results.query.scenario, results.query.hours
+    objective, weight = str(chosen["objective"].iloc[0]), str(chosen["weight"].iloc[0])
+    exact = chosen["method"].iloc[0] == "exact"
+    title = OBJECTIVE_TITLES[objective].format(weight=weight, hours=hours)
+    line = (f"**Best {len(chosen)} plant sites together** ({title}): "
+            + ", ".join(_place(scenario, str(pid)) for pid in chosen.index) + "; ")
+    if objective == "center":
+        radius, bound = chosen["farthest_minutes"].max() / 60, chosen["optimum_at_least_minutes"].iloc[0] / 60
+        proof = ("the optimum" if exact or radius <= bound
+                 else f"by a heuristic; no {len(chosen)} places do better than {bound:.1f} h")
+        decider = str(chosen["farthest_place"].iloc[int(chosen["farthest_minutes"].to_numpy().argmax())])
+        return (line + f"every place within {radius:.1f} h of one ({proof}); the farthest place, "
+                f"{_place(scenario, decider)}, sets that radius.")
+    proof = "the optimum" if exact else "by a heuristic"
+    if objective == "coverage":
+        total = scenario.population().sum() if weight == "people" else float(len(scenario.places))
+        covered = chosen["within_budget"].sum()
+        amount = (f"{covered / 1e6:,.1f} of {total / 1e6:,.1f} million people" if weight == "people"
+                  else f"{covered:.0f} of {total:.0f} places")
+        return line + f"{amount} ({covered / total:.0%}) within {hours:g} h of one ({proof})."
+    mean = (chosen["mean_minutes"] * chosen["weight_served"]).sum() / chosen["weight_served"].sum() / 60
+    return line + f"{mean:.1f} h on average from a place to its nearest, weighted by {weight} ({proof})."
 
 
 def _removal_line(results: Results) -> str | None:
@@ -271,7 +294,8 @@ def markdown(results: Results, files: list[str]) -> str:
         "## Places for a new plant", markdown_table(results.sites_ranked, 10),
     ]
     if results.plant_set is not None:
-        parts += ["## Best set of plant sites (p-center)", markdown_table(results.plant_set)]
+        objective = OBJECTIVE_TITLES[str(results.plant_set["objective"].iloc[0])].split(":")[0]
+        parts += [f"## Best set of plant sites ({objective})", markdown_table(results.plant_set)]
     for kind, title in CRITICAL:
         part = results.critical[results.critical["kind"] == kind].drop(columns="kind").set_index("id")
         if len(part):
@@ -279,5 +303,6 @@ def markdown(results: Results, files: list[str]) -> str:
     if results.disruption is not None:
         parts += [f"## Disruption: {', '.join(map(md, results.removed))} removed",
                   markdown_table(changed(results.disruption).set_index(["plant", "category"]))]
+    parts += access_section(results.access)
     parts += ["## Files", "\n".join(f"- `{name}`" for name in files)]
     return "\n\n".join(parts) + "\n"
