@@ -194,7 +194,7 @@ def _plant_set_line(results: Results) -> str | None:
     objective, weight = str(chosen["objective"].iloc[0]), str(chosen["weight"].iloc[0])
     exact = chosen["method"].iloc[0] == "exact"
     title = OBJECTIVE_TITLES[objective].format(weight=weight, hours=hours)
-    line = (f"**Best {len(chosen)} plant sites together** ({title}): "
+    line = (f"**Best {_count(len(chosen), 'plant site')} together** ({title}): "
             + ", ".join(_place(scenario, str(pid)) for pid in chosen.index) + "; ")
     if objective == "center":
         radius, bound = chosen["farthest_minutes"].max() / 60, chosen["optimum_at_least_minutes"].iloc[0] / 60
