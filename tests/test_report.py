@@ -29,7 +29,9 @@ def test_findings_say_what_the_tables_say(results: Results) -> None:
                         "(likely 2.3-4.9 h).")
     assert lines[1].startswith("**Marginal** means the model's uncertainty could turn the answer: truck minutes")
     assert any(line.startswith("**Removing R2:** 1 plant-component pair fall outside 3 h") for line in lines)
-    assert any(line.startswith("**Best 1 plant sites together** (p-center): Beta") for line in lines)
+    assert any(line.startswith("**Best 1 plant site together** (p-center: the farthest place as near as possible): "
+                               "Beta; every place within 1.8 h of one (the optimum); the farthest place, Delta, sets")
+               for line in lines)
 
 
 def test_circles_are_robust_or_marginal_by_the_scenario_band(make_scenario: ScenarioMaker) -> None:

@@ -157,7 +157,7 @@ def accessibility(times: TravelTimes, *, modes: Sequence[ProfileName] | None = N
     table = pd.DataFrame({"name": places["name"], "people": people}, index=places.index)
     measured = {}
     for mode in chosen:
-        minutes = times.trip_minutes(list(places.index), list(places.index), mode, remember=False)
+        minutes = times.trip_minutes(list(places.index), list(places.index), mode)
         measured[mode] = access_measures(minutes, people, day_minutes=60.0 * day_hours, decay=decay)
     for measure in MEASURES:
         for mode in chosen:

@@ -227,7 +227,7 @@ def plant_set(found: Coverage, plants: int, *, objective: str | None = None, wei
     ensure_fits(24.0 * len(demand) * len(candidates), f"the siting matrix of {len(demand):,} places x "
                 f"{len(candidates):,} candidates")
     minutes = np.where(np.equal.outer(demand.to_numpy(), candidates.to_numpy()), 0.0,
-                       times.trip_minutes(list(demand), list(candidates), mode, remember=False))
+                       times.trip_minutes(list(demand), list(candidates), mode))  # the rows coverage searched
     bound = np.nan
     if objective == "center":
         centered = p_center(minutes, plants, exact_cells=exact_cells)

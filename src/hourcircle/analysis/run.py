@@ -28,7 +28,7 @@ from hourcircle.analysis.coverage import Coverage, circles, coverage
 from hourcircle.analysis.disrupt import KINDS, Removals, as_removals, disrupt, sweep
 from hourcircle.analysis.drawing import CircleDrawing, circle_drawing
 from hourcircle.analysis.gaps import chain_gaps, missing_links
-from hourcircle.analysis.locate import OBJECTIVES, locate, plant_set
+from hourcircle.analysis.locate import OBJECTIVES, default_objective, locate, plant_set
 from hourcircle.batches import Progress
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import haversine_km
@@ -63,6 +63,8 @@ class Results:
         The best set of plant places (None when it cannot be found: see ``plant_set_note``).
     plant_set_note : str
         Why there is no ``plant_set`` (empty when there is one).
+    objective : str
+        The best set's objective (``center``, ``coverage`` or ``median``).
     access : pandas.DataFrame or None
         Every place's accessibility measures by mode (see
         :func:`~hourcircle.analysis.access.accessibility`).
@@ -90,6 +92,7 @@ class Results:
     removed: tuple[str, ...] = ()
     disruption: pd.DataFrame | None = None
     plant_set_note: str = ""
+    objective: str = "center"
     access: pd.DataFrame | None = None
 
     @property
@@ -171,8 +174,8 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     """
     check.instance("query", query, Query)
     plants_wanted = check.count("plants_wanted", plants_wanted)
-    if objective is not None:
-        check.choice("objective", objective, OBJECTIVES)
+    objective = default_objective(query.scenario) if objective is None else check.choice("objective", objective,
+                                                                                          OBJECTIVES)
     radius_km = check.number("radius_km", radius_km, above=0, finite=True, what="a positive number")
     check.function("progress", progress)
     check.some_of("kinds", kinds, SWEEP_KINDS)
@@ -192,5 +195,5 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
         gaps=chain_gaps(found), missing_links=missing_links(found), sites_ranked=locate(found), plant_set=chosen,
         critical=sweep(query, progress=progress, kinds=kinds, client=client), removals=removals,
         removed=tuple(r if isinstance(r, str) else r.label for r in named),
-        disruption=disrupt(query, removals) if removals else None, plant_set_note=note,
+        disruption=disrupt(query, removals) if removals else None, plant_set_note=note, objective=objective,
         access=accessibility(query.times))

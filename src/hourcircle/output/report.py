@@ -8,7 +8,7 @@ Examples
 >>> from hourcircle.analysis.run import analyse
 >>> results = analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("infrastructure", "supplier"))
 >>> sorted(tables(results))[:3]
-['chain_gaps.csv', 'circle_pairs.csv', 'critical.csv']
+['access.csv', 'chain_gaps.csv', 'circle_pairs.csv']
 >>> findings(results)[0].startswith("**Plants:**")
 True
 """
@@ -186,12 +186,14 @@ OBJECTIVE_TITLES = {"center": "p-center: the farthest place as near as possible"
 
 
 def _plant_set_line(results: Results) -> str | None:
+    objective = results.objective
     if results.plant_set is None:
         if results.plant_set_note:
-            return f"**Best plant sites together**: not computed: {md(results.plant_set_note)}."
+            return (f"**Best plant sites together** ({OBJECTIVE_TITLES[objective].split(':')[0]}): not computed: "
+                    f"{md(results.plant_set_note)}.")
         return None
     chosen, scenario, hours = results.plant_set, results.query.scenario, results.query.hours
-    objective, weight = str(chosen["objective"].iloc[0]), str(chosen["weight"].iloc[0])
+    weight = str(chosen["weight"].iloc[0])
     exact = chosen["method"].iloc[0] == "exact"
     title = OBJECTIVE_TITLES[objective].format(weight=weight, hours=hours)
     line = (f"**Best {_count(len(chosen), 'plant site')} together** ({title}): "
@@ -294,7 +296,7 @@ def markdown(results: Results, files: list[str]) -> str:
         "## Places for a new plant", markdown_table(results.sites_ranked, 10),
     ]
     if results.plant_set is not None:
-        objective = OBJECTIVE_TITLES[str(results.plant_set["objective"].iloc[0])].split(":")[0]
+        objective = OBJECTIVE_TITLES[results.objective].split(":")[0]
         parts += [f"## Best set of plant sites ({objective})", markdown_table(results.plant_set)]
     for kind, title in CRITICAL:
         part = results.critical[results.critical["kind"] == kind].drop(columns="kind").set_index("id")
