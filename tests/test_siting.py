@@ -49,7 +49,8 @@ def test_the_three_objectives_on_paper(two_hours: Coverage) -> None:
     assert median.index.tolist() == ["c"]
     assert median.loc["c", "mean_minutes"] == pytest.approx(50)
     assert median.loc["c", "within_budget"] == pytest.approx(2000)  # A is 150 min from C
-    assert median["optimum_at_least_minutes"].isna().all() and (median["objective"] == "median").all()
+    assert median["optimum_at_least_minutes"].iloc[0] == pytest.approx(50) and (median["objective"] == "median").all()
+    assert covering["optimum_at_least_minutes"].isna().all()
 
 
 def test_weights_by_places_count_each_place_once(two_hours: Coverage) -> None:
@@ -101,6 +102,9 @@ def test_the_pure_objectives_on_a_toy() -> None:
     median = p_median(TOY, people, 1)
     assert median is not None and median.chosen == [2] and median.value == pytest.approx(13 / 7)
     assert p_median(np.array([[0.0, np.inf], [np.inf, 0.0]]), np.ones(2), 1) is None  # neither serves both
+    proven = p_median(TOY, people, 1, exact_cells=0)  # the bound reaches 13 / 7: proven without the programme
+    assert proven is not None and proven.method == "exact" and proven.lower == pytest.approx(13 / 7)
+    assert np.isnan(max_cover(TOY, people, 1, radius=4.0, exact_cells=0).lower)
 
 
 @pytest.mark.parametrize(("call", "message"), [
@@ -133,6 +137,9 @@ def test_the_exact_answers_are_at_least_as_good_as_the_heuristics(case: tuple[li
     if weights.sum() > 0:
         best, quick = p_median(minutes, weights, k), p_median(minutes, weights, k, exact_cells=0)
         assert best is not None and quick is not None and best.value <= quick.value + 1e-9
+        assert best.method == "exact" and best.lower == pytest.approx(best.value)
+        assert quick.lower <= best.value + 1e-9  # the Lagrangian bound holds
+        assert quick.method == "heuristic" or quick.value == pytest.approx(best.value)
         nearest = minutes[:, best.chosen].min(axis=1)
         assert best.value == pytest.approx(weights @ nearest / weights.sum())
 

@@ -48,7 +48,7 @@ from numpy.typing import NDArray
 
 from hourcircle import _checks as check
 from hourcircle.analysis.coverage import COVERAGE, Coverage, circles
-from hourcircle.analysis.objectives import max_cover, p_median
+from hourcircle.analysis.objectives import MEDIAN_EXACT_CELLS, max_cover, p_median
 from hourcircle.analysis.pcenter import EXACT_CELLS, PCenter, p_center
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import haversine_km
@@ -183,7 +183,8 @@ def plant_set(found: Coverage, plants: int, *, objective: str | None = None, wei
     weight : {"people", "places"}, optional
         What a place weighs: its population, or one. Default: :func:`default_weight`.
     exact_cells : int, default 250000
-        Solve exactly up to this many places x candidates.
+        Solve exactly up to this many places x candidates (a p-median's integer programme up
+        to 20,000, where its bound has not already proven the answer).
 
     Returns
     -------
@@ -192,9 +193,9 @@ def plant_set(found: Coverage, plants: int, *, objective: str | None = None, wei
         their ``weight_served``; of those, the weight ``within_budget`` and the weighted
         ``mean_minutes``; the ``farthest_place`` it serves and its ``farthest_minutes`` (the
         largest is the p-center's radius, and its place decides it); the ``objective``, the
-        ``weight``, ``optimum_at_least_minutes`` (a p-center's proven lower bound on the
-        radius; NaN for the other objectives) and ``method`` (``exact`` when the optimum is
-        proven, ``heuristic`` otherwise).
+        ``weight``, ``optimum_at_least_minutes`` (the proven lower bound on a p-center's radius
+        or a p-median's weighted mean minutes; NaN for coverage) and ``method`` (``exact`` when
+        the optimum is proven, ``heuristic`` otherwise).
 
     Raises
     ------
@@ -235,12 +236,13 @@ def plant_set(found: Coverage, plants: int, *, objective: str | None = None, wei
             raise ArgumentError("plants", f"no {plants} places together reach every place by {mode}")
         chosen, method, bound = centered.chosen, centered.method, centered.lower_minutes
     elif objective == "coverage":
-        chosen, _, method = max_cover(minutes, weights, plants, radius=query.budget_minutes, exact_cells=exact_cells)
+        chosen, _, _, method = max_cover(minutes, weights, plants, radius=query.budget_minutes,
+                                         exact_cells=exact_cells)
     else:
-        median = p_median(minutes, weights, plants, exact_cells=exact_cells)
+        median = p_median(minutes, weights, plants, exact_cells=min(exact_cells, MEDIAN_EXACT_CELLS))
         if median is None:
             raise ArgumentError("plants", f"no {plants} places together reach every place by {mode}")
-        chosen, method = median.chosen, median.method
+        chosen, method, bound = median.chosen, median.method, median.lower
     return _served(found, minutes[:, chosen], weights, candidates[chosen]).assign(
         objective=objective, weight=weight, optimum_at_least_minutes=bound, method=method)
 

@@ -206,6 +206,8 @@ def _plant_set_line(results: Results) -> str | None:
         return (line + f"every place within {radius:.1f} h of one ({proof}); the farthest place, "
                 f"{_place(scenario, decider)}, sets that radius.")
     proof = "the optimum" if exact else "by a heuristic"
+    if objective == "median" and not exact:
+        proof += f"; no {len(chosen)} places do better than {chosen['optimum_at_least_minutes'].iloc[0] / 60:.2f} h"
     if objective == "coverage":
         total = scenario.population().sum() if weight == "people" else float(len(scenario.places))
         covered = chosen["within_budget"].sum()
