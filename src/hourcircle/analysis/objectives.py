@@ -15,9 +15,10 @@ A greedy choice improved by swapping one candidate at a time (Teitz and Bart, 19
 first. Up to ``exact_cells`` cells, PuLP's CBC then solves the model exactly (``y`` binary;
 ``z`` and ``x`` may stay continuous, as an optimum takes them whole). The p-median also gets a
 proven lower bound, the best of a Lagrangian relaxation of its assignment constraints (the
-multipliers found by subgradient steps): where the swaps reach it, their answer is proven
-without the integer programme; beyond ``exact_cells`` the answer is marked ``heuristic``
-with the bound beside it.
+multipliers found by subgradient steps), and a second start, the best choice those steps
+meet, improved by the same swaps: where an answer reaches the bound it is proven without the
+integer programme; beyond ``exact_cells`` the answer is marked ``heuristic``, the bound
+beside it.
 
 Examples
 --------
@@ -171,20 +172,26 @@ def max_cover(minutes: NDArray[np.float64], weights: NDArray[np.float64], k: int
 
 
 def _median_bound(cost: NDArray[np.float64], score: NDArray[np.float64], k: int, upper: float,
-                  steps: int = BOUND_STEPS) -> float:
-    """A lower bound on the p-median's least total ``score @ cost`` (Lagrangian relaxation, subgradient steps).
+                  steps: int = BOUND_STEPS) -> tuple[float, list[int]]:
+    """A lower bound on the p-median's least total ``score @ cost``, and the best choice met on the way.
 
-    With a multiplier ``u_i`` on each row's assignment, ``sum_i u_i`` plus the ``k`` most
-    negative ``sum_i min(0, a_i d_ij - u_i)`` bounds the optimum from below, whatever ``u``.
+    A Lagrangian relaxation: with a multiplier ``u_i`` on each row's assignment, ``sum_i u_i``
+    plus the ``k`` most negative ``sum_i min(0, a_i d_ij - u_i)`` bounds the optimum from below,
+    whatever ``u``; subgradient steps raise it. The ``k`` columns each step picks are a choice
+    too: the best of them is returned, for the swaps to start from.
     """
     weighted = score[:, None] * cost  # inf where a candidate cannot serve: it then adds nothing
     u = np.sort(weighted, axis=1)[:, min(1, cost.shape[1] - 1)]
     u = np.where(np.isfinite(u), u, weighted.min(axis=1))
     best, theta, stalled = -np.inf, 2.0, 0
+    found: list[int] = []
     for _ in range(steps):
         below = weighted - u[:, None] < 0
         gains = np.where(below, weighted - u[:, None], 0.0).sum(axis=0)
         chosen = np.argsort(gains, kind="stable")[:k]
+        total = float(score @ cost[:, chosen].min(axis=1))
+        if total < upper or not found:
+            upper, found = min(upper, total), [int(j) for j in chosen]
         bound = float(u.sum() + gains[chosen].sum())
         if bound > best + 1e-12 * abs(bound):
             best, stalled = bound, 0
@@ -194,10 +201,10 @@ def _median_bound(cost: NDArray[np.float64], score: NDArray[np.float64], k: int,
                 theta, stalled = theta / 2, 0
         step = 1.0 - below[:, chosen].sum(axis=1)
         norm = float(step @ step)
-        if norm == 0 or upper - bound <= 1e-9 * max(1.0, abs(upper)) or theta < 1e-6:
+        if norm == 0 or upper - best <= 1e-9 * max(1.0, abs(upper)) or theta < 1e-6:
             break
         u = u + theta * (upper - bound) / norm * step
-    return best
+    return best, found
 
 
 def p_median(minutes: NDArray[np.float64], weights: NDArray[np.float64], k: int, *,
@@ -237,7 +244,11 @@ def p_median(minutes: NDArray[np.float64], weights: NDArray[np.float64], k: int,
     total = float(score @ cost[:, chosen].min(axis=1))
     if not np.isfinite(total):
         return None  # some row has no chosen candidate within reach; then no choice serves every row
-    lower, method = min(_median_bound(cost, score, k, total), total), "heuristic"
+    lower, start = _median_bound(cost, score, k, total)
+    guided = _swap(cost, start, score)
+    if float(score @ cost[:, guided].min(axis=1)) < total:
+        chosen, total = guided, float(score @ cost[:, guided].min(axis=1))
+    lower, method = min(lower, total), "heuristic"
     if total <= lower + 1e-9 * max(1.0, total):
         method = "exact"  # the bound proves the swaps' answer
     elif cost.size <= exact_cells:

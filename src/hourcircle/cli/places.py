@@ -20,7 +20,7 @@ from hourcircle.cli.shared import (
     objective_option,
     scenario_option,
 )
-from hourcircle.profiles import PROFILES
+from hourcircle.config import PROFILES
 
 if TYPE_CHECKING:
     from hourcircle.profiles import ProfileName
