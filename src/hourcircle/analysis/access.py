@@ -154,7 +154,7 @@ def accessibility(times: TravelTimes, *, modes: Sequence[ProfileName] | None = N
     population = times.scenario.population().to_numpy(float)
     people = population if population.sum() > 0 else np.ones(len(places))
     ensure_fits(16.0 * len(places) ** 2, f"the minutes between {len(places):,} places")
-    table = pd.DataFrame({"name": places["name"], "people": people}, index=places.index)
+    table = pd.DataFrame({"name": places["name"], "people": people.round().astype(np.int64)}, index=places.index)
     measured = {}
     for mode in chosen:
         minutes = times.trip_minutes(list(places.index), list(places.index), mode)

@@ -260,8 +260,8 @@ def _served(found: Coverage, served: NDArray[np.float64], weights: NDArray[np.fl
         far = int(np.argmax(np.where(mine, served[:, j], -1.0)))
         weight = float(weights[mine].sum())
         rows.append({"place_id": place, "name": scenario.places.loc[place, "name"], "serves": int(mine.sum()),
-                     "weight_served": weight,
-                     "within_budget": float(weights[mine & (served[:, j] <= found.query.budget_minutes)].sum()),
+                     "weight_served": round(weight),  # people or places: whole numbers
+                     "within_budget": round(weights[mine & (served[:, j] <= found.query.budget_minutes)].sum()),
                      "mean_minutes": float(weights[mine] @ served[mine, j] / weight) if weight > 0 else np.nan,
                      "farthest_place": demand[far] if mine.any() else None,
                      "farthest_minutes": float(served[far, j]) if mine.any() else 0.0})
