@@ -185,9 +185,10 @@ def _median_bound(cost: NDArray[np.float64], score: NDArray[np.float64], k: int,
     u = np.where(np.isfinite(u), u, weighted.min(axis=1))
     best, theta, stalled = -np.inf, 2.0, 0
     found: list[int] = []
+    reduced = np.empty_like(weighted)
     for _ in range(steps):
-        below = weighted - u[:, None] < 0
-        gains = np.where(below, weighted - u[:, None], 0.0).sum(axis=0)
+        np.subtract(weighted, u[:, None], out=reduced)
+        gains = np.minimum(reduced, 0.0, out=reduced).sum(axis=0)
         chosen = np.argsort(gains, kind="stable")[:k]
         total = float(score @ cost[:, chosen].min(axis=1))
         if total < upper or not found:
@@ -199,7 +200,7 @@ def _median_bound(cost: NDArray[np.float64], score: NDArray[np.float64], k: int,
             stalled += 1
             if stalled >= 10:
                 theta, stalled = theta / 2, 0
-        step = 1.0 - below[:, chosen].sum(axis=1)
+        step = 1.0 - (weighted[:, chosen] < u[:, None]).sum(axis=1)
         norm = float(step @ step)
         if norm == 0 or upper - best <= 1e-9 * max(1.0, abs(upper)) or theta < 1e-6:
             break
