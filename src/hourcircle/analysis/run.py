@@ -63,11 +63,6 @@ class Results:
         The best set of plant places (None when it cannot be found: see ``plant_set_note``).
     plant_set_note : str
         Why there is no ``plant_set`` (empty when there is one).
-    objective : str
-        The best set's objective (``center``, ``coverage`` or ``median``).
-    access : pandas.DataFrame or None
-        Every place's accessibility measures by mode (see
-        :func:`~hourcircle.analysis.access.accessibility`).
     critical : pandas.DataFrame
         The sweep's ranking.
     removals : tuple of Removal
@@ -76,6 +71,11 @@ class Results:
         How the user named them.
     disruption : pandas.DataFrame or None
         Every plant's circle before and after the removals.
+    objective : str
+        The best set's objective (``center``, ``coverage`` or ``median``).
+    access : pandas.DataFrame or None
+        Every place's accessibility measures by mode (see
+        :func:`~hourcircle.analysis.access.accessibility`).
     """
 
     query: Query
@@ -135,7 +135,7 @@ def _plant_table(found: Coverage, radius_km: float) -> pd.DataFrame:
 def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RADIUS_KM,
             progress: Progress | None = None, remove: Removals = (), kinds: Sequence[str] = KINDS,
             client: Client | None = None, objective: str | None = None) -> Results:
-    """Coverage, gaps, siting and the disruption sweep for one question.
+    """Coverage, gaps, siting, accessibility and the disruption sweep for one question.
 
     Parameters
     ----------
