@@ -32,7 +32,9 @@ def test_findings_say_what_the_tables_say(results: Results) -> None:
     # without B-C, chips are at 200 min (over 3 h) and software at 280 (over it before): +50 +70
     assert ("**Removing R2:** pushes 1 plant-component pair over 3 h (`plant_a`: chips), +120 min to nearest "
             "suppliers over the pairs still reachable, 1 alternative lost.") in lines
-    assert any(line.startswith("**Best 1 plant sites together** (p-center): Beta") for line in lines)
+    assert any(line.startswith("**Best 1 plant site together** (p-center: the farthest place as near as possible): "
+                               "Beta; every place within 1.8 h of one (the optimum); the farthest place, Delta, sets")
+               for line in lines)
 
 
 def test_critical_findings_say_what_is_cut_off_and_list_only_removals_with_an_effect(results: Results) -> None:

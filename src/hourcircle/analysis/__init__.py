@@ -11,6 +11,7 @@ Examples
 True
 """
 
+from hourcircle.analysis.access import accessibility
 from hourcircle.analysis.coverage import Coverage, circles, coverage
 from hourcircle.analysis.disrupt import disrupt, impact, sweep
 from hourcircle.analysis.drawing import circle_drawing, reach_drawing
@@ -19,6 +20,6 @@ from hourcircle.analysis.locate import locate, plant_set
 from hourcircle.analysis.reach import population_bands, reach_bands, reached_sites, share_within
 from hourcircle.analysis.run import Results, analyse
 
-__all__ = ["Coverage", "Results", "analyse", "chain_gaps", "circle_drawing", "circles", "coverage", "disrupt",
-           "impact", "locate", "missing_links", "plant_set", "population_bands", "reach_bands", "reach_drawing",
-           "reached_sites", "share_within", "sweep"]
+__all__ = ["Coverage", "Results", "accessibility", "analyse", "chain_gaps", "circle_drawing", "circles", "coverage",
+           "disrupt", "impact", "locate", "missing_links", "plant_set", "population_bands", "reach_bands",
+           "reach_drawing", "reached_sites", "share_within", "sweep"]

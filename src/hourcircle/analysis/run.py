@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from hourcircle import _checks as check
+from hourcircle.analysis.access import accessibility
 from hourcircle.analysis.coverage import Coverage, circles, coverage, origin_kinds
 from hourcircle.analysis.disrupt import KINDS, Removals, as_removals, disrupt, sweep
 from hourcircle.analysis.drawing import CircleDrawing, circle_drawing
 from hourcircle.analysis.gaps import chain_gaps, missing_links
-from hourcircle.analysis.locate import locate, plant_set
+from hourcircle.analysis.locate import OBJECTIVES, default_objective, locate, plant_set
 from hourcircle.batches import batched
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import haversine_km
@@ -71,6 +72,11 @@ class Results:
         How the user named them.
     disruption : pandas.DataFrame or None
         Every plant's circle before and after the removals.
+    objective : str
+        The best set's objective (``center``, ``coverage`` or ``median``).
+    access : pandas.DataFrame or None
+        Every place's accessibility measures by mode (see
+        :func:`~hourcircle.analysis.access.accessibility`).
     """
 
     query: Query
@@ -87,6 +93,8 @@ class Results:
     removed: tuple[str, ...] = ()
     disruption: pd.DataFrame | None = None
     plant_set_note: str = ""
+    objective: str = "center"
+    access: pd.DataFrame | None = None
 
     @property
     def disrupted_links(self) -> tuple[str, ...]:
@@ -127,8 +135,8 @@ def _plant_table(found: Coverage, radius_km: float) -> pd.DataFrame:
 
 def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RADIUS_KM,
             progress: Progress | None = None, remove: Removals = (), kinds: Sequence[str] = KINDS,
-            client: Client | None = None) -> Results:
-    """Coverage, gaps, siting and the disruption sweep for one question.
+            client: Client | None = None, objective: str | None = None) -> Results:
+    """Coverage, gaps, siting, accessibility and the disruption sweep for one question.
 
     Parameters
     ----------
@@ -136,6 +144,9 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
         The network, budget and mode.
     plants_wanted : int, default 3
         Size of the best set of new plant places.
+    objective : {"center", "coverage", "median"}, optional
+        The best set's objective (default: the scenario's, see
+        :func:`~hourcircle.analysis.locate.default_objective`).
     radius_km : float, default 600
         Radius of the plants' supplier share.
     progress : callable, optional
@@ -165,6 +176,8 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     """
     check.instance("query", query, Query)
     plants_wanted = check.count("plants_wanted", plants_wanted)
+    objective = default_objective(query.scenario) if objective is None else check.choice("objective", objective,
+                                                                                          OBJECTIVES)
     radius_km = check.number("radius_km", radius_km, above=0, finite=True, what="a positive number")
     check.function("progress", progress)
     check.some_of("kinds", kinds, SWEEP_KINDS)
@@ -177,7 +190,7 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     places.index.name = "place_id"
     with stage(progress, "siting"):
         try:
-            chosen: pd.DataFrame | None = plant_set(found, plants_wanted)
+            chosen: pd.DataFrame | None = plant_set(found, plants_wanted, objective=objective)
             note = ""
         except ArgumentError as error:
             chosen, note = None, error.message  # too few complete places for that many plants: the report says so
@@ -187,4 +200,5 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
         gaps=chain_gaps(found), missing_links=missing_links(found), sites_ranked=locate(found), plant_set=chosen,
         critical=sweep(query, progress=progress, kinds=kinds, client=client), removals=removals,
         removed=tuple(r if isinstance(r, str) else r.label for r in named),
-        disruption=disrupt(query, removals) if removals else None, plant_set_note=note)
+        disruption=disrupt(query, removals) if removals else None, plant_set_note=note, objective=objective,
+        access=accessibility(query.times))

@@ -30,6 +30,7 @@ from hourcircle.cli.shared import (
     format_option,
     map_options,
     mode_option,
+    objective_option,
     quiet_option,
     scenario_option,
 )
@@ -218,7 +219,8 @@ def _reach_many(origins: Sequence[str], hours: float | None, mode: ProfileName, 
 @click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
               help="Folder to write the report, tables and GeoJSON into.")
 @click.option("--plants", "plants_wanted", type=COUNT, default=3, show_default=True,
-              help="Size of the best set of new plant sites (p-center).")
+              help="Size of the best set of new plant sites.")
+@objective_option
 @click.option("--remove", multiple=True, metavar="ID",
               help="Also compare every plant's circle without this place, site or link (repeatable).")
 @map_options
@@ -229,8 +231,8 @@ def _reach_many(origins: Sequence[str], hours: float | None, mode: ProfileName, 
 @quiet_option
 @scenario_option
 def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, out: Path, plants_wanted: int,
-                remove: tuple[str, ...], tiles: str, offline: bool, force: bool, workers: int | None,
-                scheduler: str | None, quiet: bool, scenario_path: Path | None) -> None:
+                objective: str | None, remove: tuple[str, ...], tiles: str, offline: bool, force: bool,
+                workers: int | None, scheduler: str | None, quiet: bool, scenario_path: Path | None) -> None:
     """Everything: circles, gaps, siting, disruption; report.md, CSV, GeoJSON and map.html in --out."""
     from hourcircle.analysis.run import analyse
     from hourcircle.batches import cluster
@@ -247,7 +249,8 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
         query = _query(loaded, hours, mode)
         removals = query.times.removals(remove)
         with cluster(workers, scheduler) as client:
-            results = analyse(query, plants_wanted=plants_wanted, progress=bars, remove=removals, client=client)
+            results = analyse(query, plants_wanted=plants_wanted, progress=bars, remove=removals, client=client,
+                              objective=objective)
         with stage(bars, "map"):
             drawn = circle_map(results, basemap=basemap)
         with stage(bars, "report and tables"):
@@ -256,24 +259,6 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
     echo(plain_findings(findings(results)))
     echo(f"\nwrote {len(files)} files to {out}/: start with {out / 'report.md'}, "
                f"open {out / 'map.html'} in a browser")
-
-
-@cli.command("locate")
-@budget_options
-@click.option("--top", type=COUNT, default=10, show_default=True, help="How many places to list.")
-@click.option("--plants", "plants_wanted", type=COUNT, default=None,
-              help="Instead: the best set of K places that together reach every place (p-center).")
-@format_option()
-@scenario_option
-def locate_command(hours: float | None, mode: ProfileName, top: int, plants_wanted: int | None, fmt: str,
-                   scenario_path: Path | None) -> None:
-    """Best places for a new plant: fastest complete circle, then redundancy, then spread."""
-    from hourcircle.analysis.coverage import coverage
-    from hourcircle.analysis.locate import locate as ranked_places
-    from hourcircle.analysis.locate import plant_set
-
-    found = coverage(_query(scenario_path, hours, mode))
-    _print_frame(plant_set(found, plants_wanted) if plants_wanted is not None else ranked_places(found, top=top), fmt)
 
 
 @cli.command("disrupt")

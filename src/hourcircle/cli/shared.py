@@ -191,6 +191,26 @@ def budget_options(command: F) -> F:
                         help="Travel budget in hours (default: the scenario's budget_hours).")(command)
 
 
+def objective_option(command: F) -> F:
+    """Add ``--objective`` (the best set of plant sites' objective).
+
+    Parameters
+    ----------
+    command : callable
+        A click command function.
+
+    Returns
+    -------
+    callable
+        The same, with the option.
+    """
+    return click.option("--objective", type=click.Choice(["center", "coverage", "median"]), default=None,
+                        help="The best set's objective: center (p-center: the farthest place as near as possible), "
+                             "coverage (the most people within the budget of a plant) or median (the least "
+                             "people-weighted mean time to the nearest plant). Default: center for a region, "
+                             "coverage where the places span more than 1,500 km.")(command)
+
+
 def format_option(choices: Sequence[str] = FORMATS) -> Callable[[F], F]:
     """A decorator adding ``--format``.
 

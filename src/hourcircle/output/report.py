@@ -8,7 +8,7 @@ Examples
 >>> from hourcircle.analysis.run import analyse
 >>> results = analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("infrastructure", "supplier"))
 >>> sorted(tables(results))[:3]
-['chain_gaps.csv', 'circle_pairs.csv', 'critical.csv']
+['access.csv', 'chain_gaps.csv', 'circle_pairs.csv']
 >>> findings(results)[0].startswith("**Plants:**")
 True
 
@@ -26,6 +26,7 @@ import pandas as pd
 
 from hourcircle.analysis.disrupt import changed, impact
 from hourcircle.analysis.run import Results
+from hourcircle.output.access import access_section
 from hourcircle.output.formats import md, plain
 from hourcircle.output.tables import markdown_table
 from hourcircle.scenario import Scenario
@@ -62,6 +63,8 @@ def tables(results: Results) -> dict[str, pd.DataFrame]:
     }
     if results.plant_set is not None:
         found["plant_set.csv"] = results.plant_set
+    if results.access is not None:
+        found["access.csv"] = results.access
     if results.disruption is not None:
         found["disruption.csv"] = results.disruption.set_index(["plant", "category"])
     return found
@@ -319,18 +322,42 @@ def _best_places_line(results: Results) -> str:
         for pid, row in best.iterrows()) + "."
 
 
+OBJECTIVE_TITLES = {"center": "p-center: the farthest place as near as possible",
+                    "coverage": "maximal covering: the most {weight} within {hours:g} h of one",
+                    "median": "p-median: the least {weight}-weighted mean time to the nearest"}
+
+
 def _plant_set_line(results: Results) -> str | None:
+    objective = results.objective
     if results.plant_set is None:
         if results.plant_set_note:
-            return f"**Best plant sites together** (p-center): not computed: {md(results.plant_set_note)}."
+            return (f"**Best plant sites together** ({OBJECTIVE_TITLES[objective].split(':')[0]}): not computed: "
+                    f"{md(results.plant_set_note)}.")
         return None
-    chosen, scenario = results.plant_set, results.query.scenario
-    radius, bound = chosen["farthest_minutes"].max() / 60, chosen["optimum_at_least_minutes"].iloc[0] / 60
-    proof = ("the optimum" if chosen["method"].iloc[0] == "exact" or radius <= bound
-             else f"by a heuristic; no {len(chosen)} places do better than {bound:.1f} h")
-    return (f"**Best {len(chosen)} plant sites together** (p-center): "
-            + ", ".join(_place(scenario, str(pid)) for pid in chosen.index)
-            + f"; every place within {radius:.1f} h of one ({proof}).")
+    chosen, scenario, hours = results.plant_set, results.query.scenario, results.query.hours
+    weight = str(chosen["weight"].iloc[0])
+    exact = chosen["method"].iloc[0] == "exact"
+    title = OBJECTIVE_TITLES[objective].format(weight=weight, hours=hours)
+    line = (f"**Best {_count(len(chosen), 'plant site')} together** ({title}): "
+            + ", ".join(_place(scenario, str(pid)) for pid in chosen.index) + "; ")
+    if objective == "center":
+        radius, bound = chosen["farthest_minutes"].max() / 60, chosen["optimum_at_least_minutes"].iloc[0] / 60
+        proof = ("the optimum" if exact or radius <= bound
+                 else f"by a heuristic; no {len(chosen)} places do better than {bound:.1f} h")
+        decider = str(chosen["farthest_place"].iloc[int(chosen["farthest_minutes"].to_numpy().argmax())])
+        return (line + f"every place within {radius:.1f} h of one ({proof}); the farthest place, "
+                f"{_place(scenario, decider)}, sets that radius.")
+    proof = "the optimum" if exact else "by a heuristic"
+    if objective == "median" and not exact:
+        proof += f"; no {len(chosen)} places do better than {chosen['optimum_at_least_minutes'].iloc[0] / 60:.2f} h"
+    if objective == "coverage":
+        total = scenario.population().sum() if weight == "people" else float(len(scenario.places))
+        covered = chosen["within_budget"].sum()
+        amount = (f"{covered / 1e6:,.1f} of {total / 1e6:,.1f} million people" if weight == "people"
+                  else f"{covered:.0f} of {total:.0f} places")
+        return line + f"{amount} ({covered / total:.0%}) within {hours:g} h of one ({proof})."
+    mean = (chosen["mean_minutes"] * chosen["weight_served"]).sum() / chosen["weight_served"].sum() / 60
+    return line + f"{mean:.1f} h on average from a place to its nearest, weighted by {weight} ({proof})."
 
 
 def _pairs(table: pd.DataFrame, flag: str) -> str:
@@ -458,7 +485,8 @@ def markdown(results: Results, files: list[str]) -> str:
         "## Places for a new plant", markdown_table(results.sites_ranked, 10),
     ]
     if results.plant_set is not None:
-        parts += ["## Best set of plant sites (p-center)", markdown_table(results.plant_set)]
+        objective = OBJECTIVE_TITLES[results.objective].split(":")[0]
+        parts += [f"## Best set of plant sites ({objective})", markdown_table(results.plant_set)]
     for kind, title in CRITICAL:
         part = results.critical[results.critical["kind"] == kind].drop(columns="kind").set_index("id")
         if len(part):
@@ -466,5 +494,6 @@ def markdown(results: Results, files: list[str]) -> str:
     if results.disruption is not None:
         parts += [f"## Disruption: {', '.join(map(md, results.removed))} removed",
                   markdown_table(changed(results.disruption).set_index(["plant", "category"]))]
+    parts += access_section(results.access)
     parts += ["## Files", "\n".join(f"- `{name}`" for name in files)]
     return "\n\n".join(parts) + "\n"
