@@ -28,6 +28,7 @@ from hourcircle.analysis.disrupt import KINDS, Removals, as_removals, disrupt, s
 from hourcircle.analysis.drawing import CircleDrawing, circle_drawing
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import locate, plant_set
+from hourcircle.analysis.tier_results import TierResults, analyse_tiers, chain_disruption
 from hourcircle.batches import Progress
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import haversine_km
@@ -70,6 +71,10 @@ class Results:
         How the user named them.
     disruption : pandas.DataFrame or None
         Every plant's circle before and after the removals.
+    tiers : TierResults or None
+        The tier circles, chains and concentration, when the product has tiers.
+    chain_disruption : pandas.DataFrame or None
+        Every plant's chain before and after the removals, when the product has tiers.
     """
 
     query: Query
@@ -86,6 +91,8 @@ class Results:
     removed: tuple[str, ...] = ()
     disruption: pd.DataFrame | None = None
     plant_set_note: str = ""
+    tiers: TierResults | None = None
+    chain_disruption: pd.DataFrame | None = None
 
     @property
     def disrupted_links(self) -> tuple[str, ...]:
@@ -177,9 +184,12 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     except ArgumentError as error:
         chosen, note = None, error.message  # too few complete places for that many plants: the report says so
     named = [remove] if isinstance(remove, str | Removal) else list(remove)
+    tiered = query.scenario.product.tiered
     return Results(
         query=query, radius_km=radius_km, coverage=found, plants=_plant_table(found, radius_km), places=places,
         gaps=chain_gaps(found), missing_links=missing_links(found), sites_ranked=locate(found), plant_set=chosen,
         critical=sweep(query, progress=progress, kinds=kinds, client=client), removals=removals,
         removed=tuple(r if isinstance(r, str) else r.label for r in named),
-        disruption=disrupt(query, removals) if removals else None, plant_set_note=note)
+        disruption=disrupt(query, removals) if removals else None, plant_set_note=note,
+        tiers=analyse_tiers(query) if tiered else None,
+        chain_disruption=chain_disruption(query, removals) if tiered and removals else None)

@@ -23,6 +23,7 @@ import pandas as pd
 from hourcircle.analysis.disrupt import changed, impact
 from hourcircle.analysis.run import Results
 from hourcircle.output.formats import markdown_table, md
+from hourcircle.output.tier_report import bill_note, tier_findings, tier_sections, tier_tables
 from hourcircle.scenario import Scenario
 
 CRITICAL = (("infrastructure", "bridges, tunnels and corridors"), ("link", "links"), ("segment", "road segments"),
@@ -55,7 +56,7 @@ def tables(results: Results) -> dict[str, pd.DataFrame]:
         found["plant_set.csv"] = results.plant_set
     if results.disruption is not None:
         found["disruption.csv"] = results.disruption.set_index(["plant", "category"])
-    return found
+    return found | tier_tables(results)
 
 
 def _hours(value: float) -> str:
@@ -233,7 +234,7 @@ def findings(results: Results) -> list[str]:
     lines = [_plants_line(results), _marginal_line(results), _radius_line(results), _people_line(results),
              _places_line(results), _missing_links_line(results), _best_places_line(results),
              _plant_set_line(results), _removal_line(results)]
-    return [line for line in lines if line is not None] + _critical_lines(results)
+    return [line for line in lines if line is not None] + tier_findings(results) + _critical_lines(results)
 
 
 def markdown(results: Results, files: list[str]) -> str:
@@ -260,8 +261,8 @@ def markdown(results: Results, files: list[str]) -> str:
         f"{len(scenario.places)} places, {len(scenario.sites)} sites. Product: {md(product.name)}; plants are "
         f"{md(product.plant_category)} sites ({counts.get(product.plant_category, 0)}); the bill of materials is "
         + ", ".join(f"{md(c)} ({counts.get(c, 0)})" for c in product.components)
-        + ". Travel times are modelled (see the README's travel-time model); most site coordinates are at "
-          "city or district precision.",
+        + "." + bill_note(results) + " Travel times are modelled (see the README's travel-time model); most "
+          "site coordinates are at city or district precision.",
         "## Findings",
         "\n".join(f"- {line}" for line in findings(results)),
         "## Plants", markdown_table(results.plants),
@@ -279,5 +280,6 @@ def markdown(results: Results, files: list[str]) -> str:
     if results.disruption is not None:
         parts += [f"## Disruption: {', '.join(map(md, results.removed))} removed",
                   markdown_table(changed(results.disruption).set_index(["plant", "category"]))]
+    parts += tier_sections(results)
     parts += ["## Files", "\n".join(f"- `{name}`" for name in files)]
     return "\n\n".join(parts) + "\n"
