@@ -20,7 +20,7 @@ Examples
 >>> tiers = Tiers.of(Query(TravelTimes.for_scenario(bundled())))
 >>> table = chains(tiers)
 >>> int(table.loc["changzhou", "stages"]), bool(table.loc["changzhou", "chain_complete"])
-(9, True)
+(11, True)
 >>> list(tier_concentration(tiers).columns[:3])
 ['name', 'company', 'category']
 """

@@ -20,7 +20,7 @@ Examples
 >>> tiers = Tiers.of(Query(TravelTimes.for_scenario(bundled())))
 >>> pairs = tier_circles(tiers)
 >>> sorted(pairs["input"].unique())
-['anode', 'cathode', 'electrolyte', 'separator']
+['anode', 'cathode', 'copper_foil', 'electrolyte', 'lithium_salt', 'separator']
 >>> bool(site_circles(tiers)["complete"].any())
 True
 """
