@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from hourcircle import _checks as check
@@ -128,3 +129,41 @@ def chain_disruption(query: Query, removals: Removals) -> pd.DataFrame:
     table["stages_lost"] = table["before_present"] - table["after_present"]
     table.index.name = "plant"
     return table.reset_index()
+
+
+def stage_table(tiers: Tiers, origin: str) -> pd.DataFrame:
+    """One origin's stages: for every category at every tier, its nearest site and the minutes.
+
+    Parameters
+    ----------
+    tiers : Tiers
+        The minutes.
+    origin : str
+        A plant or place id (a row of ``tiers.from_origins``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``stage``: ``tier``, ``needed_by`` (the categories that need it; empty for
+        a component), ``nearest_site``, ``minutes`` (NaN: none reachable), ``sites_within``
+        and ``within`` the question's budget.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``origin``) for an id that is neither a plant nor a place.
+    """
+    check.instance("tiers", tiers, Tiers, what="Tiers (from hourcircle.analysis.tiers)")
+    if origin not in tiers.from_origins.index:
+        raise ArgumentError("origin", f"{origin!r} is neither a plant nor a place")
+    product = tiers.query.scenario.product
+    budget = tiers.query.budget_minutes
+    rows = []
+    for stage in product.stages:
+        minutes = tiers.from_origins.loc[origin, tiers.of_category(stage)]
+        nearest = minutes.idxmin() if len(minutes) and bool(np.isfinite(minutes).any()) else None
+        rows.append({"stage": stage, "tier": product.tier(stage),
+                     "needed_by": ", ".join(c for c, needs in product.inputs if stage in needs),
+                     "nearest_site": nearest, "minutes": float(minutes[nearest]) if nearest else np.nan,
+                     "sites_within": int((minutes <= budget).sum()), "within": bool((minutes <= budget).any())})
+    return pd.DataFrame(rows).set_index("stage")
