@@ -137,7 +137,7 @@ def test_bad_tiers_are_named_by_key(tmp_path: Path, capsys: pytest.CaptureFixtur
     text = toml.read_text()
     text = text.replace('battery = ["cathode", "separator"]', inputs).replace("[product.budgets]\nbattery = 1.5\n", "")
     toml.write_text(text.replace("weights = { separator = 2 }\n", ""))
-    status, out, err = run(["validate", str(folder)], capsys)
+    status, _, err = run(["validate", str(folder)], capsys)
     assert status == 2 and "Traceback" not in err
     assert any(expected in line for line in err.splitlines()), err
     assert all(line.startswith("hourcircle: error: ") for line in err.splitlines())

@@ -246,7 +246,7 @@ def tier_concentration(tiers: Tiers) -> pd.DataFrame:
     table = pd.DataFrame({
         "name": sites["name"], "company": sites["company"], "category": sites["category"],
         "place_id": sites["place_id"], "province": sites["place_id"].map(scenario.places["province"]),
-        "precision": sites["precision"] if "precision" in sites else "",
+        "precision": sites.get("precision", ""),
         "serves": serves.astype(np.int64), "sole_source_for": sole.reindex(ids, fill_value=0).astype(np.int64),
         "circles_broken": circles, "plants_broken": lost[is_plant].sum(axis=0),
         "places_broken": lost[~is_plant].sum(axis=0)}, index=ids)

@@ -160,10 +160,12 @@ def stage_table(tiers: Tiers, origin: str) -> pd.DataFrame:
     budget = tiers.query.budget_minutes
     rows = []
     for stage in product.stages:
-        minutes = tiers.from_origins.loc[origin, tiers.of_category(stage)]
-        nearest = minutes.idxmin() if len(minutes) and bool(np.isfinite(minutes).any()) else None
+        minutes = tiers.from_origins.loc[[origin], tiers.of_category(stage)].iloc[0].to_numpy(dtype=float)
+        found = len(minutes) > 0 and bool(np.isfinite(minutes).any())
+        best = int(np.argmin(minutes)) if found else -1
         rows.append({"stage": stage, "tier": product.tier(stage),
                      "needed_by": ", ".join(c for c, needs in product.inputs if stage in needs),
-                     "nearest_site": nearest, "minutes": float(minutes[nearest]) if nearest else np.nan,
+                     "nearest_site": tiers.of_category(stage)[best] if found else None,
+                     "minutes": float(minutes[best]) if found else np.nan,
                      "sites_within": int((minutes <= budget).sum()), "within": bool((minutes <= budget).any())})
     return pd.DataFrame(rows).set_index("stage")

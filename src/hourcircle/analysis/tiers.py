@@ -222,7 +222,8 @@ def tier_circles(tiers: Tiers) -> pd.DataFrame:
                      else np.full((len(rows), 1), np.inf))
             nearest = block.min(axis=1, initial=np.inf)
             best = np.argmin(block, axis=1) if len(rows) else np.empty(0, dtype=np.int64)
-            names = np.asarray(columns, dtype=object)[best] if len(columns) else np.full(len(rows), None)
+            names: NDArray[np.object_] = (np.asarray(columns, dtype=object)[best] if len(columns)
+                                          else np.full(len(rows), None, dtype=object))
             inside = block <= budget
             provinces = [", ".join(sorted(set(province[columns[m]]))) for m in inside] if len(columns) else \
                 [""] * len(rows)
@@ -230,7 +231,7 @@ def tier_circles(tiers: Tiers) -> pd.DataFrame:
                 "site": rows, "category": category, "place_id": tiers.sites.loc[rows, "place_id"].to_numpy(),
                 "input": needed, "budget_hours": budget / 60.0,
                 "minutes": np.where(np.isfinite(nearest), nearest, np.nan),
-                "nearest_site": np.where(np.isfinite(nearest), names, None),
+                "nearest_site": pd.Series(names).where(np.isfinite(nearest), None).to_numpy(),
                 "alternatives": inside.sum(axis=1).astype(np.int64), "within": nearest <= budget,
                 "certainty": certainty(nearest, budget, band), "provinces": provinces}))
     if not parts:

@@ -39,7 +39,7 @@ def chain_command(origin: str, hours: float | None, mode: ProfileName, fmt: str,
         if fmt != "table":
             _print_frame(stages, fmt)
             return
-        _origin_lines(tiers, ident, chains(tiers).loc[ident])
+        _origin_lines(tiers, ident, chains(tiers).loc[[ident]].iloc[0])
         _print_frame(stages, "table")
         return
     sites = site_circles(tiers)

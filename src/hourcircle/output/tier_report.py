@@ -99,7 +99,8 @@ def _tier_circles_line(results: Results) -> str | None:
             text += f" ({marginal} marginal either way)"
         lacking = group[~group["complete"]]
         if len(lacking):
-            text += "; lacking: " + ", ".join(f"`{sid}` ({md(row['missing'])})" for sid, row in lacking.head(4).iterrows())
+            text += "; lacking: " + ", ".join(f"`{sid}` ({md(row['missing'])})"
+                                              for sid, row in lacking.head(4).iterrows())
             text += f" and {len(lacking) - 4} more" if len(lacking) > 4 else ""
         parts.append(text)
     return "**Tier circles:** " + "; ".join(parts) + "."
