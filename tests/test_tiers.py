@@ -215,3 +215,27 @@ def test_chain_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert "separator" in out and "180" in out
     status, _, err = run(["chain", "nowhere", "--scenario", str(FIXTURE)], capsys)
     assert status == 2 and "Traceback" not in err
+
+
+def test_disrupt_and_reach_speak_of_tiers(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(["disrupt", "--remove", "sep_a", "--scenario", str(FIXTURE)], capsys)
+    assert status == 0, err
+    assert "1 plant chains broken through the tiers; 1 plant-stages lost" in out
+    assert "battery: cells_b lacks separator" in out
+    status, out, err = run(["disrupt", "--sweep", "--scenario", str(FIXTURE)], capsys)
+    assert status == 0, err
+    ranking = out.split("input sites by the chains their loss breaks")[1].splitlines()
+    assert ranking[3].split()[:2] == ["sep_a", "separator"]
+    status, out, err = run(["reach", "e", "--scenario", str(FIXTURE)], capsys)
+    assert status == 0, err
+    assert "chain broken at tier 2: battery: cells_d lacks separator" in out
+
+
+def test_the_map_draws_tier_sites_with_their_chain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    status, _, err = run(["run", str(FIXTURE), "--out", str(out), "--offline"], capsys)
+    assert status == 0, err
+    page = (out / "map.html").read_text()
+    assert "tier 2 · cathode" in page and "tier 2 · separator" in page  # layers and legend
+    assert "Tier circle 二级配套圈" in page and "broken at tier 2 断链" in page
+    assert '"dash": "2 2"' in page or '"dash":"2 2"' in page

@@ -186,6 +186,10 @@ def reach_command(origins: tuple[str, ...], hours: float | None, mode: ProfileNa
         for site_id, row in part.iterrows():
             train = f" ({row['train_minutes']:.0f} in trains)" if "train_minutes" in row else ""
             echo(f"  {row['minutes']:5.0f} min{train}  {site_id}  ({row['company']}, {row['place_id']})")
+    if query.scenario.product.tiered:
+        from hourcircle.cli.tiers import chain_summary
+
+        chain_summary(query, origin)
 
 
 def _reach_many(origins: Sequence[str], hours: float | None, mode: ProfileName, fmt: str, workers: int | None,
@@ -292,6 +296,10 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
         with cluster(workers, scheduler) as client:
             ranking = sweep(query, progress=_progress("sweep"), client=client).set_index(["kind", "id"])
         _print_frame(ranking.head(top) if top else ranking, fmt)
+        if fmt == "table" and query.scenario.product.tiered:
+            from hourcircle.cli.tiers import tier_sweep
+
+            tier_sweep(query, top)
         return
     removals = query.times.removals(remove)
     table = disrupt_table(query, removals)
@@ -306,6 +314,10 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
     columns = ["before_nearest_site", "before_minutes", "after_nearest_site", "after_minutes", "lost",
                "alternatives_lost"]
     _print_frame(changed(table).set_index(["plant", "category"])[columns], "table")
+    if query.scenario.product.tiered:
+        from hourcircle.cli.tiers import chain_changes
+
+        chain_changes(query, removals)
 
 
 def _age(seconds: float) -> str:

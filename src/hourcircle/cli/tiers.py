@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from hourcircle.analysis.tiers import Tiers
     from hourcircle.profiles import ProfileName
+    from hourcircle.travel.query import Query
+    from hourcircle.travel.removals import Removal
 
 
 @cli.command("chain")
@@ -77,3 +79,40 @@ def _origin_lines(tiers: Tiers, ident: str, row: pd.Series) -> None:
          f"(weighted {row['stage_share']:.0%}){missing}")
     echo("chain complete through every tier" if row["chain_complete"]
          else f"chain broken at tier {row['weakest_tier']}: {row['broken']}")
+
+
+def chain_summary(query: Query, origin: str) -> None:
+    """After ``reach``: FROM's chain through the tiers, when FROM is a place or a plant."""
+    from hourcircle.analysis.chains import chains
+    from hourcircle.analysis.tiers import Tiers
+
+    tiers = Tiers.of(query)
+    ident = query.times.resolve(origin)
+    if ident in tiers.from_origins.index:
+        echo("")
+        _origin_lines(tiers, ident, chains(tiers).loc[[ident]].iloc[0])
+
+
+def tier_sweep(query: Query, top: int | None) -> None:
+    """After ``disrupt --sweep``: the input sites ranked by the chains their loss breaks."""
+    from hourcircle.analysis.chains import tier_concentration
+    from hourcircle.analysis.tiers import Tiers
+
+    ranked = tier_concentration(Tiers.of(query))
+    columns = ["category", "place_id", "serves", "sole_source_for", "circles_broken", "plants_broken",
+               "places_broken"]
+    echo("\ninput sites by the chains their loss breaks (tier circles, plant and place chains):")
+    _print_frame(ranked[columns].head(top) if top else ranked[columns], "table")
+
+
+def chain_changes(query: Query, removals: tuple[Removal, ...]) -> None:
+    """After ``disrupt --remove``: every plant's chain before and after."""
+    from hourcircle.analysis.tier_results import chain_disruption
+
+    table = chain_disruption(query, removals)
+    lost = table[table["chain_lost"] | (table["stages_lost"] != 0)]
+    echo(f"\n{int(table['chain_lost'].sum())} plant chains broken through the tiers; "
+         f"{int(table['stages_lost'].sum())} plant-stages lost")
+    if len(lost):
+        _print_frame(lost.set_index("plant")[["before_present", "after_present", "chain_lost", "after_broken"]],
+                     "table")
