@@ -239,3 +239,29 @@ def test_the_map_draws_tier_sites_with_their_chain(tmp_path: Path, capsys: pytes
     assert "tier 2 · cathode" in page and "tier 2 · separator" in page  # layers and legend
     assert "Tier circle 二级配套圈" in page and "broken at tier 2 断链" in page
     assert '"dash": "2 2"' in page or '"dash":"2 2"' in page
+
+
+@pytest.mark.parametrize(("name", "at_least"), [("yrd", 30), ("china", 80)])
+def test_the_bundled_tier_two_sites(name: str, at_least: int) -> None:
+    import pandas as pd
+
+    from hourcircle import datasets
+
+    folder = datasets.locate(name)
+    scenario = load_scenario(folder)
+    product = scenario.product
+    assert product.inputs_of("battery") == ("cathode", "anode", "separator", "electrolyte", "copper_foil")
+    tier_two = scenario.sites[scenario.sites["category"].map(product.tier) >= 2]
+    assert len(tier_two) >= at_least
+    assert set(tier_two["category"]) == {"cathode", "anode", "separator", "electrolyte", "copper_foil",
+                                         "lithium_salt"}
+    assert (tier_two["precision"] == "city").all()  # no source places a materials plant's gate
+    assert tier_two["source"].str.startswith("http").all()
+    evidence = pd.read_csv(folder / "site_evidence.csv").set_index("site_id")
+    assert tier_two.index.isin(evidence.index).all()
+    assert evidence.loc[tier_two.index, "evidence"].str.len().min() > 20
+    left_out = {("anode", "changzhou", "Tianmu"), ("cathode", "changsha", "Changyuan")}  # VERIFY.md, 3.4
+    assert not any(c == cat and p == place and firm in str(company)
+                   for cat, place, firm in left_out
+                   for c, p, company in zip(tier_two["category"], tier_two["place_id"], tier_two["company"],
+                                            strict=True))
