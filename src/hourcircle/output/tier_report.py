@@ -25,6 +25,15 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _article(word: str) -> str:
+    """``a`` or ``an`` before a word.
+
+    >>> _article("anode"), _article("cathode")
+    ('an', 'a')
+    """
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _name(results: Results, place_id: str) -> str:
     places = results.query.scenario.places
     names = places["name"].astype(str)
@@ -121,6 +130,10 @@ def _concentration_line(results: Results) -> str | None:
     if len(soles):
         parts.append("sole-sourced within the budget: " + ", ".join(
             f"{md(i)} for {row['sole_sourced']} of {row['needed_by']}" for i, row in soles.iterrows()))
+    local = sole[sole["one_province_within"] > 0]
+    if len(local):
+        parts.append("every supplier within the budget in one province: " + ", ".join(
+            f"{md(i)} for {row['one_province_within']} of {row['needed_by']}" for i, row in local.iterrows()))
     one = sole[sole["one_province"] != ""]
     if len(one):
         parts.append("every supplier in one province: " + ", ".join(
@@ -136,7 +149,8 @@ def _tier_links_line(results: Results) -> str | None:
     if not len(links):
         return None
     return "**Missing links below tier one:** " + "; ".join(
-        f"a {md(row['input'])} supplier in {_name(results, str(row['place_id']))} would complete "
+        f"{_article(str(row['input']))} {md(row['input'])} supplier in {_name(results, str(row['place_id']))} would "
+        "complete "
         f"{_count(int(row['completes_plants']), 'plant chain')}, {_count(int(row['completes_places']), 'place chain')} "
         f"and {_count(int(row['completes_circles']), 'tier circle')}" for _, row in links.iterrows()) + "."
 
