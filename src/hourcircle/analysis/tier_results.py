@@ -8,7 +8,7 @@ Examples
 >>> query = Query(TravelTimes.for_scenario(bundled()))
 >>> found = analyse_tiers(query)
 >>> sorted(found.tables())[:2]
-['chain_completeness.csv', 'tier_circles.csv']
+['chain_completeness.csv', 'sole_sources.csv']
 >>> table = chain_disruption(query, ["changzhou"])
 >>> {"plant", "before_chain_complete", "after_chain_complete", "chain_lost"} <= set(table.columns)
 True
@@ -60,7 +60,13 @@ class TierResults:
     sole: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables by CSV file name (each a sheet of the workbook)."""
+        """The tables by CSV file name (each a sheet of the workbook).
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            File name to table.
+        """
         return {"tier_circles.csv": self.pairs.set_index(["site", "input"]),
                 "tier_sites.csv": self.sites,
                 "chain_completeness.csv": self.chains,

@@ -110,15 +110,50 @@ class Tiers:
         return self.query.scenario.product.inputs
 
     def budget_minutes(self, category: str) -> float:
-        """The minutes within which a site of ``category`` needs its inputs."""
+        """The minutes within which a site of ``category`` needs its inputs.
+
+        Parameters
+        ----------
+        category : str
+            A category with inputs.
+
+        Returns
+        -------
+        float
+            Minutes.
+        """
         return 60.0 * self.query.scenario.product.budget_hours(category, self.query.hours)
 
     def of_category(self, category: str) -> pd.Index:
-        """The ids of the sites of a category."""
+        """The ids of the sites of a category.
+
+        Parameters
+        ----------
+        category : str
+            A category of the bill.
+
+        Returns
+        -------
+        pandas.Index
+            Site ids.
+        """
         return self.sites.index[self.sites["category"] == category]
 
     def within(self, category: str, needed: str) -> Mask:
-        """Sites of ``category`` (rows) by sites of ``needed`` (columns): within the category's budget."""
+        """Sites of ``category`` (rows) by sites of ``needed`` (columns): within the category's budget.
+
+        Parameters
+        ----------
+        category : str
+            A category with inputs.
+        needed : str
+            One of its inputs.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            Within the budget.
+        """
         block = self.between.loc[self.of_category(category), self.of_category(needed)].to_numpy()
         return block <= self.budget_minutes(category)
 

@@ -82,7 +82,15 @@ def _origin_lines(tiers: Tiers, ident: str, row: pd.Series) -> None:
 
 
 def chain_summary(query: Query, origin: str) -> None:
-    """After ``reach``: FROM's chain through the tiers, when FROM is a place or a plant."""
+    """After ``reach``: FROM's chain through the tiers, when FROM is a place or a plant.
+
+    Parameters
+    ----------
+    query : Query
+        The question.
+    origin : str
+        FROM, as the user named it.
+    """
     from hourcircle.analysis.chains import chains
     from hourcircle.analysis.tiers import Tiers
 
@@ -94,7 +102,15 @@ def chain_summary(query: Query, origin: str) -> None:
 
 
 def tier_sweep(query: Query, top: int | None) -> None:
-    """After ``disrupt --sweep``: the input sites ranked by the chains their loss breaks."""
+    """After ``disrupt --sweep``: the input sites ranked by the chains their loss breaks.
+
+    Parameters
+    ----------
+    query : Query
+        The question.
+    top : int or None
+        How many rows to print (None: all).
+    """
     from hourcircle.analysis.chains import tier_concentration
     from hourcircle.analysis.tiers import Tiers
 
@@ -106,7 +122,15 @@ def tier_sweep(query: Query, top: int | None) -> None:
 
 
 def chain_changes(query: Query, removals: tuple[Removal, ...]) -> None:
-    """After ``disrupt --remove``: every plant's chain before and after."""
+    """After ``disrupt --remove``: every plant's chain before and after.
+
+    Parameters
+    ----------
+    query : Query
+        The question.
+    removals : tuple of Removal
+        What is removed.
+    """
     from hourcircle.analysis.tier_results import chain_disruption
 
     table = chain_disruption(query, removals)

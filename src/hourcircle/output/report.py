@@ -8,7 +8,7 @@ Examples
 >>> from hourcircle.analysis.run import analyse
 >>> results = analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("infrastructure", "supplier"))
 >>> sorted(tables(results))[:3]
-['chain_gaps.csv', 'circle_pairs.csv', 'critical.csv']
+['chain_completeness.csv', 'chain_gaps.csv', 'circle_pairs.csv']
 >>> findings(results)[0].startswith("**Plants:**")
 True
 """
