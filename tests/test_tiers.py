@@ -265,3 +265,37 @@ def test_the_bundled_tier_two_sites(name: str, at_least: int) -> None:
                    for cat, place, firm in left_out
                    for c, p, company in zip(tier_two["category"], tier_two["place_id"], tier_two["company"],
                                             strict=True))
+
+
+def _delta_without_tiers(folder: Path, empty_table: bool) -> Path:
+    """The bundled delta as it was before tiers: its tier sections and tier-two sites taken out."""
+    import re
+
+    import pandas as pd
+
+    from hourcircle import datasets
+
+    shutil.copytree(datasets.bundled(), folder)
+    toml = folder / "scenario.toml"
+    text = re.sub(r"\n# Tier two.*?(?=\n\[roads\])", "\n", toml.read_text(), flags=re.S)
+    toml.write_text(text.replace("[roads]", "[product.inputs]\n\n[roads]") if empty_table else text)
+    sites = pd.read_csv(folder / "sites.csv", dtype=str, keep_default_na=False)
+    tier_one = sites[~sites["category"].isin(["cathode", "anode", "separator", "electrolyte", "copper_foil",
+                                              "lithium_salt"])]
+    (folder / "sites.csv").write_text(tier_one.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    return folder
+
+
+def test_the_delta_with_an_empty_inputs_table_is_the_delta_without(tmp_path: Path) -> None:
+    from hourcircle.analysis.run import analyse
+    from hourcircle.maps import circle_map
+    from hourcircle.output.assemble import render
+
+    files = []
+    for empty in (False, True):
+        scenario = load_scenario(_delta_without_tiers(tmp_path / f"delta-{empty}", empty))
+        assert not scenario.product.tiered and len(scenario.sites) == 93
+        results = analyse(Query(TravelTimes.for_scenario(scenario)), kinds=("infrastructure", "supplier"))
+        files.append(render(results, {"map.html": circle_map(results)}))
+    assert files[0].keys() == files[1].keys() and "chain_completeness.csv" not in files[0]
+    assert all(files[0][name] == files[1][name] for name in files[0])
