@@ -88,7 +88,7 @@ def test_missing_links_below_tier_one(tiers: Tiers) -> None:
     # a separator within 90 min of D (at C, D or E) completes cells_d, so plant_e's chain and E's
     assert links[["input", "place_id"]].to_numpy().tolist() == [["separator", "c"], ["separator", "d"],
                                                                 ["separator", "e"]]
-    assert (links[["completes_plants", "completes_places", "completes_circles"]] == 1).all().all()
+    assert (links[["completes_plants", "completes_places", "completes_circles", "covers_sites"]] == 1).all().all()
 
 
 def test_concentration_and_sole_sources(tiers: Tiers) -> None:

@@ -36,7 +36,7 @@ from hourcircle.analysis.coverage import origin_kinds
 from hourcircle.analysis.tiers import Mask, Tiers, site_circles, tier_circles
 
 TIERS = "Tiers (from hourcircle.analysis.tiers)"
-LINK_COLUMNS = ["input", "place_id", "completes_plants", "completes_places", "completes_circles"]
+LINK_COLUMNS = ["input", "place_id", "completes_plants", "completes_places", "completes_circles", "covers_sites"]
 
 
 def _reach(within: Mask, ok: Mask) -> Mask:
@@ -155,7 +155,8 @@ def tier_links(tiers: Tiers) -> pd.DataFrame:
     pandas.DataFrame
         ``input, place_id``; ``completes_plants`` and ``completes_places``: chains that become
         complete; ``completes_circles``: sites of categories with inputs that become
-        chain-complete. Only rows that complete something, best first.
+        chain-complete; ``covers_sites``: sites that lack the input within their budget and would
+        have it. Only rows that change something, best first.
     """
     check.instance("tiers", tiers, Tiers, what=TIERS)
     query = tiers.query
@@ -174,8 +175,10 @@ def tier_links(tiers: Tiers) -> pd.DataFrame:
             minutes = query.times.trip_minutes(places, list(ids), query.mode) if len(ids) else \
                 np.full((len(places), 0), np.inf)
             new_ok &= _reach(minutes <= tiers.budget_minutes(needed), base[deeper][:, :1])[:, 0]
-        added = {(p, needed): (tiers.from_places.loc[tiers.of_category(p), places].to_numpy()
-                               <= tiers.budget_minutes(p)) & new_ok[None, :] for p in parents}
+        near = {p: tiers.from_places.loc[tiers.of_category(p), places].to_numpy() <= tiers.budget_minutes(p)
+                for p in parents}
+        added = {(p, needed): near[p] & new_ok[None, :] for p in parents}
+        covers = sum((near[p] & ~tiers.within(p, needed).any(axis=1)[:, None]).sum(axis=0) for p in parents)
         after = tiers.evaluate(added=added, scenarios=len(places))
         base_wide = {c: np.repeat(base[c], len(places), axis=1) for c in base}
         extra = {needed: (to_places <= query.budget_minutes) & new_ok[None, :]} \
@@ -184,13 +187,13 @@ def tier_links(tiers: Tiers) -> pd.DataFrame:
         rows.append(pd.DataFrame({
             "input": needed, "place_id": places,
             "completes_plants": gained[is_plant].sum(axis=0), "completes_places": gained[~is_plant].sum(axis=0),
-            "completes_circles": _count_gained(base_wide, after, with_inputs)}))
+            "completes_circles": _count_gained(base_wide, after, with_inputs), "covers_sites": covers}))
     if not rows:
         return pd.DataFrame(columns=LINK_COLUMNS)
     table = pd.concat(rows, ignore_index=True)
-    counts = ["completes_plants", "completes_places", "completes_circles"]
+    counts = ["completes_plants", "completes_places", "completes_circles", "covers_sites"]
     table = table[table[counts].sum(axis=1) > 0]
-    return table.sort_values([*counts, "input", "place_id"], ascending=[False] * 3 + [True, True],
+    return table.sort_values([*counts, "input", "place_id"], ascending=[False] * 4 + [True, True],
                              kind="stable")[LINK_COLUMNS].reset_index(drop=True).astype({c: np.int64 for c in counts})
 
 
