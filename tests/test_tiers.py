@@ -44,6 +44,7 @@ def test_the_product_knows_its_tiers() -> None:
     assert product.all_categories == ("assembly", "battery", "chips", "cathode", "separator")
     assert (product.tier("cathode"), product.tier("chips"), product.tier("assembly")) == (2, 1, 0)
     assert product.budget_hours("battery", 2.5) == 1.5 and product.weight("separator") == 2.0
+    assert "tiers: battery needs cathode, separator within 1.5 h" in load_scenario(FIXTURE).summary()
 
 
 def test_tier_circles_by_hand(tiers: Tiers) -> None:

@@ -268,6 +268,10 @@ class Scenario:
             f"budget {self.budget_hours:g} h",
             f"sites per category: {cats}",
         ]
+        if self.product.tiered:
+            lines.append("tiers: " + "; ".join(
+                f"{c} needs {', '.join(needs)} within {self.product.budget_hours(c, self.budget_hours):g} h"
+                for c, needs in self.product.inputs))
         if self.links is None:
             lines.append("links: none given (road links are inferred from the places)")
         else:
