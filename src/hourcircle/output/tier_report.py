@@ -74,7 +74,7 @@ def _stages_line(results: Results) -> str:
 
     line = (f"**Stage-level chain completeness** (stages of the bill at every tier with a site within "
             f"{results.query.hours:g} h, the planners' \"31 of 32 stages\" measure): {full} of {len(places)} places "
-            f"have all {stages}.")
+            f"have all {stages} (median {places['present'].median():g} of {stages}).")
     low = ranked[ranked["present"] < ranked["stages"]].tail(3).iloc[::-1]
     if len(low):
         line += " Fewest: " + "; ".join(one(str(pid), row) for pid, row in low.iterrows()) + "."
