@@ -123,7 +123,8 @@ def test_the_national_dataset() -> None:
     places, sites = scenario.places, scenario.sites
     assert len(places) == 338 and places["population"].notna().sum() == 337  # Laiwu: merged into Jinan
     assert places["population"].sum() > 1.3e9
-    assert len(sites) >= 250 and sites["category"].value_counts().min() >= 20
+    tier_one = sites[sites["category"].isin(scenario.product.all_categories[:6])]
+    assert len(tier_one) >= 250 and tier_one["category"].value_counts().min() >= 20
     assert sites["place_id"].map(places["province"]).nunique() >= 20
     assert sites["source"].str.startswith("http").all()
     outside = ~sites["place_id"].map(places["province"]).isin(["Shanghai", "Jiangsu", "Zhejiang", "Anhui"])

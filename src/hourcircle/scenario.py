@@ -64,7 +64,14 @@ class Product:
     categories : tuple of str
         The bill of materials, as the scenario lists it.
     weights : tuple of float
-        Each category's weight in a circle's share (1 by default).
+        Each category's weight in a circle's share (1 by default): the categories', then the
+        input categories' (:attr:`input_categories`).
+    inputs : tuple of (str, tuple of str)
+        The tiers: each category with inputs of its own, and what its sites need within their
+        budget (``[product.inputs]``); none by default, which is a one-tier bill.
+    budgets : tuple of (str, float)
+        Hours within which a category's sites need their inputs (``[product.budgets]``;
+        default: the question's budget).
 
     Examples
     --------
@@ -77,6 +84,8 @@ class Product:
     plant_category: str
     categories: tuple[str, ...]
     weights: tuple[float, ...] = ()
+    inputs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    budgets: tuple[tuple[str, float], ...] = ()
 
     def weight(self, category: str) -> float:
         """A category's weight in a circle's share.
@@ -84,14 +93,101 @@ class Product:
         Parameters
         ----------
         category : str
-            A category of the bill of materials.
+            A category of the bill of materials (at any tier).
 
         Returns
         -------
         float
             Its weight (1 unless the scenario says otherwise).
         """
-        return dict(zip(self.categories, self.weights, strict=False)).get(category, 1.0)
+        named = (*self.categories, *self.input_categories)
+        return dict(zip(named, self.weights, strict=False)).get(category, 1.0)
+
+    def inputs_of(self, category: str) -> tuple[str, ...]:
+        """What a site of a category needs within its own budget (nothing for most).
+
+        Parameters
+        ----------
+        category : str
+            A category.
+
+        Returns
+        -------
+        tuple of str
+            Its input categories, as the scenario lists them.
+
+        Examples
+        --------
+        >>> p = Product("car", "assembly", ("battery",), inputs=(("battery", ("cathode",)),))
+        >>> p.inputs_of("battery"), p.inputs_of("cathode")
+        (('cathode',), ())
+        """
+        return dict(self.inputs).get(category, ())
+
+    def budget_hours(self, category: str, default: float) -> float:
+        """The hours within which a site of a category needs its inputs.
+
+        Parameters
+        ----------
+        category : str
+            A category with inputs.
+        default : float
+            The hours when the scenario gives none for it (the question's budget).
+
+        Returns
+        -------
+        float
+            Hours.
+        """
+        return dict(self.budgets).get(category, default)
+
+    @property
+    def tiered(self) -> bool:
+        """Whether some category has inputs of its own."""
+        return bool(self.inputs)
+
+    @property
+    def input_categories(self) -> tuple[str, ...]:
+        """The categories that appear only as inputs, in the order the tiers reach them."""
+        return tuple(c for c in self.stages if c not in self.categories)
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """Every category of the bill at every tier, once: the components, then their inputs, tier by tier.
+
+        Examples
+        --------
+        >>> p = Product("car", "assembly", ("assembly", "battery", "chips"),
+        ...             inputs=(("battery", ("cathode", "anode")), ("cathode", ("lithium",))))
+        >>> p.stages, p.tier("lithium")
+        (('battery', 'chips', 'cathode', 'anode', 'lithium'), 3)
+        """
+        return tuple(self._tiers())
+
+    def tier(self, category: str) -> int:
+        """The shallowest tier at which a category is needed (components are tier 1; 0: not needed).
+
+        Parameters
+        ----------
+        category : str
+            A category.
+
+        Returns
+        -------
+        int
+            The tier.
+        """
+        return self._tiers().get(category, 0)
+
+    def _tiers(self) -> dict[str, int]:
+        tiers = dict.fromkeys(self.components, 1)
+        frontier, depth = list(self.components), 1
+        while frontier:
+            depth += 1
+            found = [i for c in frontier for i in self.inputs_of(c) if i not in tiers]
+            tiers |= dict.fromkeys(found, depth)
+            frontier = list(dict.fromkeys(found))
+        return tiers
 
     @property
     def components(self) -> tuple[str, ...]:
@@ -100,8 +196,8 @@ class Product:
 
     @property
     def all_categories(self) -> tuple[str, ...]:
-        """The plant's own category, then the components."""
-        return (self.plant_category, *self.components)
+        """The plant's own category, then the components, then the categories needed only as inputs."""
+        return (self.plant_category, *self.components, *self.input_categories)
 
 
 
@@ -178,6 +274,10 @@ class Scenario:
             f"budget {self.budget_hours:g} h",
             f"sites per category: {cats}",
         ]
+        if self.product.tiered:
+            lines.append("tiers: " + "; ".join(
+                f"{c} needs {', '.join(needs)} within {self.product.budget_hours(c, self.budget_hours):g} h"
+                for c, needs in self.product.inputs))
         if self.links is None:
             lines.append("links: none given (road links are inferred from the places)")
         else:

@@ -29,6 +29,7 @@ from hourcircle.analysis.disrupt import KINDS, Removals, as_removals, disrupt, s
 from hourcircle.analysis.drawing import CircleDrawing, circle_drawing
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import OBJECTIVES, default_objective, locate, plant_set
+from hourcircle.analysis.tier_results import TierResults, analyse_tiers, chain_disruption
 from hourcircle.batches import batched
 from hourcircle.errors import ArgumentError
 from hourcircle.geo import haversine_km
@@ -77,6 +78,10 @@ class Results:
     access : pandas.DataFrame or None
         Every place's accessibility measures by mode (see
         :func:`~hourcircle.analysis.access.accessibility`).
+    tiers : TierResults or None
+        The tier circles, chains and concentration, when the product has tiers.
+    chain_disruption : pandas.DataFrame or None
+        Every plant's chain before and after the removals, when the product has tiers.
     """
 
     query: Query
@@ -95,6 +100,8 @@ class Results:
     plant_set_note: str = ""
     objective: str = "center"
     access: pd.DataFrame | None = None
+    tiers: TierResults | None = None
+    chain_disruption: pd.DataFrame | None = None
 
     @property
     def disrupted_links(self) -> tuple[str, ...]:
@@ -195,10 +202,13 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
         except ArgumentError as error:
             chosen, note = None, error.message  # too few complete places for that many plants: the report says so
     named = [remove] if isinstance(remove, str | Removal) else list(remove)
+    tiered = query.scenario.product.tiered
     return Results(
         query=query, radius_km=radius_km, coverage=found, plants=_plant_table(found, radius_km), places=places,
         gaps=chain_gaps(found), missing_links=missing_links(found), sites_ranked=locate(found), plant_set=chosen,
         critical=sweep(query, progress=progress, kinds=kinds, client=client), removals=removals,
         removed=tuple(r if isinstance(r, str) else r.label for r in named),
         disruption=disrupt(query, removals) if removals else None, plant_set_note=note, objective=objective,
-        access=accessibility(query.times))
+        access=accessibility(query.times),
+        tiers=analyse_tiers(query) if tiered else None,
+        chain_disruption=chain_disruption(query, removals) if tiered and removals else None)

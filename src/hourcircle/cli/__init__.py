@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import click
 
 from hourcircle import _signals
-from hourcircle.cli import commands, places  # noqa: F401  (registers the commands on the group)
+from hourcircle.cli import commands, places, tiers  # noqa: F401  (registers the commands on the group)
 from hourcircle.cli.shared import cli, echo
 
 __all__ = ["cli", "main"]

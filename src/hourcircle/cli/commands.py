@@ -192,6 +192,10 @@ def reach_command(origins: tuple[str, ...], hours: float | None, mode: ProfileNa
         for site_id, row in part.iterrows():
             train = f" ({row['train_minutes']:.0f} in trains)" if "train_minutes" in row else ""
             echo(f"  {row['minutes']:5.0f} min{train}  {site_id}  ({row['company']}, {row['place_id']})")
+    if query.scenario.product.tiered:
+        from hourcircle.cli.tiers import chain_summary
+
+        chain_summary(query, origin)
 
 
 def _reach_many(origins: Sequence[str], hours: float | None, mode: ProfileName, fmt: str, workers: int | None,
@@ -289,6 +293,10 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
         with cluster(workers, scheduler) as client:
             ranking = sweep(query, progress=_bars(quiet), client=client).set_index(["kind", "id"])
         _print_frame(ranking.head(top) if top else ranking, fmt)
+        if fmt == "table" and query.scenario.product.tiered:
+            from hourcircle.cli.tiers import tier_sweep
+
+            tier_sweep(query, top)
         return
     removals = query.times.removals(remove)
     table = disrupt_table(query, removals)
@@ -306,6 +314,10 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
          f"pushed over the budget; +{found.minutes_added:.0f} min to nearest suppliers over the pairs still "
          f"reachable; {found.alternatives_lost} alternatives lost\n")
     _print_frame(disruption_rows(changed(table)).set_index(["plant", "category"]), "table")
+    if query.scenario.product.tiered:
+        from hourcircle.cli.tiers import chain_changes
+
+        chain_changes(query, removals)
 
 
 def _age(seconds: float) -> str:

@@ -32,6 +32,7 @@ from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
 from hourcircle.io.csvfile import read_csv, read_user_file
 from hourcircle.io.tables import INFRASTRUCTURE, LINKS, PLACES, SITES, TableSpec, parse_table
+from hourcircle.io.tiers import input_names, tier_problems, tiers
 from hourcircle.profiles import PROFILES, RailProfile, RoadProfile, TravelSettings
 from hourcircle.scenario import Product, RoadsSection, Scenario
 
@@ -85,12 +86,16 @@ class ProductSection(StrictModel):
         The bill of materials.
     weights : dict
         Categories' weights (checked apart, so that each bad one is named).
+    inputs, budgets : dict
+        The tiers (checked apart by :mod:`hourcircle.io.tiers`).
     """
 
     name: str = Field(min_length=1)
     plant_category: str = Field(min_length=1)
     categories: list[str] = Field(min_length=1)
     weights: dict[str, Any] = Field(default_factory=dict)  # checked by _weight_problems
+    inputs: dict[str, Any] = Field(default_factory=dict)  # checked by io.tiers
+    budgets: dict[str, Any] = Field(default_factory=dict)  # checked by io.tiers
 
 
 class TravelSection(StrictModel):
@@ -327,10 +332,13 @@ def _product(section: object) -> Product | None:
     except ValidationError:
         return None
     categories = tuple(dict.fromkeys(checked.categories))
-    if _weight_problems(section, "") or _component_problems(section, ""):
+    if _weight_problems(section, "") or _component_problems(section, "") or tier_problems(section, ""):
         return None
+    inputs, budgets = tiers(checked.model_dump())
+    product = Product(checked.name, checked.plant_category, categories, inputs=inputs, budgets=budgets)
+    named = (*categories, *product.input_categories)
     return Product(checked.name, checked.plant_category, categories,
-                   tuple(float(checked.weights.get(c, 1.0)) for c in categories))
+                   tuple(float(checked.weights.get(c, 1.0)) for c in named), inputs, budgets)
 
 
 def _component_problems(section: object, label: str) -> list[Problem]:
@@ -352,7 +360,7 @@ def _weight_problems(section: object, label: str) -> list[Problem]:
     if not isinstance(section, dict) or not isinstance(section.get("weights"), dict):
         return []
     given = section.get("categories")
-    declared: list[Any] = given if isinstance(given, list) else []
+    declared: list[Any] = [*(given if isinstance(given, list) else []), *input_names(section)]
     problems = []
     for category, weight in section["weights"].items():
         key = f"product.weights.{category}"
@@ -413,6 +421,7 @@ def load_scenario(folder: str | Path, *, allow_outside: bool = False) -> Scenari
     files |= {key: str(section[key]) for key in files if isinstance(section.get(key), str)}
     product = _product(raw.get("product"))
     problems += _weight_problems(raw.get("product"), label) + _component_problems(raw.get("product"), label)
+    problems += tier_problems(raw.get("product"), label)
     travel, travel_problems = _travel(raw.get("travel"), label)
     problems += travel_problems
 

@@ -35,6 +35,7 @@ from hourcircle.maps.assets import SCRIPT, STYLE, figure, script_json, use_leafl
 from hourcircle.maps.basemap import Basemap
 from hourcircle.maps.layers import GeoLayer, Script, cell, legend
 from hourcircle.maps.points import place_labels, rings
+from hourcircle.maps.tier_popups import tier_legend, tier_popups, tier_style
 from hourcircle.scenario import Scenario
 
 CANVAS_ABOVE = 2000  # sites: more than this are drawn on a canvas, not as SVG elements
@@ -118,14 +119,17 @@ def _site_layers(fmap: folium.Map, scenario: Scenario, sites: pd.DataFrame, base
         is_plant = category == scenario.product.plant_category
         style = {"colour": colours[category], "radius": radius + (2 if is_plant else 0), "stroke": "#222",
                  "weight": 1.5 if is_plant else 1}
+        tier = tier_style(scenario.product.tier(category))
+        style |= {k: v for k, v in tier.items() if k != "radius_change"}
+        style["radius"] += tier.get("radius_change", 0)
         rows = [row + ([["Drawn 绘制", f"beside its point, shared by {ring[s][1]} sites"]] if ring[s] else [])
                 for row, s in zip(rows, part.index, strict=True)]
         features = basemap.point_features(part, [str(n) for n in part["name"]], rows, [style] * len(part))
         for feature, site_id in zip(features, part.index, strict=True):
             feature["properties"]["spread"] = ring[site_id] or [0, 1]
-        name = f"{category_label(category)} ({len(part)})"
-        fmap.add_child(GeoLayer(name, features, popup=bool(popups) and is_plant, counts_sites=True,
-                                 css_class="hc-site"))
+        name = f"{tier_legend(scenario.product, category)}{category_label(category)} ({len(part)})"
+        has_popup = popups is not None and any(str(s) in popups for s in part.index)
+        fmap.add_child(GeoLayer(name, features, popup=has_popup, counts_sites=True, css_class="hc-site"))
 
 
 def _link_features(links: pd.DataFrame, basemap: Basemap, colour_of: Any, rows_of: Any) -> list[dict[str, Any]]:
@@ -394,6 +398,8 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
         rows += [[category_label(str(r["category"])), f"{cell(r['nearest_site'])}: {cell(r['minutes'])} min, "
                   f"{int(r['alternatives'])} within {budget:g} h"] for _, r in group.iterrows()]
         popups[str(plant)] = rows
+    for site, rows in tier_popups(results).items():
+        popups[site] = popups.get(site, []) + rows
     _site_layers(fmap, scenario, scenario.sites, basemap, popups=popups)
     place_labels(fmap, located, basemap)
     colours = _category_colours(scenario)
@@ -401,7 +407,8 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
                ("#fdae61", f"complete within {budget + 1:g} h", False),
                ("#d73027", "incomplete", False),
                (MARGINAL_STROKE, "marginal (within the model's error) 边缘", True)]
-    entries += [(colours[c], category_label(c), False) for c in scenario.product.all_categories]
+    entries += [(colours[c], tier_legend(scenario.product, c) + category_label(c), False)
+                for c in scenario.product.all_categories]
     if results.disrupted_links:
         entries.append(("#e00000", "disrupted link", True))
     legend(fmap, "Circle completeness 产业圈完整度", entries)

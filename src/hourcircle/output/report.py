@@ -8,7 +8,7 @@ Examples
 >>> from hourcircle.analysis.run import analyse
 >>> results = analyse(Query(TravelTimes.for_scenario(bundled())), kinds=("infrastructure", "supplier"))
 >>> sorted(tables(results))[:3]
-['access.csv', 'chain_gaps.csv', 'circle_pairs.csv']
+['access.csv', 'chain_completeness.csv', 'chain_gaps.csv']
 >>> findings(results)[0].startswith("**Plants:**")
 True
 
@@ -29,6 +29,7 @@ from hourcircle.analysis.run import Results
 from hourcircle.output.access import access_section
 from hourcircle.output.formats import md, plain
 from hourcircle.output.tables import markdown_table
+from hourcircle.output.tier_report import bill_note, tier_findings, tier_sections, tier_tables
 from hourcircle.scenario import Scenario
 
 INLINE_AT_MOST = 3  # a finding names up to this many things in its line; more go in a list under it
@@ -67,7 +68,7 @@ def tables(results: Results) -> dict[str, pd.DataFrame]:
         found["access.csv"] = results.access
     if results.disruption is not None:
         found["disruption.csv"] = results.disruption.set_index(["plant", "category"])
-    return found
+    return found | tier_tables(results)
 
 
 def listed(label: str, items: list[str]) -> str:
@@ -447,7 +448,7 @@ def findings(results: Results) -> list[str]:
     lines = [_plants_line(results), _marginal_line(results), _radius_line(results), _people_line(results),
              _places_line(results), _missing_links_line(results), _best_places_line(results),
              _plant_set_line(results), _removal_line(results)]
-    return [line for line in lines if line is not None] + _critical_lines(results)
+    return [line for line in lines if line is not None] + tier_findings(results) + _critical_lines(results)
 
 
 def markdown(results: Results, files: list[str]) -> str:
@@ -474,8 +475,8 @@ def markdown(results: Results, files: list[str]) -> str:
         f"{len(scenario.places)} places, {len(scenario.sites)} sites. Product: {md(product.name)}; plants are "
         f"{md(product.plant_category)} sites ({counts.get(product.plant_category, 0)}); the bill of materials is "
         + ", ".join(f"{md(c)} ({counts.get(c, 0)})" for c in product.components)
-        + ". Travel times are modelled (see the README's travel-time model); most site coordinates are at "
-          "city or district precision.",
+        + "." + bill_note(results) + " Travel times are modelled (see the README's travel-time model); most "
+          "site coordinates are at city or district precision.",
         "## Findings",
         bullets(findings(results)),
         "## Plants", markdown_table(results.plants),
@@ -494,6 +495,7 @@ def markdown(results: Results, files: list[str]) -> str:
     if results.disruption is not None:
         parts += [f"## Disruption: {', '.join(map(md, results.removed))} removed",
                   markdown_table(changed(results.disruption).set_index(["plant", "category"]))]
+    parts += tier_sections(results)
     parts += access_section(results.access)
     parts += ["## Files", "\n".join(f"- `{name}`" for name in files)]
     return "\n\n".join(parts) + "\n"
