@@ -18,7 +18,7 @@ import pytest
 from conftest import BundledRun
 from helpers import ScenarioMaker, run
 from playwright.sync_api import Browser, Page
-from test_maps import HOSTILE, Visit, _hostile_scenario, browser  # noqa: F401  (the chromium fixture)
+from test_maps import HOSTILE, SCREENSHOTS, Visit, _hostile_scenario, browser  # noqa: F401  (the chromium fixture)
 
 from hourcircle import Query, TravelTimes, datasets
 from hourcircle.analysis.coverage import Coverage, circles, coverage
@@ -301,7 +301,27 @@ def test_picking_a_plant_shows_its_circle(browser: Browser, bundled_explorer: Pa
     assert ("yes 是" if summary["complete"] else "no 否") in facts
     assert page.locator("path.hc-link").count() == len(scenario.product.components)  # the connections
     assert page.locator("path.hc-nearest").count() == len(scenario.product.components)
-    page.screenshot(path=str(bundled_explorer.parent / "picked.png"))
+    assert visit.errors == [] and visit.requests == []
+    page.close()
+
+
+def test_a_plant_beyond_the_budget_shows_what_it_lacks(browser: Browser, bundled_explorer: Path,  # noqa: F811
+                                                       bundled_run: BundledRun) -> None:
+    """Leapmotor Jinhua at 3 h: its slowest component lies beyond (dashed line, row marked); a screenshot."""
+    times = bundled_run.results.query.times
+    visit = Visit(browser, bundled_explorer)
+    page = visit.page
+    _set_hours(page, 3.0)
+    page.locator("#hc-search").fill("leapmotor")
+    page.locator("#hc-search").press("Enter")
+    summary = circles(coverage(Query(times, hours=3.0))).loc["leapmotor_jinhua"]
+    assert not summary["complete"]
+    beyond = page.locator(".hc-circle tbody tr.hc-beyond td:first-child").all_inner_texts()
+    assert [text.split()[0] for text in beyond] == summary["missing"].split(", ")
+    assert page.locator("path.hc-link[stroke-dasharray]").count() == len(beyond)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "explorer.png"))  # README's docs/explorer.png
+    assert (SCREENSHOTS / "explorer.png").stat().st_size > 10_000
     assert visit.errors == [] and visit.requests == []
     page.close()
 

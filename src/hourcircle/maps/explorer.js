@@ -103,7 +103,7 @@
     var panel = L.control({position: 'topleft'});
     var ui = {};
     panel.onAdd = function () {
-      var box = L.DomUtil.create('div', 'hc-explorer');
+      var box = ui.box = L.DomUtil.create('div', 'hc-explorer');
       box.setAttribute('role', 'region');
       box.setAttribute('aria-label', T.explorer);
       L.DomEvent.disableClickPropagation(box);
@@ -168,7 +168,7 @@
       pickLabel.htmlFor = 'hc-pick';
       ui.pick = element('select');
       ui.pick.id = 'hc-pick';
-      ui.pick.size = 5;
+      ui.pick.size = 4;
       box.appendChild(pickLabel);
       box.appendChild(ui.pick);
       ui.search.addEventListener('input', fillPicker);
@@ -219,11 +219,11 @@
     }
 
     /* ---- recomputing ---- */
-    function summaryLine(kind, noun, zh) {
+    function summaryLine(results, kind, noun, zh) {
       var total = 0, complete = 0, marginal = 0;
       for (var o = 0; o < n; o++) {
         if (origins.kind[o] !== kind) { continue; }
-        var result = circle(o);
+        var result = results[o];
         total++;
         if (result.complete) { complete++; }
         if (result.marginal) { marginal++; }
@@ -234,10 +234,10 @@
         ' 处于边缘';
     }
 
-    function recolour() {
+    function recolour(results) {
       for (var o = 0; o < n; o++) {
         if (origins.kind[o] !== 'place') { continue; }
-        var result = circle(o);
+        var result = results[o];
         markers[o].setStyle(result.marginal ? {fillColor: result.colour, color: MARGINAL, weight: 3, dashArray: '4 3'}
                                             : {fillColor: result.colour, color: '#333', weight: 1, dashArray: null});
       }
@@ -247,9 +247,11 @@
       var hours = hoursText(data.hours[state.step]);
       ui.value.textContent = hours + ' h';
       ui.slider.setAttribute('aria-valuetext', hours + ' h');
-      ui.plants.textContent = summaryLine('plant', 'plants', T.plantsZh);
-      ui.places.textContent = summaryLine('place', 'places', T.placesZh);
-      recolour();
+      var results = new Array(n);  // every plant's and place's circle, once a change
+      for (var o = 0; o < n; o++) { if (origins.kind[o] !== 'site') { results[o] = circle(o); } }
+      ui.plants.textContent = summaryLine(results, 'plant', 'plants', T.plantsZh);
+      ui.places.textContent = summaryLine(results, 'place', 'places', T.placesZh);
+      recolour(results);
       showPicked();
     }
 
@@ -260,6 +262,13 @@
       state.picked = o;
       if (ui.pick.value !== String(o)) { fillPicker(); }
       showPicked();
+      var points = [[origins.lat[o], origins.lon[o]]];
+      for (var c = 0; c < nC; c++) {
+        var s = profiles[state.profile].site[o * nC + c];
+        if (s >= 0) { points.push([origins.lat[data.suppliers[s]], origins.lon[data.suppliers[s]]]); }
+      }
+      var side = ui.box.offsetWidth + 30;  // keep the picked circle clear of the panel
+      map.fitBounds(L.latLngBounds(points), {paddingTopLeft: [side, 40], paddingBottomRight: [40, 40], maxZoom: 8});
       hooks.forEach(function (hook) { hook(origins.id[o], circle(o)); });
     }
 
