@@ -20,6 +20,7 @@
   function hoursText(h) { return String(h); }
 
   window.hourcircleExplorer = function (map, data) {
+    var started = performance.now();
     var T = data.text, origins = data.origins, n = origins.id.length;
     var categories = data.categories, nC = categories.length, nS = data.suppliers.length;
     var profiles = data.profiles.map(function (p) {
@@ -330,7 +331,8 @@
       circle: function (id) { var o = origins.id.indexOf(id); return o < 0 ? null : circle(o); },
       pick: function (id) { var o = origins.id.indexOf(id); if (o >= 0) { pick(o); } return o >= 0; },
       setHours: function (h) { var i = data.hours.indexOf(h); if (i >= 0) { setStep(i); } return i >= 0; },
-      onPick: function (hook) { hooks.push(hook); }, extras: data.extras || {}
+      onPick: function (hook) { hooks.push(hook); }, extras: data.extras || {},
+      startMs: performance.now() - started  // what drawing and the first recompute took (benchmarks)
     };
   };
 })();
