@@ -20,6 +20,8 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("Yangtze River Delta NEV: 41 places" in o.get("text", "") for o in outputs)
+    if path.name.startswith("01_"):  # the explorer, inline
+        assert any(o.get("data", {}).get("text/html", "").startswith("<iframe srcdoc=") for o in outputs)
 
 
 def test_there_is_a_notebook() -> None:

@@ -15,6 +15,7 @@ import click
 
 from hourcircle.cli.shared import (
     COUNT,
+    HOURS,
     KM,
     _bars,
     _basemap,
@@ -34,6 +35,7 @@ from hourcircle.cli.shared import (
     quiet_option,
     scenario_option,
 )
+from hourcircle.config import PROFILES
 
 if TYPE_CHECKING:
 
@@ -237,10 +239,11 @@ def _reach_many(origins: Sequence[str], hours: float | None, mode: ProfileName, 
 def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, out: Path, plants_wanted: int,
                 objective: str | None, remove: tuple[str, ...], tiles: str, offline: bool, force: bool,
                 workers: int | None, scheduler: str | None, quiet: bool, scenario_path: Path | None) -> None:
-    """Everything: circles, gaps, siting, disruption; report.md, CSV, GeoJSON and map.html in --out."""
+    """Everything: circles, gaps, siting, disruption; report.md, CSV, GeoJSON and the explorer map.html in --out."""
+    from hourcircle.analysis.explore import explorer_data
     from hourcircle.analysis.run import analyse
     from hourcircle.batches import cluster
-    from hourcircle.maps import circle_map
+    from hourcircle.maps import explorer_page
     from hourcircle.output import claim_folder
     from hourcircle.output.assemble import render
     from hourcircle.output.report import findings, plain_findings
@@ -256,13 +259,50 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
             results = analyse(query, plants_wanted=plants_wanted, progress=bars, remove=removals, client=client,
                               objective=objective)
         with stage(bars, "map"):
-            drawn = circle_map(results, basemap=basemap)
+            drawn = explorer_page(explorer_data(results), basemap=basemap)
         with stage(bars, "report and tables"):
             files = render(results, {"map.html": drawn})
             target.write(files)
     echo(plain_findings(findings(results)))
     echo(f"\nwrote {len(files)} files to {out}/: start with {out / 'report.md'}, "
                f"open {out / 'map.html'} in a browser")
+
+
+@cli.command("explore")
+@click.argument("scenario", required=False, type=click.Path(path_type=Path))
+@click.option("--hours", type=HOURS, default=None,
+              help="The budget the page opens at (default: the scenario's budget_hours).")
+@click.option("--mode", "modes", type=click.Choice(PROFILES), multiple=True,
+              help="A profile to switch between; repeat for several, the first shown first (default: truck).")
+@click.option("--range", "hours_range", type=(HOURS, HOURS), default=(0.5, 8.0), show_default=True,
+              metavar="FROM TO", help="The slider's first and last budget, in hours.")
+@click.option("--step", type=HOURS, default=0.25, show_default=True,
+              help="Hours between the slider's budgets.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("explorer.html"), show_default=True,
+              help="The HTML file to write.")
+@map_options
+@force_option
+@scenario_option
+def explore_command(scenario: Path | None, hours: float | None, modes: tuple[ProfileName, ...],
+                    hours_range: tuple[float, float], step: float, out: Path, tiles: str, offline: bool, force: bool,
+                    scenario_path: Path | None) -> None:
+    """An offline map that recomputes the circles as you move a budget slider, switch profile or pick a plant."""
+    from hourcircle.analysis.explore import budget_steps, explorer_data
+    from hourcircle.maps import explorer_page
+
+    low, high = hours_range
+    if low > high:
+        raise click.BadParameter(f"the start ({low:g} h) is above the end ({high:g} h)", param_hint="--range")
+    budgets = budget_steps(low, high, step)
+    basemap = _basemap(tiles, offline)
+    loaded = _scenario(scenario, scenario_path)
+    with _claim(out, "explore", "out", loaded, force) as target:
+        query = _query(loaded, hours, modes[0] if modes else "truck")
+        data = explorer_data(query, modes=modes, hours=budgets)
+        assert target is not None
+        target.write_text(explorer_page(data, basemap=basemap))
+    echo(f"wrote the explorer to {out}: {len(data.hours)} budgets from {data.hours[0]:g} to {data.hours[-1]:g} h, "
+         f"{', '.join(data.modes)}; open it in a browser (it needs no network)")
 
 
 @cli.command("disrupt")

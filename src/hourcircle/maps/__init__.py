@@ -11,10 +11,13 @@ This package is the only code that imports folium. Every map is one HTML file:
 
 Sites, places and links are GeoJSON layers drawn by a small script that builds every tooltip
 and popup with ``textContent``: user text is shown as text and never runs
-(:mod:`~hourcircle.maps.layers`). :mod:`~hourcircle.maps.builders` makes the two maps.
+(:mod:`~hourcircle.maps.layers`). :mod:`~hourcircle.maps.builders` makes the two maps;
+:mod:`~hourcircle.maps.explorer` the circle explorer, which recomputes the circles in the page
+as a budget slider moves.
 """
 
 from hourcircle.maps.basemap import TILES, Basemap
 from hourcircle.maps.builders import circle_map, reach_map
+from hourcircle.maps.explorer import ExplorerPage, explore, explorer_page
 
-__all__ = ["TILES", "Basemap", "circle_map", "reach_map"]
+__all__ = ["TILES", "Basemap", "ExplorerPage", "circle_map", "explore", "explorer_page", "reach_map"]

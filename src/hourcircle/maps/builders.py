@@ -27,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from hourcircle import _checks as check
 from hourcircle import datasets
-from hourcircle.analysis.drawing import ReachDrawing, RoadNetwork, Segments
+from hourcircle.analysis.drawing import CircleDrawing, ReachDrawing, RoadNetwork, Segments
 from hourcircle.analysis.reach import band_edges, band_labels
 from hourcircle.analysis.run import Results
 from hourcircle.maps import shapes
@@ -299,6 +299,38 @@ def _all_roads(fmap: folium.Map, roads: RoadNetwork, basemap: Basemap) -> None:
     _osm_attribution(fmap)
 
 
+def network_layers(fmap: folium.Map, drawing: CircleDrawing, basemap: Basemap) -> None:
+    """The network a circle map shows: every road (or road link) and rail link, closed links dashed red.
+
+    Parameters
+    ----------
+    fmap : folium.Map
+        The map, changed in place.
+    drawing : CircleDrawing
+        The network (:func:`~hourcircle.analysis.drawing.circle_drawing`).
+    basemap : Basemap
+        The background (where coordinates are shifted).
+    """
+    def link_style(edge: pd.Series) -> dict[str, Any]:
+        if edge["closed"]:
+            return {"colour": "#e00000", "weight": 4, "dash": "8 6", "opacity": 1}
+        return {"colour": "#555" if edge["kind"] == "road" else "#7b3294", "weight": 2, "opacity": 0.6}
+
+    def link_rows(edge: pd.Series) -> list[list[Any]]:
+        rows = [["Link id", edge["link"]], ["Mode", edge["kind"]],
+                ["Truck minutes 卡车分钟", cell(edge["minutes_truck"])]]
+        return rows + ([["Status 状态", "disrupted 中断"]] if edge["closed"] else [])
+
+    for kind in ("road", "rail"):
+        if kind == "road" and drawing.roads is not None:
+            _all_roads(fmap, drawing.roads, basemap)
+            continue
+        features = _link_features(drawing.links[drawing.links["kind"] == kind], basemap, link_style, link_rows)
+        if features:
+            name = "road links 公路" if kind == "road" else "rail links 铁路"
+            fmap.add_child(GeoLayer(name, features, show=kind == "road"))  # timetable pairs: many lines
+
+
 MARGINAL_STROKE = "#6a3d9a"
 
 
@@ -348,25 +380,7 @@ def circle_map(results: Results, *, basemap: Basemap | None = None) -> str:
     places = scenario.places
     title = f"{scenario.name}: {drawing.hours:g}-hour circles by {drawing.mode}"
     fmap = _new_map(basemap, places["lat"].to_numpy(), places["lon"].to_numpy(), title, len(scenario.sites))
-
-    def link_style(edge: pd.Series) -> dict[str, Any]:
-        if edge["closed"]:
-            return {"colour": "#e00000", "weight": 4, "dash": "8 6", "opacity": 1}
-        return {"colour": "#555" if edge["kind"] == "road" else "#7b3294", "weight": 2, "opacity": 0.6}
-
-    def link_rows(edge: pd.Series) -> list[list[Any]]:
-        rows = [["Link id", edge["link"]], ["Mode", edge["kind"]],
-                ["Truck minutes 卡车分钟", cell(edge["minutes_truck"])]]
-        return rows + ([["Status 状态", "disrupted 中断"]] if edge["closed"] else [])
-
-    for kind in ("road", "rail"):
-        if kind == "road" and drawing.roads is not None:
-            _all_roads(fmap, drawing.roads, basemap)
-            continue
-        features = _link_features(drawing.links[drawing.links["kind"] == kind], basemap, link_style, link_rows)
-        if features:
-            name = "road links 公路" if kind == "road" else "rail links 铁路"
-            fmap.add_child(GeoLayer(name, features, show=kind == "road"))  # timetable pairs: many lines
+    network_layers(fmap, drawing, basemap)
     circle = results.places
     budget = drawing.hours
 
