@@ -37,6 +37,7 @@ from hourcircle.geo import haversine_km
 from hourcircle.links import link_table, with_link_ids
 from hourcircle.profiles import PROFILES, ProfileName, TravelSettings
 from hourcircle.roads.build import Roads, build_roads
+from hourcircle.roads.terrain import in_mountains
 from hourcircle.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -154,11 +155,37 @@ def _legs(scenario: Scenario, roads: Roads) -> pd.DataFrame:
     return pd.concat([access, station], ignore_index=True)
 
 
-def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFrame:
+def mountain_roads(edges: pd.DataFrame, nodes: pd.DataFrame, places: pd.DataFrame) -> NDArray[np.bool_]:
+    """Which edges are roads in the mountains (see :mod:`hourcircle.roads.terrain`).
+
+    Parameters
+    ----------
+    edges : pandas.DataFrame
+        ``u, v, kind``.
+    nodes : pandas.DataFrame
+        ``lat, lon`` of every node, indexed by id.
+    places : pandas.DataFrame
+        The scenario's places (``lat, lon, province``).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per edge: a ``road`` edge whose middle's nearest place is in a mountain province.
+    """
+    road = np.flatnonzero(edges["kind"].to_numpy() == "road")
+    ends = [nodes.loc[edges[end].to_numpy()[road], ["lat", "lon"]].to_numpy(dtype=np.float64) for end in ("u", "v")]
+    flags = np.zeros(len(edges), dtype=bool)
+    flags[road] = in_mountains((ends[0][:, 0] + ends[1][:, 0]) / 2, (ends[0][:, 1] + ends[1][:, 1]) / 2, places)
+    return flags
+
+
+def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings,
+                     mountain: NDArray[np.bool_] | None = None) -> pd.DataFrame:
     """Add ``minutes_<profile>`` and ``km_<profile>`` columns.
 
     NaN where a profile does not use the edge; km not given are geodesic km times the detour
-    (straight for rail links).
+    (straight for rail links). Road edges flagged ``mountain`` take ``1 + mountain_slowdown``
+    times their minutes.
     """
     out = edges.copy()
     kind = out["kind"].to_numpy()
@@ -179,7 +206,8 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFram
             by_train = np.where(np.isnan(given_minutes), along, given_minutes) + boarding
             moving = np.where(kind == "rail_feeder", given_minutes, by_train)
         else:
-            moving = np.where(np.isnan(given_minutes), km / road.speed_kmh * 60, given_minutes)
+            slower = 1 + road.mountain_slowdown * (mountain if mountain is not None else np.zeros(len(km), bool))
+            moving = np.where(np.isnan(given_minutes), km / road.speed_kmh * 60 * slower, given_minutes)
         minutes = np.where(leg, access, moving)
         usable = np.isin(kind, RAIL_KINDS if name == "rail" else ROAD_KINDS)
         out[f"minutes_{name}"] = np.where(usable, minutes, np.nan)
@@ -239,4 +267,5 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     estimates = [_with_geodesic(part.assign(link=None), nodes) for part in (stops, feeders) if len(part)]
     edges = pd.concat([road, *([rail] if len(rail) else []), *estimates], ignore_index=True)
     edges["link"] = edges["link"].where(edges["kind"].isin(["road", "rail"]), None)
-    return TravelNetwork(scenario, nodes, _profile_minutes(edges, scenario.travel), roads)
+    mountain = mountain_roads(edges, nodes, scenario.places)
+    return TravelNetwork(scenario, nodes, _profile_minutes(edges, scenario.travel, mountain), roads)

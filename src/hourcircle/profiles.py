@@ -102,6 +102,9 @@ class RoadProfile(Banded):
         Minutes of driving after which the driver rests: 0 (never), or 30 to 1440.
     rest_minutes : float
         Minutes of each rest: 0, or 1 to 600.
+    mountain_slowdown : float
+        Extra minutes per minute on roads in the mountain provinces (0 to 2; see
+        :mod:`hourcircle.roads.terrain`): their speed is ``speed_kmh / (1 + mountain_slowdown)``.
     band : tuple of float
         See :class:`Banded`.
     """
@@ -113,6 +116,8 @@ class RoadProfile(Banded):
     rest_after_minutes: float = Field(
         default=0.0, ge=0, le=1440, description="minutes of driving after which the driver rests (0: never)")
     rest_minutes: float = Field(default=0.0, ge=0, le=600, description="minutes of each rest")
+    mountain_slowdown: float = Field(
+        default=0.0, ge=0, le=2, description="extra minutes per minute on roads in the mountain provinces")
 
     @field_validator("rest_after_minutes")
     @classmethod
