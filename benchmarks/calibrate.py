@@ -34,8 +34,17 @@ import sys
 import pandas as pd
 
 from hourcircle import datasets, load_scenario
-from hourcircle.calibration import Fit, band, cross_validate_rail, cross_validate_road, fit_road, mdape, score_rail
-from hourcircle.calibration import report, road_model
+from hourcircle.calibration import (
+    Fit,
+    band,
+    cross_validate_rail,
+    cross_validate_road,
+    fit_road,
+    mdape,
+    report,
+    road_model,
+    score_rail,
+)
 from hourcircle.calibration.fit import pair_rows, with_travel
 from hourcircle.profiles import CAR_DEFAULT
 from hourcircle.scenario import Scenario
@@ -86,7 +95,8 @@ def national_report(national: Scenario, road: pd.DataFrame) -> None:
 
     before = with_travel(national, {"car": {"speed_kmh": CAR_DEFAULT.speed_kmh,
                                             "terminal_minutes": CAR_DEFAULT.terminal_minutes}})
-    tables = [report.car_table(times, held("km"), held("drive_minutes")) for times in (before, with_travel(national, {}))]
+    after = with_travel(national, {})
+    tables = [report.car_table(times, held("km"), held("drive_minutes")) for times in (before, after)]
     print(report.markdown(report.summary(tables[0]), report.summary(tables[1])))
 
 

@@ -26,7 +26,7 @@ def main() -> None:
     root = datasets.data_root()
     target = root / "calibration" / "road_pairs.csv"
     current = pd.read_csv(target, dtype=str, keep_default_na=False)
-    current = current.assign(**{c: current[c] if c in current else d for c, d in
+    current = current.assign(**{c: current.get(c, d) for c, d in
                                 (("source_date", "undated"), ("confidence", "ungraded"), ("kind", "door_to_door"))})
     collected = pd.read_csv(root / "sources" / "collected" / "road_pairs_national.csv", dtype=str,
                             keep_default_na=False)

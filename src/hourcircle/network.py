@@ -189,6 +189,7 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings,
     """
     out = edges.copy()
     kind = out["kind"].to_numpy()
+    mountain = np.zeros(len(out), dtype=bool) if mountain is None else mountain
     given_km = out["km"].to_numpy(dtype=np.float64)
     given_minutes = out["minutes"].to_numpy(dtype=np.float64)
     geodesic = out["geodesic_km"].to_numpy(dtype=np.float64)
@@ -206,7 +207,7 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings,
             by_train = np.where(np.isnan(given_minutes), along, given_minutes) + boarding
             moving = np.where(kind == "rail_feeder", given_minutes, by_train)
         else:
-            slower = 1 + road.mountain_slowdown * (mountain if mountain is not None else np.zeros(len(km), bool))
+            slower = 1 + road.mountain_slowdown * mountain
             moving = np.where(np.isnan(given_minutes), km / road.speed_kmh * 60 * slower, given_minutes)
         minutes = np.where(leg, access, moving)
         usable = np.isin(kind, RAIL_KINDS if name == "rail" else ROAD_KINDS)

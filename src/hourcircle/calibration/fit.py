@@ -38,7 +38,10 @@ TERMINALS = np.arange(0.0, 61.0, 1.0)
 FOLDS = 5
 
 
-def mdape(model: Sequence[float] | pd.Series, published: Sequence[float] | pd.Series) -> float:
+Figures = Sequence[float] | pd.Series | np.ndarray
+
+
+def mdape(model: Figures, published: Figures) -> float:
     """Median absolute percentage error of model figures against published ones.
 
     Parameters

@@ -58,7 +58,8 @@ def car_table(times: TravelTimes, km: pd.DataFrame, minutes: pd.DataFrame) -> pd
         routes = [times.route(a, b, "car") for a, b in zip(rows["from_place"], rows["to_place"], strict=True)]
         route_km = np.array([float(r.hops["km"].sum()) for r in routes])
         published = rows["published"].to_numpy(dtype=np.float64)
-        base = rows[["from_place", "to_place"]].assign(route_km=route_km, regions=_regions(times, rows))
+        base = rows[["from_place", "to_place"]].assign(route_km=route_km)
+        base["regions"] = pd.Series(_regions(times, rows), index=rows.index, dtype=object)
         if measure == "km":
             parts.append(base.assign(measure="km", published=published, model=route_km))
             continue
@@ -127,6 +128,6 @@ def markdown(before: pd.DataFrame, after: pd.DataFrame) -> str:
     label = {"km": "road km", "minutes": "car minutes, door to door", "driving": "car minutes, driving only"}
     lines = ["| measure | group | rows | MdAPE before | MdAPE after | model/published before | after |",
              "|---|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {label[r.measure]} | {r.group} | {r.rows} | {r.mdape_before:.1f}% | {r.mdape_after:.1f}% | "
+    lines += [f"| {label[str(r.measure)]} | {r.group} | {r.rows} | {r.mdape_before:.1f}% | {r.mdape_after:.1f}% | "
               f"{r.ratio_before:.2f} | {r.ratio_after:.2f} |" for r in both.itertuples()]
     return "\n".join(lines)

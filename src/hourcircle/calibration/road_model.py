@@ -112,11 +112,11 @@ def predict(parameters: Mapping[str, float], features: pd.DataFrame, access_spee
     door = driving + f["access_km"] / access_speed_kmh * 60 + terminal
     if parameters.get("breaks", 0.0):
         door = door + np.maximum(np.ceil(door / DRIVING_LIMIT_MINUTES) - 1, 0) * REST_MINUTES
-    return np.asarray(door)
+    return np.asarray(door, dtype=np.float64)
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    return np.divide(part, whole, out=np.zeros_like(part), where=whole > 0)
+    return np.asarray(np.divide(part, whole, out=np.zeros_like(part), where=whole > 0), dtype=np.float64)
 
 
 def fit(model: str, features: pd.DataFrame, published: np.ndarray, access_speed_kmh: float) -> dict[str, float]:
@@ -146,7 +146,7 @@ def fit(model: str, features: pd.DataFrame, published: np.ndarray, access_speed_
             zip(free, map(float, x[2:]), strict=True)) | fixed
 
     def loss(x: np.ndarray) -> float:
-        if x[0] <= 1 or np.any(x[2:] < 0) and "terminal_per_log_population" not in free:
+        if x[0] <= 1 or (np.any(x[2:] < 0) and "terminal_per_log_population" not in free):
             return np.inf
         return log_loss(np.maximum(predict(named(x), features, access_speed_kmh), 1.0), published)
 
