@@ -14,7 +14,7 @@ from hourcircle.calibration import fit_road, road_model
 from hourcircle.calibration.report import BANDS, REGIONS, car_table, markdown, summary
 from hourcircle.calibration.split import HOLDOUT_EVERY, pair_id, role, roles
 from hourcircle.netcache import _content
-from hourcircle.network import _profile_minutes
+from hourcircle.network import Terrain, _profile_minutes
 from hourcircle.profiles import TravelSettings
 from hourcircle.roads.terrain import MOUNTAIN_PROVINCES
 from hourcircle.travel.times import TravelTimes
@@ -65,7 +65,8 @@ def test_the_fit_never_sees_held_out_rows(four: Path) -> None:
 def _features(road_km: list[float], mountain_km: list[float]) -> pd.DataFrame:
     n = len(road_km)
     return pd.DataFrame({"road_km": road_km, "access_km": [0.0] * n, "mountain_km": mountain_km,
-                         "winding_km": [0.0] * n, "population_from": [1e6] * n, "population_to": [1e6] * n})
+                         "winding_km": [0.0] * n, "population_from": [1e6] * n, "population_to": [1e6] * n,
+                         "density_km": [0.0] * n})
 
 
 def test_the_road_model_recovers_a_mountain_slowdown() -> None:
@@ -90,10 +91,24 @@ def test_mountain_roads_are_slower_and_the_truck_keeps_its_cap() -> None:
     edges = pd.DataFrame({"u": ["x", "y"], "v": ["y", "z"], "kind": "road", "name": None, "km": [100.0, 100.0],
                           "minutes": np.nan, "geodesic_km": [90.0, 90.0]})
     travel = TravelSettings.from_mapping({"car": {"speed_kmh": 120, "mountain_slowdown": 0.5}})
-    out = _profile_minutes(edges, travel, np.array([False, True]))
+    out = _profile_minutes(edges, travel, Terrain(np.array([False, True]), np.zeros(2)))
     assert out["minutes_car"].tolist() == [50.0, 75.0]
     assert out["minutes_truck"].tolist() == [60.0, 90.0]  # 100 km/h at most, slower in the mountains
     assert "Sichuan" in MOUNTAIN_PROVINCES
+
+
+def test_dense_roads_are_faster_but_never_beyond_the_limit() -> None:
+    edges = pd.DataFrame({"u": ["x", "y", "z"], "v": ["y", "z", "w"], "kind": "road", "name": None,
+                          "km": [90.0, 90.0, 90.0], "minutes": np.nan, "geodesic_km": [90.0, 90.0, 90.0]})
+    travel = TravelSettings.from_mapping({"car": {"speed_kmh": 90, "density_speedup": 0.5}})
+    out = _profile_minutes(edges, travel, Terrain(np.zeros(3, bool), np.array([0.0, 0.2, -0.4])))
+    # factor 1, 0.9 and 1.2; the car may reach 120 km/h (factor 0.75), the truck (75 km/h) 100 km/h
+    assert out["minutes_car"].round(6).tolist() == [60.0, 54.0, 72.0]
+    assert out["minutes_truck"].round(6).tolist() == [72.0, 64.8, 86.4]
+    fast = TravelSettings.from_mapping({"car": {"speed_kmh": 115, "density_speedup": 0.5}})
+    capped = _profile_minutes(edges, fast, Terrain(np.zeros(3, bool), np.array([0.0, 0.6, 0.0])))
+    assert capped["minutes_car"].tolist() == pytest.approx([90 / 115 * 60, 45.0, 90 / 115 * 60])  # 120 km/h
+    assert capped["minutes_truck"].round(6).tolist()[1] == 54.0  # 100 km/h
 
 
 def test_the_network_key_changes_with_the_road_model() -> None:

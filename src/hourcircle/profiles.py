@@ -105,6 +105,9 @@ class RoadProfile(Banded):
     mountain_slowdown : float
         Extra minutes per minute on roads in the mountain provinces (0 to 2; see
         :mod:`hourcircle.roads.terrain`): their speed is ``speed_kmh / (1 + mountain_slowdown)``.
+    density_speedup : float
+        Fewer minutes per minute per tenfold road density (0 to 0.5; see
+        :mod:`hourcircle.roads.terrain`); never faster than the legal limit.
     band : tuple of float
         See :class:`Banded`.
     """
@@ -118,6 +121,8 @@ class RoadProfile(Banded):
     rest_minutes: float = Field(default=0.0, ge=0, le=600, description="minutes of each rest")
     mountain_slowdown: float = Field(
         default=0.0, ge=0, le=2, description="extra minutes per minute on roads in the mountain provinces")
+    density_speedup: float = Field(
+        default=0.0, ge=0, le=0.5, description="fewer minutes per minute per tenfold road density")
 
     @field_validator("rest_after_minutes")
     @classmethod

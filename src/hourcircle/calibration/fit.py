@@ -113,7 +113,20 @@ class Fit:
 
 
 def with_travel(scenario: Scenario, travel: dict[str, dict[str, float]]) -> TravelTimes:
-    """The scenario's travel times with some profile keys changed (``{"car": {"speed_kmh": 90}}``)."""
+    """The scenario's travel times with some profile keys changed.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    travel : dict
+        Profile keys by profile: ``{"car": {"speed_kmh": 90}}``.
+
+    Returns
+    -------
+    TravelTimes
+        On the scenario with those keys changed.
+    """
     merged = {name: getattr(scenario.travel, name).model_dump() | travel.get(name, {})
               for name in ("car", "rail")}
     settings = TravelSettings.from_mapping(merged)
@@ -123,7 +136,18 @@ def with_travel(scenario: Scenario, travel: dict[str, dict[str, float]]) -> Trav
 def pair_rows(pairs: pd.DataFrame, column: str) -> pd.DataFrame:
     """One row per place pair and role: the mean of its published figures in ``column`` (sources disagree).
 
-    Rows ``excluded`` or without a figure are left out; each pair's ends are put in alphabetical order.
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        ``from_place, to_place, role`` and ``column``.
+    column : str
+        The figure (``km``, ``drive_minutes``, ``minutes``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from_place, to_place, role, <column>``: rows ``excluded`` or without a figure left out,
+        each pair's ends in alphabetical order.
     """
     rows = pairs[(pairs["role"] != "excluded") & pd.to_numeric(pairs[column], errors="coerce").notna()]
     ends = np.sort(rows[["from_place", "to_place"]].to_numpy(dtype=str), axis=1)

@@ -2,21 +2,24 @@
 
 Each published pair is routed once on the network with one speed (:func:`route_features`), and
 its route described by what could change its minutes: road km, access km, km in the mountain
-provinces (:mod:`hourcircle.roads.terrain`), the *winding* km (``km - straight km`` of each road
+provinces and the road-density km (km times each edge's density term; see
+:mod:`hourcircle.roads.terrain`), the *winding* km (``km - straight km`` of each road
 edge: sinuosity) and the populations of its two places. A candidate model predicts door-to-door
 minutes from these (:func:`predict`); its parameters minimise the mean absolute log ratio on the
 fit rows (:func:`fit`), and its out-of-sample error is the MdAPE of 5-fold cross-validation on
 those rows only (:func:`cross_validated`). A model richer than one speed is kept only if it beats
 one speed out of sample by :data:`MARGIN` points (:func:`choose`). Held-out rows are never seen.
 
-Candidates (:data:`MODELS`): ``mountains`` (a slowdown on mountain roads), ``winding`` (minutes
+Candidates (:data:`MODELS`): ``mountains`` (a slowdown on mountain roads), ``road density``
+(faster where roads are dense, slower where sparse), ``winding`` (minutes
 per winding km), ``city terminals`` (terminal minutes that grow with the log of both places'
 populations) and ``car breaks`` (the truck's rest rule, 20 minutes per 4 hours, for cars too).
 
 Examples
 --------
 >>> features = pd.DataFrame({"road_km": [100.0, 400.0], "access_km": [0.0, 0.0], "mountain_km": [0.0, 400.0],
-...                          "winding_km": [0.0, 0.0], "population_from": [1e6, 1e6], "population_to": [1e6, 1e6]})
+...                          "winding_km": [0.0, 0.0], "population_from": [1e6, 1e6], "population_to": [1e6, 1e6],
+...                          "density_km": [0.0, 0.0]})
 >>> predict({"speed_kmh": 100.0, "terminal_minutes": 10.0, "mountain_slowdown": 0.25}, features, 50.0).tolist()
 [70.0, 310.0]
 """
@@ -30,7 +33,7 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from hourcircle.calibration.fit import log_loss, mdape
-from hourcircle.network import mountain_roads
+from hourcircle.network import Terrain
 from hourcircle.profiles import DRIVING_LIMIT_MINUTES, REST_MINUTES
 from hourcircle.travel.times import TravelTimes
 
@@ -43,10 +46,13 @@ MODELS: dict[str, tuple[str, ...]] = {
     "city terminals": ("terminal_per_log_population",),
     "car breaks": ("breaks",),
     "mountains and car breaks": ("mountain_slowdown", "breaks"),
+    "road density": ("density_speedup",),
+    "road density and mountains": ("density_speedup", "mountain_slowdown"),
 }
-IMPLEMENTED = ("one speed", "mountains", "car breaks", "mountains and car breaks")  # what the engine computes
+IMPLEMENTED = ("one speed", "mountains", "car breaks", "mountains and car breaks", "road density",
+               "road density and mountains")  # what the engine computes
 STARTS = ((100.0, 28.0, 0.0), (85.0, 15.0, 0.1), (110.0, 5.0, 0.3))  # speed, terminal, each extra parameter
-FEATURES = ["road_km", "access_km", "mountain_km", "winding_km", "population_from", "population_to"]
+FEATURES = ["road_km", "access_km", "mountain_km", "winding_km", "population_from", "population_to", "density_km"]
 
 
 def route_features(times: TravelTimes, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -65,7 +71,8 @@ def route_features(times: TravelTimes, pairs: pd.DataFrame) -> pd.DataFrame:
         :data:`FEATURES`, on ``pairs``' index.
     """
     edges, places = times.network.edges, times.scenario.places
-    mountain = mountain_roads(edges, times.network.nodes, places)
+    terrain = Terrain.of(edges, times.network.nodes, places)
+    mountain, density = terrain.mountain, terrain.density
     km = edges["km_car"].to_numpy(dtype=np.float64)
     winding = np.maximum(km - edges["geodesic_km"].to_numpy(dtype=np.float64), 0.0)
     road = edges["kind"].to_numpy() == "road"
@@ -78,11 +85,11 @@ def route_features(times: TravelTimes, pairs: pd.DataFrame) -> pd.DataFrame:
         taken = times.edges.between(steps[:-1], steps[1:], "car")
         on_road = road[taken]
         rows.append((km[taken][on_road].sum(), km[taken][~on_road].sum(), km[taken][on_road & mountain[taken]].sum(),
-                     winding[taken][on_road].sum()))
-    parts = pd.DataFrame(rows, columns=FEATURES[:4], index=pairs.index)
+                     winding[taken][on_road].sum(), (km * density)[taken][on_road].sum()))
+    parts = pd.DataFrame(rows, columns=[*FEATURES[:4], "density_km"], index=pairs.index)
     population = places["population"] if "population" in places else pd.Series(1e6, index=places.index)
     return parts.assign(population_from=population.reindex(pairs["from_place"]).to_numpy(dtype=np.float64),
-                        population_to=population.reindex(pairs["to_place"]).to_numpy(dtype=np.float64))
+                        population_to=population.reindex(pairs["to_place"]).to_numpy(dtype=np.float64))[FEATURES]
 
 
 def predict(parameters: Mapping[str, float], features: pd.DataFrame, access_speed_kmh: float) -> np.ndarray:
@@ -105,18 +112,15 @@ def predict(parameters: Mapping[str, float], features: pd.DataFrame, access_spee
         Minutes.
     """
     f = {name: features[name].to_numpy(dtype=np.float64) for name in FEATURES}
-    driving = (f["road_km"] * (1 + parameters.get("mountain_slowdown", 0.0) * _share(f["mountain_km"], f["road_km"]))
-               / parameters["speed_kmh"] * 60 + parameters.get("winding_minutes_per_km", 0.0) * f["winding_km"])
+    km = (f["road_km"] + parameters.get("mountain_slowdown", 0.0) * f["mountain_km"]
+          - parameters.get("density_speedup", 0.0) * f["density_km"])
+    driving = km / parameters["speed_kmh"] * 60 + parameters.get("winding_minutes_per_km", 0.0) * f["winding_km"]
     city = np.log10(np.maximum(f["population_from"], 1.0) / 1e6) + np.log10(np.maximum(f["population_to"], 1.0) / 1e6)
     terminal = np.maximum(parameters["terminal_minutes"] + parameters.get("terminal_per_log_population", 0.0) * city, 0)
     door = driving + f["access_km"] / access_speed_kmh * 60 + terminal
     if parameters.get("breaks", 0.0):
         door = door + np.maximum(np.ceil(door / DRIVING_LIMIT_MINUTES) - 1, 0) * REST_MINUTES
     return np.asarray(door, dtype=np.float64)
-
-
-def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    return np.asarray(np.divide(part, whole, out=np.zeros_like(part), where=whole > 0), dtype=np.float64)
 
 
 def fit(model: str, features: pd.DataFrame, published: np.ndarray, access_speed_kmh: float) -> dict[str, float]:
@@ -146,7 +150,7 @@ def fit(model: str, features: pd.DataFrame, published: np.ndarray, access_speed_
             zip(free, map(float, x[2:]), strict=True)) | fixed
 
     def loss(x: np.ndarray) -> float:
-        if x[0] <= 1 or (np.any(x[2:] < 0) and "terminal_per_log_population" not in free):
+        if x[0] <= 1 or x[1] < 0 or (np.any(x[2:] < 0) and "terminal_per_log_population" not in free):
             return np.inf
         return log_loss(np.maximum(predict(named(x), features, access_speed_kmh), 1.0), published)
 
