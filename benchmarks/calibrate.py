@@ -15,7 +15,13 @@ data/sources/rail_times_published.csv); the 10th and 90th percentiles of publish
 those figures are the rail band. Stricter: each published link predicted by the network without
 it (5-fold).
 
-Run: .venv/bin/python benchmarks/calibrate.py [--table]
+National road report (the README's calibration table): the road figures are split into fit and
+held-out pairs by a fixed rule (hourcircle.calibration.split); on the fit pairs only, one speed is
+compared out of sample (5-fold) with speeds and terminals that vary (hourcircle.calibration.road_model);
+on the held-out pairs, the defaults (before) and the national scenario's car (after) are scored by
+region and trip length (hourcircle.calibration.report).
+
+Run: .venv/bin/python benchmarks/calibrate.py [--table] [--national]
 Prints the fitted parameters, the median absolute percentage error (MdAPE) on the pairs used
 for the fit and on the held-out pairs, and the bands.
 """
@@ -28,7 +34,19 @@ import sys
 import pandas as pd
 
 from hourcircle import datasets, load_scenario
-from hourcircle.calibration import Fit, band, cross_validate_rail, cross_validate_road, fit_road, mdape, score_rail
+from hourcircle.calibration import (
+    Fit,
+    band,
+    cross_validate_rail,
+    cross_validate_road,
+    fit_road,
+    mdape,
+    report,
+    road_model,
+    score_rail,
+)
+from hourcircle.calibration.fit import pair_rows, with_travel
+from hourcircle.profiles import CAR_DEFAULT
 from hourcircle.scenario import Scenario
 
 
@@ -60,8 +78,33 @@ def rail_errors(label: str, fit: Fit, pairs: pd.DataFrame) -> str:
         for name, rows in chosen.items())
 
 
+def national_report(national: Scenario, road: pd.DataFrame) -> None:
+    """Choose the car model on the fit pairs, then score before and after on the held-out pairs."""
+    minutes = pair_rows(road, "drive_minutes")
+    fit_rows = minutes[minutes["role"] == "fit"]
+    one_speed = with_travel(national, {"car": {"mountain_slowdown": 0.0}})
+    features = road_model.route_features(one_speed, fit_rows)
+    chosen, candidates = road_model.choose(features, fit_rows["drive_minutes"].to_numpy(dtype=float),
+                                           national.travel.car.access_speed_kmh)
+    print("car models, cross-validated on the fit pairs only:", candidates.to_string(index=False), sep="\n")
+    print(f"chosen: {chosen}")
+
+    def held(column: str) -> pd.DataFrame:
+        rows = pair_rows(road, column)
+        return rows[rows["role"] == "holdout"].rename(columns={column: "published"})
+
+    before = with_travel(national, {"car": {"speed_kmh": CAR_DEFAULT.speed_kmh,
+                                            "terminal_minutes": CAR_DEFAULT.terminal_minutes}})
+    after = with_travel(national, {})
+    tables = [report.car_table(times, held("km"), held("drive_minutes")) for times in (before, after)]
+    print(report.markdown(report.summary(tables[0]), report.summary(tables[1])))
+
+
 def main() -> None:
     folder = datasets.data_root() / "calibration"
+    if "--national" in sys.argv:
+        national_report(load_scenario(datasets.bundled("china_nev")), pd.read_csv(folder / "road_pairs.csv"))
+        return
     road = pd.read_csv(folder / "road_pairs.csv")
     delta = road[~road["evidence"].str.startswith("national: ")]
     national = load_scenario(datasets.bundled("china_nev"))

@@ -35,8 +35,9 @@ from scipy.sparse.csgraph import dijkstra
 from hourcircle import rail_gaps
 from hourcircle.geo import haversine_km
 from hourcircle.links import link_table, with_link_ids
-from hourcircle.profiles import PROFILES, ProfileName, TravelSettings
+from hourcircle.profiles import CAR_LIMIT_KMH, PROFILES, TRUCK_LIMIT_KMH, ProfileName, RoadProfile, TravelSettings
 from hourcircle.roads.build import Roads, build_roads
+from hourcircle.roads.terrain import density_term, in_mountains, road_density
 from hourcircle.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -154,14 +155,77 @@ def _legs(scenario: Scenario, roads: Roads) -> pd.DataFrame:
     return pd.concat([access, station], ignore_index=True)
 
 
-def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Terrain:
+    """What the land says about each edge's speed (see :mod:`hourcircle.roads.terrain`).
+
+    Parameters
+    ----------
+    mountain : numpy.ndarray of bool
+        Road edges in a mountain province.
+    density : numpy.ndarray
+        Road edges' :func:`~hourcircle.roads.terrain.density_term` (0 for other edges).
+    """
+
+    mountain: NDArray[np.bool_]
+    density: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, edges: pd.DataFrame, nodes: pd.DataFrame, places: pd.DataFrame) -> Terrain:
+        """The terrain of ``edges``' road edges.
+
+        Parameters
+        ----------
+        edges : pandas.DataFrame
+            ``u, v, kind, km``.
+        nodes : pandas.DataFrame
+            ``lat, lon`` of every node, indexed by id.
+        places : pandas.DataFrame
+            The scenario's places (``lat, lon, province``).
+
+        Returns
+        -------
+        Terrain
+            One value per edge.
+        """
+        road = np.flatnonzero((edges["kind"].to_numpy() == "road") & edges["km"].notna().to_numpy())
+        ends = [nodes.loc[edges[end].to_numpy()[road], ["lat", "lon"]].to_numpy(dtype=np.float64)
+                for end in ("u", "v")]
+        lat, lon = (ends[0][:, 0] + ends[1][:, 0]) / 2, (ends[0][:, 1] + ends[1][:, 1]) / 2
+        mountain, density = np.zeros(len(edges), dtype=bool), np.zeros(len(edges))
+        mountain[road] = in_mountains(lat, lon, places)
+        density[road] = density_term(road_density(lat, lon, edges["km"].to_numpy(dtype=np.float64)[road]))
+        return cls(mountain, density)
+
+    def factor(self, road: RoadProfile, limit_kmh: float) -> NDArray[np.float64]:
+        """Each edge's minutes per km relative to the profile's speed: at most ``limit_kmh`` anywhere.
+
+        Parameters
+        ----------
+        road : RoadProfile
+            Its ``speed_kmh``, ``mountain_slowdown`` and ``density_speedup``.
+        limit_kmh : float
+            The legal limit; an edge is never faster than it (nor than the profile's speed).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``1 + mountain_slowdown * mountain - density_speedup * density``, bounded.
+        """
+        factor = 1 + road.mountain_slowdown * self.mountain - road.density_speedup * self.density
+        return np.asarray(np.maximum(factor, min(1.0, road.speed_kmh / limit_kmh)), dtype=np.float64)
+
+
+def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings, terrain: Terrain | None = None) -> pd.DataFrame:
     """Add ``minutes_<profile>`` and ``km_<profile>`` columns.
 
     NaN where a profile does not use the edge; km not given are geodesic km times the detour
-    (straight for rail links).
+    (straight for rail links). Road edges' minutes are scaled by their ``terrain``
+    (:meth:`Terrain.factor`).
     """
     out = edges.copy()
     kind = out["kind"].to_numpy()
+    terrain = terrain or Terrain(np.zeros(len(out), dtype=bool), np.zeros(len(out)))
     given_km = out["km"].to_numpy(dtype=np.float64)
     given_minutes = out["minutes"].to_numpy(dtype=np.float64)
     geodesic = out["geodesic_km"].to_numpy(dtype=np.float64)
@@ -179,7 +243,8 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings) -> pd.DataFram
             by_train = np.where(np.isnan(given_minutes), along, given_minutes) + boarding
             moving = np.where(kind == "rail_feeder", given_minutes, by_train)
         else:
-            moving = np.where(np.isnan(given_minutes), km / road.speed_kmh * 60, given_minutes)
+            factor = terrain.factor(road, TRUCK_LIMIT_KMH if name == "truck" else CAR_LIMIT_KMH)
+            moving = np.where(np.isnan(given_minutes), km / road.speed_kmh * 60 * factor, given_minutes)
         minutes = np.where(leg, access, moving)
         usable = np.isin(kind, RAIL_KINDS if name == "rail" else ROAD_KINDS)
         out[f"minutes_{name}"] = np.where(usable, minutes, np.nan)
@@ -239,4 +304,5 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     estimates = [_with_geodesic(part.assign(link=None), nodes) for part in (stops, feeders) if len(part)]
     edges = pd.concat([road, *([rail] if len(rail) else []), *estimates], ignore_index=True)
     edges["link"] = edges["link"].where(edges["kind"].isin(["road", "rail"]), None)
-    return TravelNetwork(scenario, nodes, _profile_minutes(edges, scenario.travel), roads)
+    terrain = Terrain.of(edges, nodes, scenario.places)
+    return TravelNetwork(scenario, nodes, _profile_minutes(edges, scenario.travel, terrain), roads)

@@ -115,6 +115,12 @@ class RoadProfile(Banded):
     drivers : int
         1, or 2: a team that relieves each other instead of resting, and drives twice the
         daily limit (see :mod:`hourcircle.driving`).
+    mountain_slowdown : float
+        Extra minutes per minute on roads in the mountain provinces (0 to 2; see
+        :mod:`hourcircle.roads.terrain`): their speed is ``speed_kmh / (1 + mountain_slowdown)``.
+    density_speedup : float
+        Fewer minutes per minute per tenfold road density (0 to 0.5; see
+        :mod:`hourcircle.roads.terrain`); never faster than the legal limit.
     band : tuple of float
         See :class:`Banded`.
     """
@@ -129,6 +135,10 @@ class RoadProfile(Banded):
     drivers: int = Field(default=1, ge=1, le=2, strict=True, description="1, or 2: a team that relieves each other")
     daily_driving_minutes: float = Field(
         default=0.0, ge=0, le=DAY_MINUTES, description="minutes at the wheel per driver in 24 hours (0: no limit)")
+    mountain_slowdown: float = Field(
+        default=0.0, ge=0, le=2, description="extra minutes per minute on roads in the mountain provinces")
+    density_speedup: float = Field(
+        default=0.0, ge=0, le=0.5, description="fewer minutes per minute per tenfold road density")
 
     @field_validator("rest_after_minutes")
     @classmethod

@@ -38,7 +38,10 @@ TERMINALS = np.arange(0.0, 61.0, 1.0)
 FOLDS = 5
 
 
-def mdape(model: Sequence[float] | pd.Series, published: Sequence[float] | pd.Series) -> float:
+Figures = Sequence[float] | pd.Series | np.ndarray
+
+
+def mdape(model: Figures, published: Figures) -> float:
     """Median absolute percentage error of model figures against published ones.
 
     Parameters
@@ -109,15 +112,43 @@ class Fit:
                 f"({(self.table['role'] == 'holdout').sum()} rows)")
 
 
-def _with_travel(scenario: Scenario, travel: dict[str, dict[str, float]]) -> TravelTimes:
+def with_travel(scenario: Scenario, travel: dict[str, dict[str, float]]) -> TravelTimes:
+    """The scenario's travel times with some profile keys changed.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    travel : dict
+        Profile keys by profile: ``{"car": {"speed_kmh": 90}}``.
+
+    Returns
+    -------
+    TravelTimes
+        On the scenario with those keys changed.
+    """
     merged = {name: getattr(scenario.travel, name).model_dump() | travel.get(name, {})
               for name in ("car", "rail")}
     settings = TravelSettings.from_mapping(merged)
     return TravelTimes.for_scenario(dataclasses.replace(scenario, travel=settings))
 
 
-def _used(pairs: pd.DataFrame, column: str) -> pd.DataFrame:
-    """One row per place pair and role: the mean of its published figures (sources disagree)."""
+def pair_rows(pairs: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per place pair and role: the mean of its published figures in ``column`` (sources disagree).
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        ``from_place, to_place, role`` and ``column``.
+    column : str
+        The figure (``km``, ``drive_minutes``, ``minutes``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from_place, to_place, role, <column>``: rows ``excluded`` or without a figure left out,
+        each pair's ends in alphabetical order.
+    """
     rows = pairs[(pairs["role"] != "excluded") & pd.to_numeric(pairs[column], errors="coerce").notna()]
     ends = np.sort(rows[["from_place", "to_place"]].to_numpy(dtype=str), axis=1)
     rows = rows.assign(from_place=ends[:, 0], to_place=ends[:, 1], **{column: pd.to_numeric(rows[column])})
@@ -139,7 +170,7 @@ def _best_detour(scenario: Scenario, with_km: pd.DataFrame) -> float:
     if scenario.roads.source == "osm":
         return scenario.travel.car.detour  # real km on every road: the detour shapes access legs only
     fit = with_km["role"] == "fit"
-    errors = [(log_loss(_road_parts(_with_travel(scenario, {"car": {"detour": float(d)}}), with_km[fit])["km"]
+    errors = [(log_loss(_road_parts(with_travel(scenario, {"car": {"detour": float(d)}}), with_km[fit])["km"]
                         .to_numpy(), with_km.loc[fit, "km"].to_numpy()), float(d)) for d in DETOURS]
     return min(errors)[1]
 
@@ -168,9 +199,9 @@ def fit_road(scenario: Scenario, pairs: pd.DataFrame, *, km_dependent: bool = Fa
         The parameters and their errors (route km against published km, minutes against
         published drive times).
     """
-    with_km, with_time = _used(pairs, "km"), _used(pairs, "drive_minutes")
+    with_km, with_time = pair_rows(pairs, "km"), pair_rows(pairs, "drive_minutes")
     detour = _best_detour(scenario, with_km)
-    times = _with_travel(scenario, {"car": {"detour": detour}})
+    times = with_travel(scenario, {"car": {"detour": detour}})
     trips = _RoadTrips.route(times, with_time)
     scale, terminal, exponent = trips.fit((with_time["role"] == "fit").to_numpy(), km_dependent)
     parameters = {"detour": detour, "terminal_minutes": terminal}
@@ -205,8 +236,8 @@ def cross_validate_road(scenario: Scenario, pairs: pd.DataFrame, *, folds: int =
     pandas.DataFrame
         ``from_place, to_place, published, model``: one row per place pair.
     """
-    rows = _used(pairs.assign(role="fit"), "drive_minutes")
-    trips = _RoadTrips.route(_with_travel(scenario, {}), rows)
+    rows = pair_rows(pairs.assign(role="fit"), "drive_minutes")
+    trips = _RoadTrips.route(with_travel(scenario, {}), rows)
     fold = np.arange(len(rows)) % folds
     model = np.empty(len(rows))
     for k in range(folds):
@@ -273,7 +304,7 @@ def score_rail(scenario: Scenario, pairs: pd.DataFrame) -> Fit:
     Fit
         No parameters; the errors by role.
     """
-    rows = _used(pairs, "minutes")
+    rows = pair_rows(pairs, "minutes")
     return _fit({}, _table(rows, "minutes", "minutes", train_minutes(TravelTimes.for_scenario(scenario), rows)))
 
 
