@@ -25,7 +25,7 @@ SEATS = {"库尔勒": "巴音郭楞蒙古自治州", "乌兰浩特": "兴安盟"
 def rail_links() -> pd.DataFrame:
     places = pd.read_csv(DATA / "china_nev" / "places.csv", dtype=str)
     timetables = ("hsr_fastest_direct_minutes.csv", "hsr_fastest_direct_minutes_yrd.csv")
-    return rail_rows(places, timetables, SEATS, (DELTA_FIGURES, NATIONAL_FIGURES))
+    return rail_rows(places, timetables, SEATS, (DELTA_FIGURES, NATIONAL_FIGURES), new_lines=True)
 
 
 def main() -> None:
