@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from hourcircle import datasets, load_scenario
-from hourcircle.calibration import score_rail
+from hourcircle.calibration import mdape, score_rail
 from hourcircle.rail_calibration import error_summary, score_figures
 from hourcircle.travel.times import TravelTimes
 
@@ -56,11 +56,15 @@ def main() -> None:
         print("fastest-train figures only:")
         print(error_summary(scored[scored["kind"] == "fastest"]).to_string(index=False), end="\n\n")
     pairs = pd.read_csv(datasets.data_root() / "calibration" / "rail_pairs.csv")
-    delta = score_rail(load_scenario(datasets.bundled()), pairs)
-    national = score_rail(times.scenario, pairs)
-    print(f"delta figures (data/calibration/rail_pairs.csv), held out: delta scenario {delta.error_holdout:.1f}%, "
-          f"national scenario {national.error_holdout:.1f}% ({(delta.table['role'] == 'holdout').sum()} pairs); "
-          f"all: {national.error_fit:.1f}% fit rows on the national scenario")
+    fastest = {tuple(sorted(pair)) for pair in pairs.loc[pairs["kind"] == "fastest", ["from_place", "to_place"]]
+               .to_numpy(str)}
+    for label, scenario in (("delta", load_scenario(datasets.bundled())), ("national", times.scenario)):
+        table = score_rail(scenario, pairs).table
+        held = table[table["role"] == "holdout"]
+        quick = table[[tuple(sorted(pair)) in fastest for pair in table[["from_place", "to_place"]].to_numpy(str)]]
+        print(f"delta figures (data/calibration/rail_pairs.csv) on the {label} scenario: held out "
+              f"{mdape(held['model'], held['published']):.1f}% ({len(held)}), fastest-train figures "
+              f"{mdape(quick['model'], quick['published']):.1f}% ({len(quick)})")
 
 
 if __name__ == "__main__":

@@ -129,8 +129,8 @@ def error_summary(scored: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> scored = pd.DataFrame({"role": ["fit", "fit"], "period": ["2021-2025"] * 2, "region": ["east", "north"],
     ...                        "minutes": [100, 100], "model": [110.0, np.nan]})
-    >>> error_summary(scored).iloc[0].tolist()
-    ['fit', '2021-2025', 'all', 2, 1, 10.0]
+    >>> error_summary(scored).iloc[0].to_dict()
+    {'role': 'fit', 'period': '2021-2025', 'region': 'all', 'figures': 2, 'no_route': 1, 'mdape_pct': 10.0}
     """
     rows = []
     for role, by_role in scored.groupby("role", sort=True):
@@ -141,5 +141,6 @@ def error_summary(scored: pd.DataFrame) -> pd.DataFrame:
             for region, group in [("all", part), *part.groupby("region", sort=True)]:
                 routed = group.dropna(subset=["model"])
                 error = mdape(routed["model"], routed["minutes"]) if len(routed) else float("nan")
-                rows.append((role, period, region, len(group), len(group) - len(routed), round(error, 1)))
+                missing = len(group) - len(routed)
+                rows.append((str(role), period, str(region), len(group), missing, round(float(error), 1)))
     return pd.DataFrame(rows, columns=["role", "period", "region", "figures", "no_route", "mdape_pct"])
