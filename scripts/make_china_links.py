@@ -1,9 +1,10 @@
 """Rebuild data/china_nev/links.csv: rail links between the cities the timetable serves, and the
 road patches the OpenStreetMap extract lacks.
 
-- rail: data/sources/hsr_fastest_direct_minutes.csv (RailwayVIS timetable data, about 2020:
-  the fastest direct train between two cities), updated by dated published figures (see
-  rail_sources.py);
+- rail: data/sources/hsr_fastest_direct_minutes.csv and the delta's
+  hsr_fastest_direct_minutes_yrd.csv (RailwayVIS timetable data, about 2020: the fastest direct
+  train between two cities), updated by dated published figures: the delta's and the fit side of
+  the national ones (see rail_sources.py);
 - road: data/sources/osm_patches.csv (the delta's: the Sutong bridge, Zhoushan's bridges) and
   data/sources/osm_patches_china.csv (Hainan's ferry).
 
@@ -13,7 +14,7 @@ Run: .venv/bin/python scripts/make_china_links.py
 from __future__ import annotations
 
 import pandas as pd
-from rail_sources import DATA
+from rail_sources import DATA, DELTA_FIGURES, NATIONAL_FIGURES
 from rail_sources import rail_links as rail_rows
 
 # timetable stations named after the town that is a prefecture's seat, not after the prefecture
@@ -22,8 +23,9 @@ SEATS = {"库尔勒": "巴音郭楞蒙古自治州", "乌兰浩特": "兴安盟"
 
 
 def rail_links() -> pd.DataFrame:
-    return rail_rows(pd.read_csv(DATA / "china_nev" / "places.csv", dtype=str), "hsr_fastest_direct_minutes.csv",
-                     SEATS)
+    places = pd.read_csv(DATA / "china_nev" / "places.csv", dtype=str)
+    timetables = ("hsr_fastest_direct_minutes.csv", "hsr_fastest_direct_minutes_yrd.csv")
+    return rail_rows(places, timetables, SEATS, (DELTA_FIGURES, NATIONAL_FIGURES), new_lines=True)
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ def road_links() -> pd.DataFrame:
 
 
 def rail_links() -> pd.DataFrame:
-    return rail_rows(pd.read_csv(DATA / "yrd_nev" / "places.csv", dtype=str), "hsr_fastest_direct_minutes_yrd.csv")
+    return rail_rows(pd.read_csv(DATA / "yrd_nev" / "places.csv", dtype=str), ("hsr_fastest_direct_minutes_yrd.csv",))
 
 
 def patches() -> pd.DataFrame:

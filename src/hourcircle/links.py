@@ -38,12 +38,15 @@ def link_table(links: pd.DataFrame | None, mode: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``u, v, kind, name, km, minutes, estimated`` (estimated: neither km nor minutes given).
+        ``u, v, kind, name, km, minutes, estimated`` (estimated: neither km nor minutes given, or a
+        name that starts with ``estimated``, as the national rail rows worked out from published
+        figures do).
     """
     if links is None or links.empty:
         return pd.DataFrame(columns=LINK_COLUMNS)
     given = links[links["mode"] == mode].rename(columns={"from_place": "u", "to_place": "v", "mode": "kind"})
-    return given.assign(estimated=given["km"].isna() & given["minutes"].isna())[LINK_COLUMNS].reset_index(drop=True)
+    estimated = (given["km"].isna() & given["minutes"].isna()) | given["name"].fillna("").str.startswith("estimated")
+    return given.assign(estimated=estimated)[LINK_COLUMNS].reset_index(drop=True)
 
 
 def with_link_ids(edges: pd.DataFrame) -> pd.DataFrame:

@@ -91,8 +91,10 @@ class Route:
 
     @property
     def estimated(self) -> bool:
-        """Whether any figure on the route is an estimate (a rail stop or feeder the timetable lacks)."""
-        return bool(self.hops["kind"].isin(["rail_estimate", "rail_feeder"]).any())
+        """Whether any figure on the route is an estimate: a stop, ride or feeder the timetable lacks."""
+        kinds = self.hops["kind"]
+        worked_out = (kinds == "rail") & self.hops["estimated"].astype(bool)
+        return bool((kinds.isin(["rail_estimate", "rail_feeder"]) | worked_out).any())
 
     @property
     def train_minutes(self) -> float | None:
