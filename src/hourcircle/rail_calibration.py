@@ -1,7 +1,8 @@
 """Rail minutes in trains against published figures: the fixed hold-out rule and the errors by region and period.
 
 Published in-train figures are split into a fit set (they build rail links) and a held-out
-set (they only check them) by :func:`pair_role`, a rule fixed before any figure was used: a
+set (they only check them) by ``pair_role``, the road figures' rule
+(:func:`hourcircle.calibration.split.role`), fixed before any figure was used: a
 pair of places is held out when the SHA-256 of its id (the two place ids in alphabetical
 order, joined by ``|``) read as a number is divisible by three. Every figure of a pair falls
 on the same side, whatever the order of its two places.
@@ -21,15 +22,13 @@ True
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
 
 from hourcircle.calibration import mdape, train_minutes
+from hourcircle.calibration.split import role as pair_role
 from hourcircle.travel.times import TravelTimes
 
-HOLDOUT_EVERY = 3
 REGIONS = {
     "north": ("Beijing", "Tianjin", "Hebei", "Shanxi", "Inner Mongolia"),
     "north-east": ("Liaoning", "Jilin", "Heilongjiang"),
@@ -41,30 +40,6 @@ REGIONS = {
 ACROSS = "across regions"
 RECENT = "2021-2025"
 OLDER = "<=2020"
-
-
-def pair_role(a: str, b: str) -> str:
-    """``holdout`` or ``fit``: the side of the fixed rule a pair of places falls on.
-
-    Parameters
-    ----------
-    a, b : str
-        Place ids, in either order.
-
-    Returns
-    -------
-    str
-        ``holdout`` when the SHA-256 of ``"a|b"`` (ids sorted) is divisible by
-        :data:`HOLDOUT_EVERY`, else ``fit``.
-
-    Examples
-    --------
-    >>> pair_role("a", "b"), pair_role("b", "a")
-    ('fit', 'fit')
-    """
-    pair = "|".join(sorted((str(a), str(b))))
-    number = int(hashlib.sha256(pair.encode("utf-8")).hexdigest(), 16)
-    return "holdout" if number % HOLDOUT_EVERY == 0 else "fit"
 
 
 def region_of(province: str) -> str:
