@@ -229,6 +229,7 @@ def test_disrupt_and_reach_speak_of_tiers(capsys: pytest.CaptureFixture[str]) ->
     assert ranking[3].split()[:2] == ["sep_a", "separator"]
     status, out, err = run(["reach", "e", "--scenario", str(FIXTURE)], capsys)
     assert status == 0, err
+    assert "\ncathode (tier 2): 1\n" in out and "\nbattery: 1\n" in out
     assert "chain broken at tier 2: battery: cells_d lacks separator" in out
 
 
