@@ -229,6 +229,7 @@ def test_disrupt_and_reach_speak_of_tiers(capsys: pytest.CaptureFixture[str]) ->
     assert ranking[3].split()[:2] == ["sep_a", "separator"]
     status, out, err = run(["reach", "e", "--scenario", str(FIXTURE)], capsys)
     assert status == 0, err
+    assert "\ncathode (tier 2): 1\n" in out and "\nbattery: 1\n" in out
     assert "chain broken at tier 2: battery: cells_d lacks separator" in out
 
 
@@ -300,3 +301,30 @@ def test_the_delta_with_an_empty_inputs_table_is_the_delta_without(tmp_path: Pat
         files.append(render(results, {"map.html": circle_map(results)}))
     assert files[0].keys() == files[1].keys() and "chain_completeness.csv" not in files[0]
     assert all(files[0][name] == files[1][name] for name in files[0])
+
+
+def test_a_third_tier(tmp_path: Path) -> None:
+    """Cathode needs lithium within 1 h; the only lithium site is at E, 120 min from C and 240 from A.
+
+    Both cathode sites lack lithium, so cells_b's circle is complete but not its chain, and
+    plant_a's chain breaks at tier 3. Lithium at B (60 min from A and C) would mend both.
+    """
+    folder = tmp_path / "three"
+    shutil.copytree(FIXTURE, folder)
+    toml = folder / "scenario.toml"
+    toml.write_text(toml.read_text().replace('battery = ["cathode", "separator"]',
+                                             'battery = ["cathode", "separator"]\ncathode = ["lithium"]')
+                    .replace("battery = 1.5", "battery = 1.5\ncathode = 1.0"))
+    with (folder / "sites.csv").open("a") as handle:
+        handle.write("lith_e,Lithium E,LiCo,lithium,e,30.0,122.0,city,test\n")
+    tiers = Tiers.of(Query(TravelTimes.for_scenario(load_scenario(folder))))
+    assert tiers.query.scenario.product.tier("lithium") == 3 and tiers.order == ("cathode", "battery")
+    sites = site_circles(tiers)
+    assert sites.loc["cells_b", ["complete", "chain_complete"]].tolist() == [True, False]
+    assert sites.loc["cath_c", ["complete", "missing"]].tolist() == [False, "lithium"]
+    table = chains(tiers)
+    assert table.loc["plant_a", ["chain_complete", "weakest_tier"]].tolist() == [False, 3]
+    assert table.loc["plant_a", "broken"] == "battery: cells_b lacks a deeper tier"
+    assert table.loc["a", ["present", "stages"]].tolist() == [4, 5]  # lithium is 240 min from A
+    links = tier_links(tiers).set_index(["input", "place_id"])
+    assert links.loc[("lithium", "b"), ["completes_plants", "completes_circles"]].tolist() == [1, 3]

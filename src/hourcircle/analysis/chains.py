@@ -178,7 +178,10 @@ def tier_links(tiers: Tiers) -> pd.DataFrame:
         near = {p: tiers.from_places.loc[tiers.of_category(p), places].to_numpy() <= tiers.budget_minutes(p)
                 for p in parents}
         added = {(p, needed): near[p] & new_ok[None, :] for p in parents}
-        covers = sum((near[p] & ~np.asarray(tiers.within(p, needed).any(axis=1))[:, None]).sum(axis=0) for p in parents)
+        covers = np.zeros(len(places), dtype=np.int64)
+        for p in parents:
+            lacking: Mask = ~np.asarray(tiers.within(p, needed).any(axis=1), dtype=bool)
+            covers += (near[p] & lacking[:, None]).sum(axis=0)
         after = tiers.evaluate(added=added, scenarios=len(places))
         base_wide = {c: np.repeat(base[c], len(places), axis=1) for c in base}
         extra = {needed: (to_places <= query.budget_minutes) & new_ok[None, :]} \

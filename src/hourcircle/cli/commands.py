@@ -190,7 +190,8 @@ def reach_command(origins: tuple[str, ...], hours: float | None, mode: ProfileNa
         _print_frame(share, "table")
     for category in categories:
         part = table[table["category"] == category]
-        echo(f"\n{category}: {len(part)}")
+        tier = query.scenario.product.tier(category)
+        echo(f"\n{category}{f' (tier {tier})' if tier >= 2 else ''}: {len(part)}")
         for site_id, row in part.iterrows():
             train = f" ({row['train_minutes']:.0f} in trains)" if "train_minutes" in row else ""
             echo(f"  {row['minutes']:5.0f} min{train}  {site_id}  ({row['company']}, {row['place_id']})")
