@@ -98,6 +98,11 @@ def national_report(national: Scenario, road: pd.DataFrame) -> None:
     after = with_travel(national, {})
     tables = [report.car_table(times, held("km"), held("drive_minutes")) for times in (before, after)]
     print(report.markdown(report.summary(tables[0]), report.summary(tables[1])))
+    delta = set(load_scenario(datasets.bundled()).places.index)
+    within = [t[t["from_place"].isin(delta) & t["to_place"].isin(delta)] for t in tables]
+    summaries = [report.summary(t) for t in within]
+    print("delta pairs only (both ends in the delta scenario):")
+    print(report.markdown(*(s[s["group"] == "all"] for s in summaries)))
 
 
 def main() -> None:

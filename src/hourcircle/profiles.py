@@ -243,7 +243,8 @@ class RailProfile(Banded):
 # without km) was fitted to published km on the schematic roads of round one. access_speed_kmh is
 # an assumption (arterial roads and ring expressways between a city centre and its industrial
 # districts), not a measurement.
-# band: published/model of every drive time predicted by a fit that did not see it (5-fold).
+# band: published/model of every drive time predicted by a fit that did not see it (5-fold). The national
+# scenario has its own car, fitted on the national set (data/china_nev/scenario.toml).
 CAR_DEFAULT = RoadProfile(speed_kmh=103.0, detour=1.18, access_speed_kmh=50.0, terminal_minutes=28.0,
                           band=(0.65, 1.4))
 # Minutes in trains are the timetable's and published figures' (nothing to fit). station_minutes
