@@ -232,10 +232,12 @@ class Baseline:
             dist = np.empty((len(rerouted_rows), self.dist.shape[1]))  # rows of the origins searched again
             closed = times.engine_without(mode, blocked)
             for i, o in enumerate(rerouted_rows):
-                dist[i] = closed.minutes_from(self.origins[o], self.horizon[o])
                 mine = np.flatnonzero(self.row == o)
-                if not np.isfinite(self._nearest(self._trip(dist, mine, rerouted_rows), kept)).all():
-                    dist[i] = closed.minutes_from(self.origins[o])  # beyond the horizon
+                reachable = np.isfinite(self.nearest[mine])  # a category none reaches stays out of reach
+                for limit in (self.horizon[o], 2 * self.horizon[o], None):  # farther only when a nearest moved out
+                    dist[i] = closed.minutes_from(self.origins[o], limit)
+                    if np.isfinite(self._nearest(self._trip(dist, mine, rerouted_rows), kept))[reachable].all():
+                        break
             trip = self._trip(dist, moved, rerouted_rows)
             nearest[moved] = self._nearest(trip, kept)
             lost_alternatives[moved] = self.within[moved].sum(axis=1) - (trip[:, kept] <= self.budget).sum(axis=1)
