@@ -10,6 +10,10 @@ Examples
 "## Accessibility: the planners' measures, by mode"
 >>> "A 1.60, B 3.25, C 3.33" in parts[2], "B 50%, C 67%, A 100%" in parts[2]  # WATT's best, daily's worst
 (True, True)
+>>> table.loc["c", "watt_hours_rail"] = float("nan")  # C reaches no other place by rail
+>>> parts = access_section(table)
+>>> parts[1].endswith("Left out of the rows: by rail, 1 reach no other place (C)."), "C" in parts[2]
+(True, False)
 """
 
 from __future__ import annotations
@@ -34,7 +38,9 @@ def _value(measure: str, value: float) -> str:
 
 
 def _names(table: pd.DataFrame, column: str, measure: str, best: bool) -> str:
-    ordered = table[column].dropna().sort_values(ascending=(measure in BETTER_LOW) == best, kind="stable")
+    mode = column.removeprefix(f"{measure}_")
+    ordered = table[column][table[f"watt_hours_{mode}"].notna()]  # places that reach another by the mode
+    ordered = ordered.dropna().sort_values(ascending=(measure in BETTER_LOW) == best, kind="stable")
     counts = table["name"].value_counts()
     names = {place: f"{name} ({place})" if counts[name] > 1 else str(name) for place, name in table["name"].items()}
     return ", ".join(f"{names[place]} {_value(measure, value)}" for place, value in ordered.head(SHOWN).items())
@@ -59,10 +65,14 @@ def access_section(table: pd.DataFrame | None) -> list[str]:
     rows = [{"measure": TITLES[measure], "mode": mode, "best": _names(table, f"{measure}_{mode}", measure, True),
              "worst": _names(table, f"{measure}_{mode}", measure, False)}
             for measure in MEASURES for mode in modes]
+    alone = [f"by {mode}, {len(cut)} reach no other place ({', '.join(cut['name'].astype(str).head(SHOWN))}"
+             f"{', ...' if len(cut) > SHOWN else ''})" for mode in modes
+             if len(cut := table[table[f"watt_hours_{mode}"].isna()])]
+    left_out = f" Left out of the rows: {'; '.join(alone)}." if alone else ""
     return ["## Accessibility: the planners' measures, by mode",
             f"Door to door by {' and '.join(modes)}, every place weighted by its people: the weighted average "
             "travel time to the other places (lower is better); potential accessibility, the people of the other "
             f"places over the minutes to them (to the power {DECAY:g}; higher is better); daily accessibility, the "
             f"share of all people within {DAY_HOURS:g} h each way. Definitions and sources: the README. Every place: "
-            "`access.csv`.",
+            "`access.csv`." + left_out,
             markdown_table(pd.DataFrame(rows).set_index("measure"))]
