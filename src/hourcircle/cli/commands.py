@@ -231,7 +231,8 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
     from hourcircle.maps import circle_map
     from hourcircle.output import claim_folder
     from hourcircle.output.assemble import render
-    from hourcircle.output.report import findings, plain_findings
+    from hourcircle.output.prose import plain_findings
+    from hourcircle.output.report import findings
 
     basemap = _basemap(tiles, offline)
     loaded = _scenario(scenario, scenario_path)
