@@ -16,7 +16,8 @@ from hourcircle import Query, TravelTimes
 from hourcircle.analysis.run import analyse
 from hourcircle.output.assemble import render
 from hourcircle.output.formats import to_csv
-from hourcircle.output.report import bullets, findings, joined, listed, plain_findings
+from hourcircle.output.prose import bullets, joined, listed, plain_findings
+from hourcircle.output.report import findings
 from hourcircle.output.tables import decimals, markdown_table, text_table
 from hourcircle.output.workbook import workbook
 

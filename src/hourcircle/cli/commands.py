@@ -247,7 +247,8 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
     from hourcircle.maps import explorer_page
     from hourcircle.output import claim_folder
     from hourcircle.output.assemble import render
-    from hourcircle.output.report import findings, plain_findings
+    from hourcircle.output.prose import plain_findings
+    from hourcircle.output.report import findings
     from hourcircle.progress import stage
 
     bars = _bars(quiet)
