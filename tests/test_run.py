@@ -109,7 +109,8 @@ def test_disrupt_cli_says_in_one_line_when_nothing_changed(capsys: pytest.Captur
     assert status == 0 and "DataFrame" not in out
     assert out.splitlines() == [
         "removed 'Sutong': G15 Sutong Yangtze River Bridge (1 link)",
-        "nothing changed: every plant reaches the same suppliers in the same minutes (115 plant-component pairs)"]
+        "nothing changed: every plant reaches the same suppliers in the same minutes (115 plant-component pairs), "
+        "and every chain through the tiers holds"]
 
 
 def test_disrupt_cli_tells_cut_off_from_over_the_budget(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
