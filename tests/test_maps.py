@@ -307,11 +307,16 @@ def test_bundled_circle_drawing_has_the_whole_road_network(bundled_run: BundledR
 def _hover_every_site(page: Page) -> list[str]:
     """Move the mouse onto each site marker in turn: the titles of the tooltips that open."""
     titles = []
-    for box in [m.bounding_box() for m in page.locator("path.hc-site").all()]:
+    tooltip = page.locator(".leaflet-tooltip:not(.hc-place-label) b")
+    page.add_style_tag(content=".leaflet-control-container {display: none}")  # a marker under the legend pans out
+    for marker in page.locator("path.hc-site").all():
+        page.mouse.move(1, 1)  # off every marker first, so that the tooltip read next is this marker's
+        tooltip.first.wait_for(state="detached")
+        box = marker.bounding_box()
         assert box is not None
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        tooltip = page.locator(".leaflet-tooltip b")
-        titles.append(tooltip.last.inner_text() if tooltip.count() else "")
+        tooltip.first.wait_for(state="visible")  # a tooltip opens a moment after the mouse arrives
+        titles.append(tooltip.last.inner_text())
     return titles
 
 
