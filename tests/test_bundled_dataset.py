@@ -101,7 +101,8 @@ def test_the_installed_package_carries_its_data() -> None:
     assert datasets.data_root() == package / "data", "run the tests against the installed wheel (make test)"
     for name in ("yrd_nev/scenario.toml", "yrd_nev/places.csv", "yrd_nev/sites.csv", "yrd_nev/links.csv",
                  "yrd_nev/infrastructure.csv", "yrd_nev/scenario_schematic.toml", "china_nev/scenario.toml",
-                 "china_prefectures.csv", "calibration/road_pairs.csv", "basemap/china.geojson", "README.md",
+                 "china_prefectures.csv", "calibration/road_pairs.csv", "basemap/china.geojson",
+                 "basemap/neighbours.geojson", "README.md",
                  "roads/china/manifest.json", "roads/china/lat.npy"):
         assert (package / "data" / name).is_file(), name
 

@@ -380,3 +380,20 @@ def test_the_delta_basemap_has_no_straight_edge() -> None:
                and f["properties"]["style"]["colour"] == "#8a8a8a"]
     edge = shapely.geometry.box(*EAST_CHINA).exterior
     assert all(border.intersection(edge.buffer(1e-5)).length < 0.01 for border in borders)  # no box edge drawn
+
+
+def test_land_beyond_china_is_land_not_sea() -> None:
+    import shapely
+    import shapely.geometry
+
+    from hourcircle.maps.basemap import NEIGHBOURS, seamless_features
+
+    for national in (True, False):
+        features = seamless_features(national)
+        beyond = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in features
+                                    if f["properties"]["style"].get("fillColour") == NEIGHBOURS])
+        for lon, lat, where in [(106.9, 47.9, "Ulaanbaatar"), (105.8, 21.0, "Hanoi"), (127.0, 37.5, "Seoul"),
+                                (71.4, 51.2, "Astana"), (139.7, 35.7, "Tokyo")]:
+            assert beyond.contains(shapely.geometry.Point(lon, lat)), where
+        for lon, lat in [(116.4, 39.9), (121.47, 31.23), (125.0, 30.0)]:  # Beijing, Shanghai: China's; the sea
+            assert not beyond.contains(shapely.geometry.Point(lon, lat))

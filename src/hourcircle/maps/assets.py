@@ -31,9 +31,10 @@ LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/leaflet.{ext}
 SCRIPT = """
 window.hourcircle = {sites: 0, spread: []};
 function hourcircleLayout(map) {
-  // Sites sharing a point go on a ring of screen pixels around it; then markers that still overlap
-  // are pushed apart (at most MOVE px from where they belong), so that each can be hovered. Redone
-  // at every zoom, so the rings keep their size and markers return home as the map zooms in.
+  // Sites sharing a point go on a ring of screen pixels around it; then, from the zoom at which city
+  // names show (cities stand clear), markers that still overlap are pushed apart (at most MOVE px
+  // from where they belong), so that each can be hovered. Redone at every zoom, so the rings keep
+  // their size and markers return home as the map zooms in; zoomed far out, only the rings.
   var items = window.hourcircle.spread, MOVE = 60;
   var lay = function () {
     var zoom = map.getZoom();
@@ -48,7 +49,8 @@ function hourcircleLayout(map) {
     var pts = home.map(function (p) { return [p[0], p[1]]; });
     var size = function (i) { return items[i].marker.options.radius + items[i].marker.options.weight / 2; };
     var cell = 2 * Math.max.apply(null, items.map(function (it, i) { return size(i); }).concat([1])) + 2;
-    for (var pass = 0; pass < 40; pass++) {
+    var passes = window.hourcircle.labelZoom > zoom ? 0 : 40;
+    for (var pass = 0; pass < passes; pass++) {
       var grid = {}, moved = false;
       pts.forEach(function (p, i) {
         var key = Math.floor(p[0] / cell) + ':' + Math.floor(p[1] / cell);

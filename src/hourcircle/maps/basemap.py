@@ -61,6 +61,14 @@ def outline_features(national: bool = False) -> list[dict[str, Any]]:
 
 LAND = {"colour": "#8a8a8a", "weight": 1, "opacity": 0.9, "fill": True, "fillColour": "#f4f1ea", "fillOpacity": 1}
 RIVER = {"colour": "#3a7bd5", "weight": 1.5, "opacity": 0.8}
+NEIGHBOURS = "#e6e3dc"  # land beyond mainland China, a shade darker than the country
+
+
+def _neighbours() -> list[dict[str, Any]]:
+    """Land beyond mainland China (``neighbours.geojson``: Natural Earth's land, less the country)."""
+    path = datasets.data_root() / "basemap" / "neighbours.geojson"
+    features: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["features"]
+    return features
 
 
 @cache
@@ -70,6 +78,7 @@ def seamless_features(national: bool = False) -> list[dict[str, Any]]:
     East China's finer outlines are clipped to a box; around them (and a little under them, so no
     seam shows) the national outlines fill the rest of the country, so a map zoomed or framed
     beyond the box shows no straight edge. The box's edges are nobody's border and are not drawn.
+    Under everything, the land beyond mainland China (a shade darker), so no land shows as sea.
 
     Parameters
     ----------
@@ -100,9 +109,12 @@ def seamless_features(national: bool = False) -> list[dict[str, Any]]:
     under = [part.difference(box.buffer(-0.05)) for part in country] if fine else country  # no seam at the edge
     borders = shapely.union_all([part.boundary for part in outside + fine]).difference(edge)
     fills = [part for part in under + fine if not part.is_empty]
+    beyond = [shape(f) for f in _neighbours()]
     land = {key: value for key, value in LAND.items() if key.startswith("fill")} | {"outline": False}
-    features = [{"type": "Feature", "geometry": shapely.geometry.mapping(shapely.set_precision(part, 1e-4)),
-                 "properties": {"style": land}} for part in fills]
+    features = [{"type": "Feature", "geometry": shapely.geometry.mapping(part),
+                 "properties": {"style": land | {"fillColour": NEIGHBOURS}}} for part in beyond]
+    features += [{"type": "Feature", "geometry": shapely.geometry.mapping(shapely.set_precision(part, 1e-4)),
+                  "properties": {"style": land}} for part in fills]
     features.append({"type": "Feature", "geometry": shapely.geometry.mapping(shapely.set_precision(borders, 1e-4)),
                      "properties": {"style": {k: LAND[k] for k in ("colour", "weight", "opacity")}}})
     features += [{"type": "Feature", "geometry": river, "properties": {"style": RIVER}} for river in rivers]

@@ -3,9 +3,10 @@
 Most sites are placed at their city's centre (city precision), so a city's sites would stack on
 one dot. Each site that shares its point with others gets its place on a ring (:func:`rings`);
 the page draws the ring in screen pixels around the true point, so it stays the same size at
-every zoom, and pushes apart markers of nearby points that still overlap (a few pixels, at most
-60), so that every site can be hovered. City names are permanent labels from the zoom at
-which most cities stand clear of their nearest neighbour (:func:`label_zoom`).
+every zoom, and from the zoom at which city names show pushes apart markers of nearby points
+that still overlap (a few pixels, at most 60), so that every site can be hovered. City names
+are permanent labels from the zoom at which most cities stand clear of their nearest neighbour
+(:func:`label_zoom`).
 
 Examples
 --------
