@@ -100,6 +100,7 @@ def test_hainan_cities_have_rail_with_minutes_in_trains(national: TravelTimes) -
     ("nanning", "guiyang", 173), ("beijing", "harbin", 292), ("nanchang", "jingdezhen", 49),
     ("shenyang", "baishan", 83), ("chongqing", "luzhou", 26), ("weifang", "yantai", 78), ("lhasa", "bayi", 209),
     ("lanzhou", "zhongwei", 102), ("bazhong", "nanchong", 48), ("meizhou", "shenzhen", 96),
+    ("hechi", "nanning", 60),  # feeder-only before the second pass
 ])
 def test_new_lines_run_at_their_published_minutes(national: TravelTimes, a: str, b: str, published: int) -> None:
     model = float(national.train_minutes([a], [b])[0, 0])
