@@ -19,6 +19,7 @@ import pandas as pd
 
 from hourcircle.analysis.run import Results
 from hourcircle.output.formats import md
+from hourcircle.output.prose import joined, listed
 from hourcircle.output.tables import markdown_table
 
 
@@ -55,11 +56,8 @@ def _chains_line(results: Results) -> str:
             f"chain-complete (each component has a supplier within {results.query.hours:g} h whose own inputs "
             f"are within reach: {_budgets(results)}).")
     broken = plants[~plants["chain_complete"]]
-    if len(broken):
-        line += " Broken: " + "; ".join(f"`{pid}` at tier {row['weakest_tier']} ({md(row['broken'])})"
-                                        for pid, row in broken.head(5).iterrows())
-        line += f" and {len(broken) - 5} more." if len(broken) > 5 else "."
-    return line
+    return joined(line, listed("Broken", [f"`{pid}` at tier {row['weakest_tier']} ({md(row['broken'])})"
+                                          for pid, row in broken.iterrows()]))
 
 
 def _stages_line(results: Results) -> str:
