@@ -64,7 +64,9 @@
 
     /* ---- the layers: places by circle, sites by category (sites sharing a point on a ring around it,
      * laid out by the page's hourcircleLayout as on the circle map; tiers below one smaller, dashed) ---- */
-    var renderer = n > 2000 ? L.canvas() : undefined;
+    // markers above the lines (network, a picked plant's links), so a link's end never hides a site
+    map.createPane('hc_markers').style.zIndex = 420;
+    var renderer = n > 2000 ? L.canvas({pane: 'hc_markers'}) : undefined;
     var groups = {}, markers = new Array(n);
     data.layers.forEach(function (layer) { groups[layer.id] = L.layerGroup().addTo(map); });
     function tooltip(o) {
@@ -86,11 +88,14 @@
       var kind = origins.kind[o], isPlace = kind === 'place', at = L.latLng(origins.lat[o], origins.lon[o]);
       var tier = (!isPlace && data.categoryStyle[origins.category[o]]) || {};
       var marker = L.circleMarker(at, {
-        renderer: renderer, radius: (isPlace ? 9 : (kind === 'plant' ? 8 : 6)) + (tier.radius_change || 0),
-        weight: 1, color: tier.stroke || '#222', dashArray: tier.dash || null,
+        renderer: renderer, pane: 'hc_markers', weight: 1,
+        radius: (isPlace ? 9 : (kind === 'plant' ? 8 : 6)) + (tier.radius_change || 0),
+        color: tier.stroke || '#222', dashArray: tier.dash || null,
         fillColor: isPlace ? '#999' : data.categoryColours[origins.category[o]],
         fillOpacity: isPlace ? 0.55 : 0.85, className: isPlace ? 'hc-place' : 'hc-site'});
-      if (!isPlace) { window.hourcircle.spread.push({marker: marker, at: at, ring: data.rings.slice(2 * o, 2 * o + 2)}); }
+      if (!isPlace) {  // every site joins the layout; one sharing its point has its place on the ring
+        window.hourcircle.spread.push({marker: marker, at: at, ring: data.rings.slice(2 * o, 2 * o + 2)});
+      }
       marker.bindTooltip(tooltip(o));
       marker.on('click', (function (index) { return function () { pick(index); }; })(o));
       marker.on('add', (function (index) {
