@@ -319,7 +319,7 @@ def test_every_site_of_a_crowded_city_can_be_hovered(browser: Browser, bundled_m
                                                      times: TravelTimes) -> None:
     sites = times.scenario.sites
     hefei = sites[sites["place_id"] == "hefei"]
-    assert len(hefei) == 10 and hefei[["lat", "lon"]].drop_duplicates().shape[0] == 1  # one point, ten sites
+    assert len(hefei) >= 10 and hefei[["lat", "lon"]].drop_duplicates().shape[0] == 1  # one point, 13 sites (3 tier 2)
     visit = Visit(browser, bundled_map)
     titles = _hover_every_site(visit.page)
     assert set(hefei["name"]) <= set(titles)  # each shows its own tooltip: none hides under another

@@ -109,7 +109,8 @@ def test_disrupt_cli_says_in_one_line_when_nothing_changed(capsys: pytest.Captur
     assert status == 0 and "DataFrame" not in out
     assert out.splitlines() == [
         "removed 'Sutong': G15 Sutong Yangtze River Bridge (1 link)",
-        "nothing changed: every plant reaches the same suppliers in the same minutes (115 plant-component pairs)"]
+        "nothing changed: every plant reaches the same suppliers in the same minutes (115 plant-component pairs), "
+        "and every chain through the tiers holds"]
 
 
 def test_disrupt_cli_tells_cut_off_from_over_the_budget(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,19 +126,22 @@ def test_disrupt_cli_tells_cut_off_from_over_the_budget(four: Path, capsys: pyte
 
 
 def test_a_plants_only_road_is_ranked_as_its_access_not_as_network(capsys: pytest.CaptureFixture[str]) -> None:
-    """damage.Baseline and disrupt.access_rows on the delta: seg:29850 is SAIC-VW Yizheng's only road."""
+    """damage.Baseline and disrupt.access_rows on the delta: SAIC-VW Yizheng's plant has one road."""
     import pandas as pd
 
     from hourcircle import Query, TravelTimes, datasets
     from hourcircle.analysis.damage import Baseline
     from hourcircle.analysis.disrupt import SWEEP_COLUMNS, access_rows
     query = Query(TravelTimes.for_scenario(datasets.bundled()))
-    found = Baseline(query).damage(query.times.removals("seg:29850")[0])
+    roads = query.times.network.roads
+    node = roads.joins.loc["saic_vw_yizheng", "node"]
+    [segment] = {str(link) for link in roads.edges.loc[(roads.edges["u"] == node) | (roads.edges["v"] == node), "link"]}
+    found = Baseline(query).damage(query.times.removals(segment)[0])
     assert (found.pairs_cut_off, found.pairs_over_budget, found.cut_off) == (5, 0, "saic_vw_yizheng")
-    row = access_rows(pd.DataFrame([("segment", "seg:29850", "road near Yangzhou", *found)], columns=SWEEP_COLUMNS),
+    row = access_rows(pd.DataFrame([("segment", segment, "road near Yangzhou", *found)], columns=SWEEP_COLUMNS),
                       query.scenario).iloc[0]
     assert (row["kind"], row["name"]) == ("access", "access to Yangzhou: road near Yangzhou")
-    status, out, _ = run(["disrupt", "--remove", "seg:29850"], capsys)
+    status, out, _ = run(["disrupt", "--remove", segment], capsys)
     assert status == 0 and out.splitlines()[1].startswith("5 plant-component pairs cut off (no supplier reachable)")
 
 

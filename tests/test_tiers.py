@@ -200,9 +200,10 @@ def test_the_run_writes_tier_tables(tmp_path: Path, capsys: pytest.CaptureFixtur
         assert (out / name).exists(), name
     report = (out / "report.md").read_text()
     assert "## Chain completeness" in report and "## Tier-2 concentration" in report
-    assert "**Chains through the tiers:** 1 of 2 plants are chain-complete" in stdout
+    assert "Chains through the tiers: 1 of 2 plants are chain-complete" in stdout  # plain text on the terminal
     assert "Epsilon 3 of 4 (60%, lacks separator)" in stdout
-    assert "losing Separator A (`sep_a`, separator, a) breaks 1 plant chain, 1 tier circle" in stdout
+    assert "losing Separator A (sep_a, separator, a) breaks 1 plant chain, 1 tier circle" in stdout
+    assert "Removing sep_a: every plant reaches the same suppliers of its components" in stdout
 
 
 def test_chain_command(capsys: pytest.CaptureFixture[str]) -> None:

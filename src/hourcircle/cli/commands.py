@@ -348,18 +348,20 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
     for removal in removals:
         echo(f"removed {removal.label!r}: {removal.describe()}")
     found = impact(table)
-    if not found.any:
-        echo(f"nothing changed: every plant reaches the same suppliers in the same minutes ({len(table)} "
-             "plant-component pairs)")
-        return
-    echo(f"{found.pairs_cut_off} plant-component pairs cut off (no supplier reachable), {found.pairs_over_budget} "
-         f"pushed over the budget; +{found.minutes_added:.0f} min to nearest suppliers over the pairs still "
-         f"reachable; {found.alternatives_lost} alternatives lost\n")
-    _print_frame(disruption_rows(changed(table)).set_index(["plant", "category"]), "table")
+    if found.any:
+        echo(f"{found.pairs_cut_off} plant-component pairs cut off (no supplier reachable), "
+             f"{found.pairs_over_budget} pushed over the budget; +{found.minutes_added:.0f} min to nearest suppliers "
+             f"over the pairs still reachable; {found.alternatives_lost} alternatives lost\n")
+        _print_frame(disruption_rows(changed(table)).set_index(["plant", "category"]), "table")
+    chains = False
     if query.scenario.product.tiered:
         from hourcircle.cli.tiers import chain_changes
 
-        chain_changes(query, removals)
+        chains = chain_changes(query, removals)
+    if not (found.any or chains):
+        echo(f"nothing changed: every plant reaches the same suppliers in the same minutes ({len(table)} "
+             "plant-component pairs)" + (", and every chain through the tiers holds" if query.scenario.product.tiered
+                                         else ""))
 
 
 def _age(seconds: float) -> str:

@@ -121,8 +121,8 @@ def tier_sweep(query: Query, top: int | None) -> None:
     _print_frame(ranked[columns].head(top) if top else ranked[columns], "table")
 
 
-def chain_changes(query: Query, removals: tuple[Removal, ...]) -> None:
-    """After ``disrupt --remove``: every plant's chain before and after.
+def chain_changes(query: Query, removals: tuple[Removal, ...]) -> bool:
+    """After ``disrupt --remove``: the plants whose chain through the tiers changes, if any.
 
     Parameters
     ----------
@@ -130,13 +130,19 @@ def chain_changes(query: Query, removals: tuple[Removal, ...]) -> None:
         The question.
     removals : tuple of Removal
         What is removed.
+
+    Returns
+    -------
+    bool
+        Whether any plant's chain changed (nothing is printed when none did).
     """
     from hourcircle.analysis.tier_results import chain_disruption
 
     table = chain_disruption(query, removals)
     lost = table[table["chain_lost"] | (table["stages_lost"] != 0)]
+    if not len(lost):
+        return False
     echo(f"\n{int(table['chain_lost'].sum())} plant chains broken through the tiers; "
          f"{int(table['stages_lost'].sum())} plant-stages lost")
-    if len(lost):
-        _print_frame(lost.set_index("plant")[["before_present", "after_present", "chain_lost", "after_broken"]],
-                     "table")
+    _print_frame(lost.set_index("plant")[["before_present", "after_present", "chain_lost", "after_broken"]], "table")
+    return True

@@ -261,6 +261,9 @@ def _removal_line(results: Results) -> str | None:
     found, table, hours = impact(results.disruption), results.disruption, results.query.hours
     head = f"**Removing {', '.join(map(md, results.removed))}:** "
     if not found.any:
+        if results.chain_disruption is not None and bool(results.chain_disruption["chain_lost"].any()):
+            return head + ("every plant reaches the same suppliers of its components in the same minutes; "
+                           "chains through the tiers break (next finding).")
         return head + "changes nothing: every plant reaches the same suppliers in the same minutes."
     parts = []
     if found.pairs_cut_off:
