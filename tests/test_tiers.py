@@ -240,7 +240,7 @@ def test_the_map_draws_tier_sites_with_their_chain(tmp_path: Path, capsys: pytes
     assert status == 0, err
     page = (out / "map.html").read_text()
     assert "tier 2 · cathode" in page and "tier 2 · separator" in page  # layers and legend
-    assert "Tier circle 二级配套圈" in page and "broken at tier 2 断链" in page
+    assert '"chains":{"mode":"truck"' in page and "Chain 全链" in page  # the chain view (test_explorer_sites.py)
     assert '"dash": "2 2"' in page or '"dash":"2 2"' in page
 
 

@@ -43,6 +43,7 @@ from hourcircle import _checks as check
 from hourcircle.analysis.coverage import pair_table, supplier_minutes
 from hourcircle.analysis.drawing import CircleDrawing, circle_drawing
 from hourcircle.analysis.run import Results
+from hourcircle.analysis.tiers import Tiers
 from hourcircle.config import MAX_HOURS, MIN_HOURS, PROFILES
 from hourcircle.errors import ArgumentError
 from hourcircle.profiles import ProfileName
@@ -148,6 +149,9 @@ class ExplorerData:
         :class:`ProfileMinutes` by mode; the first is the page's.
     drawing : CircleDrawing
         The network drawn under the circles (with a run's closed links).
+    tiers : Tiers, optional
+        The minutes of the bill's tiers by the first profile, when the product has tiers (a
+        picked plant's chain view).
     """
 
     scenario: Scenario
@@ -157,6 +161,7 @@ class ExplorerData:
     suppliers: pd.Index
     profiles: dict[str, ProfileMinutes]
     drawing: CircleDrawing
+    tiers: Tiers | None = None
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -220,7 +225,8 @@ def explorer_data(question: Question, *, modes: Sequence[str] | None = None,
     Returns
     -------
     ExplorerData
-        The origins, suppliers, each profile's minutes and the network.
+        The origins, suppliers, each profile's minutes, the network and, for a tiered product,
+        the tiers' minutes (a run's, or searched for the query).
 
     Raises
     ------
@@ -243,6 +249,11 @@ def explorer_data(question: Question, *, modes: Sequence[str] | None = None,
     budgets = np.array([60.0 * h for h in offered])  # as Query.budget_minutes makes them
     origins = explorer_origins(query.scenario)
     drawing = question.drawing if isinstance(question, Results) else circle_drawing(query, ())
+    tiers = None
+    if query.scenario.product.tiered:  # a run's, searched already, or the query's
+        found = question.tiers if isinstance(question, Results) else None
+        tiers = found.tiers if found is not None else Tiers.of(query)
     return ExplorerData(scenario=query.scenario, hours=offered, start=query.hours, origins=origins,
                         suppliers=query.suppliers.index,
-                        profiles={q.mode: _profile(q, origins, budgets) for q in queries}, drawing=drawing)
+                        profiles={q.mode: _profile(q, origins, budgets) for q in queries}, drawing=drawing,
+                        tiers=tiers)

@@ -80,6 +80,7 @@ function hourcircleLayout(map) {
       if (!moved) { break; }
     }
     items.forEach(function (it, i) { it.marker.setLatLng(map.unproject(L.point(pts[i][0], pts[i][1]), zoom)); });
+    map.fire('hclayout');  // for what is drawn from the markers (the explorer's links to a picked plant)
   };
   lay();
   map.on('zoomend viewreset', lay);

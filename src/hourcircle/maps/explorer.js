@@ -30,7 +30,7 @@
     var byCategory = categories.map(function () { return []; });  // supplier positions of each component
     data.supplierCategory.forEach(function (c, s) { byCategory[c].push(s); });
     var state = {step: data.start, profile: 0, picked: -1};
-    var hooks = [];
+    var hooks = [], shown = [];  // called when a pick is made; whenever the picked circle is shown
 
     /* One origin's circle at the current budget and profile: what the Python analysis computes. */
     function circle(o) {
@@ -62,8 +62,11 @@
       return origins.name[o] + (zh ? ' ' + zh : '');
     }
 
-    /* ---- the layers: places by circle, sites by category ---- */
-    var renderer = n > 2000 ? L.canvas() : undefined;
+    /* ---- the layers: places by circle, sites by category (sites sharing a point on a ring around it,
+     * laid out by the page's hourcircleLayout as on the circle map; tiers below one smaller, dashed) ---- */
+    // markers above the lines (network, a picked plant's links), so a link's end never hides a site
+    map.createPane('hc_markers').style.zIndex = 420;
+    var renderer = n > 2000 ? L.canvas({pane: 'hc_markers'}) : undefined;
     var groups = {}, markers = new Array(n);
     data.layers.forEach(function (layer) { groups[layer.id] = L.layerGroup().addTo(map); });
     function tooltip(o) {
@@ -82,11 +85,17 @@
       };
     }
     for (var o = 0; o < n; o++) {
-      var kind = origins.kind[o], isPlace = kind === 'place';
-      var marker = L.circleMarker([origins.lat[o], origins.lon[o]], {
-        renderer: renderer, radius: isPlace ? 9 : (kind === 'plant' ? 8 : 6), weight: 1, color: '#222',
+      var kind = origins.kind[o], isPlace = kind === 'place', at = L.latLng(origins.lat[o], origins.lon[o]);
+      var tier = (!isPlace && data.categoryStyle[origins.category[o]]) || {};
+      var marker = L.circleMarker(at, {
+        renderer: renderer, pane: 'hc_markers', weight: 1,
+        radius: (isPlace ? 9 : (kind === 'plant' ? 8 : 6)) + (tier.radius_change || 0),
+        color: tier.stroke || '#222', dashArray: tier.dash || null,
         fillColor: isPlace ? '#999' : data.categoryColours[origins.category[o]],
         fillOpacity: isPlace ? 0.55 : 0.85, className: isPlace ? 'hc-place' : 'hc-site'});
+      if (!isPlace) {  // every site joins the layout; one sharing its point has its place on the ring
+        window.hourcircle.spread.push({marker: marker, at: at, ring: data.rings.slice(2 * o, 2 * o + 2)});
+      }
       marker.bindTooltip(tooltip(o));
       marker.on('click', (function (index) { return function () { pick(index); }; })(o));
       marker.on('add', (function (index) {
@@ -191,7 +200,8 @@
         });
         var swatch = element('span', null, 'hc-swatch');
         swatch.style.background = layer.colour;
-        swatch.style.borderColor = layer.colour;
+        swatch.style.borderColor = layer.dashed ? '#111' : layer.colour;
+        if (layer.dashed) { swatch.style.borderStyle = 'dashed'; }
         label.appendChild(box2);
         label.appendChild(swatch);
         label.appendChild(document.createTextNode(layer.label));
@@ -263,7 +273,7 @@
       state.picked = o;
       if (ui.pick.value !== String(o)) { fillPicker(); }
       showPicked();
-      var points = [[origins.lat[o], origins.lon[o]]];
+      var points = [[origins.lat[o], origins.lon[o]]];  // true points: the layout moves markers a few pixels
       for (var c = 0; c < nC; c++) {
         var s = profiles[state.profile].site[o * nC + c];
         if (s >= 0) { points.push([origins.lat[data.suppliers[s]], origins.lon[data.suppliers[s]]]); }
@@ -282,7 +292,7 @@
       while (ui.detail.firstChild) { ui.detail.removeChild(ui.detail.firstChild); }
       var o = state.picked;
       if (o < 0) { return; }
-      var result = circle(o), here = [origins.lat[o], origins.lon[o]];
+      var result = circle(o), here = markers[o].getLatLng();  // where the layout drew it
       ui.detail.appendChild(element('h3', originTitle(o) + ' (' + T.kinds[origins.kind[o]] + ')'));
       var facts = element('table', null, 'hc-table hc-facts');
       [[T.complete, result.complete ? T.yes : T.no],
@@ -311,7 +321,7 @@
         tr.appendChild(cell(String(row.alternatives)));
         tr.appendChild(cell(row.marginal ? T.marginal : T.robust));
         if (target < 0) { return; }
-        var there = [origins.lat[target], origins.lon[target]];
+        var there = markers[target].getLatLng();
         var line = L.polyline([here, there], {color: category.colour, weight: row.within ? 4 : 2, opacity: 0.9,
                                               dashArray: row.within ? null : '6 5', className: 'hc-link'});
         line.bindTooltip(function () {
@@ -322,7 +332,9 @@
                                className: 'hc-nearest'}).addTo(links);
       });
       ui.detail.appendChild(table);
+      shown.forEach(function (hook) { hook(o, result, ui.detail); });
     }
+    map.on('hclayout', function () { if (state.picked >= 0) { showPicked(); } });  // markers moved: follow them
 
     fillPicker();
     update();
@@ -332,7 +344,17 @@
       pick: function (id) { var o = origins.id.indexOf(id); if (o >= 0) { pick(o); } return o >= 0; },
       setHours: function (h) { var i = data.hours.indexOf(h); if (i >= 0) { setStep(i); } return i >= 0; },
       onPick: function (hook) { hooks.push(hook); }, extras: data.extras || {},
+      // for scripts that extend the panel (explorer_chains.js): hook(origin position, circle, panel element)
+      onShow: function (hook) { shown.push(hook); },
+      view: {origins: origins, suppliers: data.suppliers, supplierCategory: data.supplierCategory,
+             categories: categories, title: originTitle, circle: circle,
+             hours: function () { return data.hours[state.step]; },
+             mode: function () { return profiles[state.profile].mode; },
+             within: function (o, s) { return profiles[state.profile].step[o * nS + s] <= state.step; }},
       startMs: performance.now() - started  // what drawing and the first recompute took (benchmarks)
     };
+    if (data.extras && data.extras.chains && window.hourcircleChains) {
+      window.hourcircleChains(window.hourcircle.explorer, data.extras.chains);
+    }
   };
 })();

@@ -43,7 +43,10 @@ from hourcircle.maps.builders import (
     category_label,
     network_layers,
 )
+from hourcircle.maps.explorer_chains import chain_data
 from hourcircle.maps.layers import Script, legend
+from hourcircle.maps.points import place_labels, rings
+from hourcircle.maps.tier_popups import tier_legend, tier_style
 
 PROFILE_LABELS = {"truck": "truck 卡车", "car": "car 小汽车", "rail": "rail 高铁"}
 TEXT = {
@@ -79,12 +82,17 @@ def page_data(data: ExplorerData, basemap: Basemap, extras: Mapping[str, Any] | 
     basemap : Basemap
         Where coordinates are drawn (GCJ-02 on Gaode tiles).
     extras : mapping, optional
-        JSON-ready data for scripts that extend the page (``window.hourcircle.explorer.extras``).
+        JSON-ready data for scripts that extend the page (``window.hourcircle.explorer.extras``);
+        a tiered product's chains go in ``chains`` (:func:`~hourcircle.maps.explorer_chains.chain_data`).
 
     Returns
     -------
     dict
-        JSON-ready (no NaN: minutes travel as base64 float64, NaN where unreachable).
+        JSON-ready (no NaN: minutes travel as base64 float64, NaN where unreachable). Sites
+        sharing a point carry their place on its ring (``rings``: k and n of each origin, flat;
+        n is 1 for a site alone and 0 for a place, see :func:`~hourcircle.maps.points.rings`),
+        and tiers below one their symbol (``categoryStyle``, see
+        :func:`~hourcircle.maps.tier_popups.tier_style`).
     """
     scenario, origins = data.scenario, data.origins
     product = scenario.product
@@ -94,9 +102,16 @@ def page_data(data: ExplorerData, basemap: Basemap, extras: Mapping[str, Any] | 
     present = set(origins["category"])
     drawn = [c for c in product.all_categories if c in present] + sorted(present - set(product.all_categories) - {""})
     counts = origins["category"].value_counts()
-    layers = [{"id": "", "label": "places by circle 城市产业圈", "colour": "#1a9850"}]
-    layers += [{"id": c, "label": f"{category_label(c)} ({counts[c]})", "colour": colours.get(c, "#7f7f7f")}
-               for c in drawn]
+    layers: list[dict[str, Any]] = [{"id": "", "label": "places by circle 城市产业圈", "colour": "#1a9850"}]
+    styles = {c: tier_style(product.tier(c)) for c in drawn if tier_style(product.tier(c))}
+    layers += [{"id": c, "label": f"{tier_legend(product, c)}{category_label(c)} ({counts[c]})",
+                "colour": colours.get(c, "#7f7f7f"), "dashed": c in styles} for c in drawn]
+    sites = scenario.sites  # rings as the circle map draws them: over the scenario's sites, in its order
+    ring = dict(zip(sites.index, rings(sites["lat"].to_numpy(), sites["lon"].to_numpy()), strict=True))
+    flat = [value for origin, kind in zip(origins.index, origins["kind"], strict=True)
+            for value in ([0, 0] if kind == "place" else ring[origin] or [0, 1])]
+    chains = chain_data(data)
+    extras = dict(extras or {}) | ({"chains": chains} if chains else {})
     components = list(product.components)
     supplier_category = origins.loc[data.suppliers, "category"]
     return {
@@ -112,11 +127,11 @@ def page_data(data: ExplorerData, basemap: Basemap, extras: Mapping[str, Any] | 
         "categoryLabels": {c: category_label(c) for c in drawn},
         "suppliers": [position[s] for s in data.suppliers],
         "supplierCategory": [components.index(c) for c in supplier_category],
-        "layers": layers,
+        "layers": layers, "rings": flat, "categoryStyle": styles,
         "profiles": [{"mode": p.mode, "label": PROFILE_LABELS.get(p.mode, p.mode), "band": list(p.band),
                       "near": _b64(p.nearest_minutes, "<f8"), "site": _b64(p.nearest_site, "<i4"),
                       "step": _b64(p.first_step, "u1")} for p in data.profiles.values()],
-        "text": TEXT, "extras": dict(extras or {}),
+        "text": TEXT, "extras": extras,
     }
 
 
@@ -153,16 +168,19 @@ def explorer_page(data: ExplorerData, *, basemap: Basemap | None = None,
     fmap = _new_map(basemap, places["lat"].to_numpy(), places["lon"].to_numpy(), title, len(data.origins))
     root = figure(fmap)
     root.header.add_child(Element(f"<style>{_asset('explorer.css')}</style>"), name="hourcircle_explorer_css")
-    script = _asset("explorer.js").replace("</script", "<\\/script")
+    script = "\n".join(_asset(name) for name in ("explorer.js", "explorer_chains.js"))
+    script = script.replace("</script", "<\\/script")
     root.header.add_child(Element(f"<script>{script}</script>"), name="hourcircle_explorer")
     network_layers(fmap, drawing, basemap)
     fmap.add_child(Script(f"hourcircleExplorer({{map}}, {script_json(page_data(data, basemap, extras))});"))
+    place_labels(fmap, places, basemap)
     colours = _category_colours(scenario)
     entries = [("#1a9850", "complete within the budget 预算内完整", False),
                ("#fdae61", "complete within the budget + 1 h 预算加1小时内完整", False),
                ("#d73027", "incomplete 不完整", False),
                (MARGINAL_STROKE, "marginal (within the model's error) 边缘", True)]
-    entries += [(colours[c], category_label(c), False) for c in scenario.product.all_categories]
+    entries += [(colours[c], tier_legend(scenario.product, c) + category_label(c), False)
+                for c in scenario.product.all_categories]
     if drawing.links["closed"].any() or (drawing.roads is not None and drawing.roads.closed.any()):
         entries.append(("#e00000", "disrupted link", True))
     legend(fmap, "Circle completeness 产业圈完整度", entries)
