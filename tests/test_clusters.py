@@ -232,7 +232,8 @@ def test_a_scheduler_that_dies_mid_run_is_one_cluster_error(one_worker: LocalClu
         closer = threading.Timer(1.5, one_worker.close)
         closer.start()
         try:
-            with pytest.raises(ClusterError, match=r"lost the Dask scheduler .* during the work"):
+            # the cluster closes its worker first: the run may see that before the scheduler goes
+            with pytest.raises(ClusterError, match=r"lost the Dask scheduler .* during the work|has no workers after"):
                 run_batches(twice, 0.2, list(range(100)), batch_size=1, client=client)
         finally:
             closer.join(10)
