@@ -304,19 +304,28 @@ def test_bundled_circle_drawing_has_the_whole_road_network(bundled_run: BundledR
     assert set(bundled_run.results.drawing.links["kind"]) == {"rail"}
 
 
+HOVER_EVERY_SITE = """() => {
+  // For each site marker: what the mouse would meet at its centre (the topmost element there), a
+  // mouseover sent to that element as the browser would, and the title of the tooltip it opens.
+  const titles = [];
+  for (const marker of document.querySelectorAll('path.hc-site')) {
+    const box = marker.getBoundingClientRect();
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    const met = document.elementFromPoint(x, y);
+    const at = {bubbles: true, clientX: x, clientY: y, relatedTarget: document.body};
+    met.dispatchEvent(new MouseEvent('mouseover', at));
+    const tips = document.querySelectorAll('.leaflet-tooltip:not(.hc-place-label) b');
+    titles.push(tips.length ? tips[tips.length - 1].textContent : '');
+    met.dispatchEvent(new MouseEvent('mouseout', at));
+  }
+  return titles;
+}"""
+
+
 def _hover_every_site(page: Page) -> list[str]:
-    """Move the mouse onto each site marker in turn: the titles of the tooltips that open."""
-    titles = []
-    tooltip = page.locator(".leaflet-tooltip:not(.hc-place-label) b")
+    """Hover each site marker in turn (at its centre, as the mouse would): the titles of the tooltips that open."""
     page.add_style_tag(content=".leaflet-control-container {display: none}")  # a marker under the legend pans out
-    for marker in page.locator("path.hc-site").all():
-        page.mouse.move(1, 1)  # off every marker first, so that the tooltip read next is this marker's
-        tooltip.first.wait_for(state="detached")
-        box = marker.bounding_box()
-        assert box is not None
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        tooltip.first.wait_for(state="visible")  # a tooltip opens a moment after the mouse arrives
-        titles.append(tooltip.last.inner_text())
+    titles: list[str] = page.evaluate(HOVER_EVERY_SITE)
     return titles
 
 
