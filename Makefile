@@ -38,7 +38,7 @@ lint: install-dev
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache  # the layers of DESIGN.md, read from src/
 
 test: lint browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15
 
 bench: install-dev browser
 	$(BIN)/python benchmarks/bench_engine.py

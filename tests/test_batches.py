@@ -132,6 +132,7 @@ def test_bad_cluster_arguments() -> None:
 def test_the_scheduler_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("HOURCIRCLE_SCHEDULER", "tcp://127.0.0.1:9")
+    monkeypatch.setattr("hourcircle.config.connect_seconds", 1.0)  # port 9 may stay silent: no need to wait 10 s
     status, _, err = run(["disrupt", "--sweep"], capsys)
     assert status == 2 and "--scheduler: cannot reach 'tcp://127.0.0.1:9'" in err
 
