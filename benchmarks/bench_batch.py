@@ -28,7 +28,7 @@ import pandas as pd
 from hourcircle import Query, TravelTimes, datasets
 from hourcircle.analysis.disrupt import sweep
 from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
-from hourcircle.batches import cluster
+from hourcircle.clusters import cluster
 from hourcircle.output import write_parquet
 from hourcircle.output.formats import to_csv
 

@@ -21,7 +21,8 @@ from helpers import run, write_region
 from hourcircle import Query, TravelTimes
 from hourcircle.analysis.disrupt import _SweepRecipe, sweep
 from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
-from hourcircle.batches import Recipe, cluster, prepare, run_batches, stream_batches
+from hourcircle.batches import Recipe, prepare, run_batches, stream_batches
+from hourcircle.clusters import cluster
 from hourcircle.errors import ArgumentError
 from hourcircle.output import write_parquet
 from hourcircle.output.formats import to_csv

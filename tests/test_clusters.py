@@ -23,8 +23,9 @@ from distributed import LocalCluster
 from helpers import run, write_region
 
 import hourcircle
-from hourcircle import batches, config
-from hourcircle.batches import cluster, max_workers, run_batches, stream_batches
+from hourcircle import clusters, config
+from hourcircle.batches import run_batches, stream_batches
+from hourcircle.clusters import cluster, max_workers
 from hourcircle.errors import ArgumentError, ClusterError
 
 SITES = """\
@@ -220,7 +221,7 @@ def one_worker() -> Iterator[LocalCluster]:
 def test_workers_with_another_version_are_refused_before_any_work(one_worker: LocalCluster,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     ours = hourcircle.__version__
-    monkeypatch.setattr(batches, "_version", lambda: "0.0.0.test")  # this process; the worker keeps its own
+    monkeypatch.setattr(clusters, "_version", lambda: "0.0.0.test")  # this process; the worker keeps its own
     with pytest.raises(ArgumentError, match=f"runs hourcircle {ours}, this process 0.0.0.test; install the same"), \
             cluster(scheduler=one_worker.scheduler_address):
         pass

@@ -51,7 +51,7 @@ reach_batch = 32  # origins per batch of reach from many places
 
 memory_share = 0.8  # an analysis may allocate at most this share of the memory available
 
-# --- Dask clusters (hourcircle.batches) ----------------------------------------------------------
+# --- Dask clusters (hourcircle.clusters) ----------------------------------------------------------
 connect_seconds = 10.0  # the whole handshake with a scheduler: TCP connect, Dask's handshake, its first answer
 worker_wait_seconds = 10.0  # how long a scheduler, or a cluster that lost its workers, may take to have one
 workers_per_core = 4  # --workers may start at most this many processes per core of the machine

@@ -113,7 +113,7 @@ def matrix_command(mode: ProfileName, fmt: str, between: str, minutes: str, out:
     import pandas as pd
 
     from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
-    from hourcircle.batches import cluster
+    from hourcircle.clusters import cluster
     from hourcircle.output.formats import to_csv
 
     if out is not None and out.suffix not in (".parquet", ".csv"):
@@ -205,7 +205,7 @@ def _reach_many(origins: Sequence[str], hours: float | None, mode: ProfileName, 
                 scheduler: str | None, scenario_path: Path | None) -> None:
     """What several origins reach: every site (csv, json), or counts per category (table)."""
     from hourcircle.analysis.reach import reached_from_many
-    from hourcircle.batches import cluster
+    from hourcircle.clusters import cluster
 
     query = _query(scenario_path, hours, mode)
     with cluster(workers, scheduler) as client:
@@ -243,7 +243,7 @@ def run_command(scenario: Path | None, hours: float | None, mode: ProfileName, o
     """Everything: circles, gaps, siting, disruption; report.md, CSV, GeoJSON and the explorer map.html in --out."""
     from hourcircle.analysis.explore import explorer_data
     from hourcircle.analysis.run import analyse
-    from hourcircle.batches import cluster
+    from hourcircle.clusters import cluster
     from hourcircle.maps import explorer_page
     from hourcircle.output import claim_folder
     from hourcircle.output.assemble import render
@@ -330,7 +330,7 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
         raise click.UsageError("--workers and --scheduler are for --sweep")
     query = _query(scenario_path, hours, mode)
     if do_sweep:
-        from hourcircle.batches import cluster
+        from hourcircle.clusters import cluster
 
         with cluster(workers, scheduler) as client:
             ranking = sweep(query, progress=_bars(quiet), client=client).set_index(["kind", "id"])

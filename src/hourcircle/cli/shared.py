@@ -274,12 +274,12 @@ def cluster_options(command: F) -> F:
 
 def _check_cluster(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """Refuse a malformed --scheduler or too many --workers at once, before any work (Dask is not imported)."""
-    from hourcircle import batches
+    from hourcircle import clusters
 
     if value is not None and param.name == "workers":
-        batches.check_workers(value)
+        clusters.check_workers(value)
     elif value is not None:
-        batches.check_scheduler(value)
+        clusters.check_scheduler(value)
     return value
 
 
