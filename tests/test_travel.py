@@ -50,6 +50,22 @@ def test_rail_uses_the_timetable_corridor_stops_and_road_feeders(times: TravelTi
     assert a_to_d.kinds == ["rail", "rail_feeder"] and a_to_d.rides == 1
 
 
+def test_a_place_without_trains_is_never_a_road_shortcut_between_two_stations(make_scenario: ScenarioMaker) -> None:
+    from helpers import LINKS
+    # a slow a-c train (96.5 great-circle km in 500 min: no line to put stops on); b and d have
+    # no train. Through b by road, a to c takes 50 + 25 min at the car's 120 km/h: b keeps only
+    # its nearest feeder (c, 50 road km against 100 to a), so a to c by rail rides the train.
+    links = LINKS.replace("a,c,rail,,45,T1,test", "a,c,rail,,500,T1 slow,test")
+    times = TravelTimes.for_scenario(make_scenario({"links.csv": links}))
+    a_to_c = times.route("a", "c", "rail")
+    assert (a_to_c.minutes, a_to_c.kinds) == (pytest.approx(500.0), ["rail"])
+    b_to_a = times.route("b", "a", "rail")
+    assert b_to_a.kinds == ["rail_feeder", "rail"] and b_to_a.minutes == pytest.approx(25.0 + 500.0)
+    # with a train slower than the road through b no more, b keeps both feeders
+    fast = TravelTimes.for_scenario(make_scenario({"links.csv": links.replace(",500,", ",70,")}))
+    assert fast.route("b", "a", "rail").kinds == ["rail_feeder"] and fast.route("a", "c", "rail").kinds == ["rail"]
+
+
 def test_terminal_and_station_minutes_are_paid_once_a_trip(make_scenario: ScenarioMaker) -> None:
     from helpers import TOML
     toml = TOML.replace("terminal_minutes = 0", "terminal_minutes = 15", 1).replace(

@@ -274,6 +274,16 @@ def _road_km(nodes: pd.DataFrame, edges: pd.DataFrame, detour: float, origins: p
     return pd.DataFrame(np.atleast_2d(found)[:, nodes.index.get_indexer(targets)], index=origins, columns=targets)
 
 
+def _rail_minutes(rides: pd.DataFrame, served: pd.Index, travel: TravelSettings) -> pd.DataFrame:
+    """Minutes by rail alone (rides and their boarding) between served places."""
+    minutes = _profile_minutes(rides, travel)["minutes_rail"].to_numpy(dtype=np.float64)
+    ends = pd.Index(pd.unique(rides[["u", "v"]].to_numpy().ravel())).union(served)
+    u, v = ends.get_indexer(pd.Index(rides["u"])), ends.get_indexer(pd.Index(rides["v"]))
+    graph = sp.coo_array((np.r_[minutes, minutes], (np.r_[u, v], np.r_[v, u])), shape=(len(ends), len(ends))).tocsr()
+    at = ends.get_indexer(served)
+    return pd.DataFrame(np.atleast_2d(dijkstra(graph, indices=at))[:, at], index=served, columns=served)
+
+
 def build_network(scenario: Scenario) -> TravelNetwork:
     """The travel network of a scenario.
 
@@ -300,9 +310,13 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     stops = rail_gaps.corridor_stops(scenario.places, rail)
     needing = rail_gaps.unserved(scenario.places, rail).difference(pd.Index(stops["u"]))
     served = scenario.places.index.difference(rail_gaps.unserved(scenario.places, rail))
-    feeders = rail_gaps.feeders(_road_km(nodes, road, scenario.travel.car.detour, needing, served), scenario.travel.car)
-    estimates = [_with_geodesic(part.assign(link=None), nodes) for part in (stops, feeders) if len(part)]
-    edges = pd.concat([road, *([rail] if len(rail) else []), *estimates], ignore_index=True)
+    stops = _with_geodesic(stops.assign(link=None), nodes) if len(stops) else stops
+    rides = [part for part in (rail, stops) if len(part)]
+    by_rail = _rail_minutes(pd.concat(rides), served, scenario.travel) if rides else None
+    feeders = rail_gaps.feeders(_road_km(nodes, road, scenario.travel.car.detour, needing, served), scenario.travel.car,
+                                by_rail)
+    feeders = _with_geodesic(feeders.assign(link=None), nodes) if len(feeders) else feeders
+    edges = pd.concat([road, *rides, *([feeders] if len(feeders) else [])], ignore_index=True)
     edges["link"] = edges["link"].where(edges["kind"].isin(["road", "rail"]), None)
     terrain = Terrain.of(edges, nodes, scenario.places)
     return TravelNetwork(scenario, nodes, _profile_minutes(edges, scenario.travel, terrain), roads)

@@ -10,7 +10,10 @@ estimates fill in, marked as such on the edges they add:
   distance along the line. The shortest such line is used, and only for an end that no
   rail link already joins to the place.
 - a place no rail link serves and no line passes gets a **feeder** (``rail_feeder``): a
-  road leg, at the car's speed over the road network, to each of the two nearest served places.
+  road leg, at the car's speed over the road network, to the nearest served place, and to the
+  second nearest unless that makes the place a road shortcut between the two stations (by road
+  through the place faster than by rail between them): a trip "by rail" between two stations
+  never drives through a third place's feeders instead of taking a train.
 
 Examples
 --------
@@ -100,7 +103,7 @@ def corridor_stops(places: pd.DataFrame, rail: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 
-def feeders(road_km: pd.DataFrame, car: RoadProfile) -> pd.DataFrame:
+def feeders(road_km: pd.DataFrame, car: RoadProfile, rail_minutes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Road legs from unserved places to their nearest served places.
 
     Parameters
@@ -110,22 +113,40 @@ def feeders(road_km: pd.DataFrame, car: RoadProfile) -> pd.DataFrame:
         (columns); ``inf`` where there is no road.
     car : RoadProfile
         Speed of the leg.
+    rail_minutes : pandas.DataFrame, optional
+        Minutes by rail between served places (rows and columns: ``road_km``'s columns).
+        A place's second feeder is kept only where its two legs together take no less than
+        the rail between their stations; without it, only the nearest.
 
     Returns
     -------
     pandas.DataFrame
         ``rail_feeder`` links (columns :data:`LINK_COLUMNS`) from every row's place to its
-        ``FEEDERS`` nearest columns by road km.
+        nearest column by road km and, where allowed, its second nearest.
+
+    Examples
+    --------
+    >>> km = pd.DataFrame({"s": [60.0, 100.0], "t": [80.0, 30.0]}, index=["x", "y"])
+    >>> rail = pd.DataFrame([[0.0, 135.0], [135.0, 0.0]], index=["s", "t"], columns=["s", "t"])
+    >>> from hourcircle.profiles import CAR_DEFAULT
+    >>> car = CAR_DEFAULT.model_copy(update={"speed_kmh": 60.0})
+    >>> feeders(km, car, rail)[["u", "v", "minutes"]].values.tolist()
+    [['x', 's', 60.0], ['x', 't', 80.0], ['y', 't', 30.0]]
     """
     if road_km.empty or road_km.shape[1] == 0:
         return pd.DataFrame(columns=LINK_COLUMNS)
     km = road_km.to_numpy(dtype=float)
     k = min(FEEDERS, km.shape[1])
     closest = np.argsort(km, axis=1, kind="stable")[:, :k]
-    leg_km = np.take_along_axis(km, closest, axis=1).ravel()
-    reachable = np.isfinite(leg_km)
-    nearest = road_km.columns.to_numpy()[closest.ravel()][reachable]
-    leg_km = leg_km[reachable]
-    return pd.DataFrame({"u": np.repeat(road_km.index.to_numpy(), k)[reachable], "v": nearest, "kind": "rail_feeder",
-                         "name": [f"road to the station at {n}" for n in nearest], "km": leg_km,
-                         "minutes": leg_km / car.speed_kmh * 60, "estimated": True})
+    leg_km = np.take_along_axis(km, closest, axis=1)
+    keep = np.isfinite(leg_km)
+    if k == 2:
+        # through the place by road: its two legs; never faster than the train between their ends
+        between = None if rail_minutes is None else rail_minutes.reindex(index=road_km.columns, columns=road_km.columns)
+        by_rail = np.inf if between is None else between.to_numpy(dtype=float)[closest[:, 0], closest[:, 1]]
+        keep[:, 1] &= leg_km.sum(axis=1) / car.speed_kmh * 60 >= by_rail
+    nearest = road_km.columns.to_numpy()[closest[keep]]
+    leg_km = leg_km[keep]
+    return pd.DataFrame({"u": np.repeat(road_km.index.to_numpy(), k).reshape(-1, k)[keep], "v": nearest,
+                         "kind": "rail_feeder", "name": [f"road to the station at {n}" for n in nearest],
+                         "km": leg_km, "minutes": leg_km / car.speed_kmh * 60, "estimated": True})
