@@ -3,8 +3,9 @@
 The base is a RailwayVIS timetable extract (fastest direct train between two cities about
 2020, both directions merged to the faster). Published in-train times of
 data/sources/rail_times_published.csv (the delta's) and, for the national scenario,
-data/sources/rail_times_published_national.csv (each with its source and date; only the figures
-the fixed hold-out rule keeps for fitting: hourcircle.rail_calibration.pair_role) update it, pair by pair
+data/sources/rail_times_published_national.csv (each with its source and date; all of them in the
+shipped links, only the figures the fixed hold-out rule keeps for fitting,
+hourcircle.rail_calibration.pair_role, in the links the held-out figures are scored on) update it, pair by pair
 (both directions): a pair's figure is the fastest of the base and the published *fastest*
 figures dated 2020 or later (lines opened since make trains faster; a slower newer figure is
 another service); where there is neither, the fastest of the older published fastest figures;
@@ -38,14 +39,16 @@ def _sorted_pair(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def rail_links(places: pd.DataFrame, timetables: tuple[str, ...], seats: dict[str, str] | None = None,
-               published: tuple[str, ...] = (DELTA_FIGURES,), new_lines: bool = False) -> pd.DataFrame:
+               published: tuple[str, ...] = (DELTA_FIGURES,), new_lines: bool = False,
+               held_out: bool = True) -> pd.DataFrame:
     """Rail rows of links.csv for the places given.
 
     places: a places.csv table; timetables: files of data/sources/ (from_city_zh, to_city_zh,
     minutes, train); seats: timetable station towns that stand for a prefecture; published:
     files of dated published figures (data/sources/); new_lines: also put places on the lines
     opened since 2020 that the national figures describe (line_stops), and add the estimates of
-    data/sources/rail_estimates_national.csv where nothing else joins a pair.
+    data/sources/rail_estimates_national.csv where nothing else joins a pair; held_out: use the
+    national figures the hold-out rule keeps for checking too (False: the links they are scored on).
     """
     short = places["name_zh"].str.replace(r"(市|地区|盟|自治州)$", "", regex=True)
     ids = dict(zip(short, places["place_id"], strict=True)) | dict(zip(places["name_zh"], places["place_id"],
@@ -60,11 +63,12 @@ def rail_links(places: pd.DataFrame, timetables: tuple[str, ...], seats: dict[st
     u, v = _sorted_pair(trains["a"], trains["b"])
     base = pd.DataFrame({"u": u, "v": v, "minutes": trains["minutes"], "rank": 0,
                          "name": "train " + trains["train"] + " (timetable about 2020)", "source": RAIL_SOURCE})
-    figures = pd.concat([published_rail(name) for name in published], ignore_index=True)
+    figures = pd.concat([published_rail(name, held_out) for name in published], ignore_index=True)
     figures = figures[figures["u"].isin(places["place_id"]) & figures["v"].isin(places["place_id"])]
     best = _best(pd.concat([base, figures], ignore_index=True))
     if new_lines:
-        best = _with_estimates(best, line_stops(places, fit_figures(NATIONAL_FIGURES)), replace_timetable=True)
+        stops = line_stops(places, usable_figures(NATIONAL_FIGURES, held_out))
+        best = _with_estimates(best, stops, replace_timetable=True)
         best = _with_estimates(best, estimated_rail(), replace_timetable=False)
     return _as_links(best)
 
@@ -132,19 +136,20 @@ def _with_estimates(best: pd.DataFrame, estimates: pd.DataFrame, *, replace_time
     return pd.concat([kept, take], ignore_index=True)
 
 
-def fit_figures(name: str) -> pd.DataFrame:
+def usable_figures(name: str, held_out: bool = True) -> pd.DataFrame:
     """The rows of a published-figures file that may build links: all of the delta's file (its
-    checks are data/calibration/rail_pairs.csv), the fit side of the national file's split."""
+    checks are data/calibration/rail_pairs.csv); all of the national file, or without the
+    held-out side of its split (``held_out=False``: the links the held-out figures are scored on)."""
     rows = pd.read_csv(DATA / "sources" / name, dtype={"date": str, "train": str})
-    if name != NATIONAL_FIGURES:
+    if name != NATIONAL_FIGURES or held_out:
         return rows
     roles = [pair_role(a, b) for a, b in zip(rows["from_place"], rows["to_place"], strict=True)]
     return rows[[role == "fit" for role in roles]].reset_index(drop=True)
 
 
-def published_rail(name: str = DELTA_FIGURES) -> pd.DataFrame:
+def published_rail(name: str = DELTA_FIGURES, held_out: bool = True) -> pd.DataFrame:
     """Published figures as candidates: rank 0 (recent fastest) beats 1 (older fastest) beats 2 (typical)."""
-    rows = fit_figures(name)
+    rows = usable_figures(name, held_out)
     u, v = _sorted_pair(rows["from_place"], rows["to_place"])
     fastest = rows["kind"] == "fastest"
     recent = rows["date"].str[:4].astype(int) >= 2020
