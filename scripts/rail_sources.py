@@ -15,20 +15,29 @@ time, named so). Each link's name says which it is and when.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
 
-from hourcircle.geo import haversine_km, project_km
+from hourcircle.geo import haversine_km
 from hourcircle.rail_calibration import pair_role
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DELTA_FIGURES = "rail_times_published.csv"
 NATIONAL_FIGURES = "rail_times_published_national.csv"  # split by the fixed hold-out rule
 ESTIMATES = "rail_estimates_national.csv"  # where no figure was found: estimated from published ones
-LINE_KM = 15.0  # a place this close to the straight course of a line opened since 2020 is taken as a stop on it
-FAST_KMH = 125.0  # such a line: its fastest train beats this over the great-circle km between its ends
+RAILWAYS = "osm_railways_china.npz"  # OpenStreetMap's railways (course only): scripts/make_bundled_rails.py
+STATION_KM = 15.0  # a seat this close to a railway has a station on it
+ON_LINE_KM = 10.0  # a seat this close to the railway a train runs on is taken to be one of its stops
+# China's top operating speed: 'the maximum speed of bullet trains ... 350 kilometers per hour'
+# (Xinhua, 2017-09-21: http://english.www.gov.cn/news/top_news/2017/09/21/content_281475874794796.htm)
+TOP_KMH = 350.0
+COURSE_DETOUR = 1.5  # a train's railway is at most this many times the great-circle km between its ends
 RAIL_SOURCE = ("RailwayVIS timetable data (Apache-2.0), fastest direct train about 2020; "
                "see data/README.md")
 
@@ -46,7 +55,7 @@ def rail_links(places: pd.DataFrame, timetables: tuple[str, ...], seats: dict[st
     places: a places.csv table; timetables: files of data/sources/ (from_city_zh, to_city_zh,
     minutes, train); seats: timetable station towns that stand for a prefecture; published:
     files of dated published figures (data/sources/); new_lines: also put places on the lines
-    opened since 2020 that the national figures describe (line_stops), and add the estimates of
+    the national figures' trains run on (route_stops), and add the estimates of
     data/sources/rail_estimates_national.csv where nothing else joins a pair; held_out: use the
     national figures the hold-out rule keeps for checking too (False: the links they are scored on).
     """
@@ -67,44 +76,70 @@ def rail_links(places: pd.DataFrame, timetables: tuple[str, ...], seats: dict[st
     figures = figures[figures["u"].isin(places["place_id"]) & figures["v"].isin(places["place_id"])]
     best = _best(pd.concat([base, figures], ignore_index=True))
     if new_lines:
-        stops = line_stops(places, usable_figures(NATIONAL_FIGURES, held_out))
-        best = _with_estimates(best, stops, replace_timetable=True)
+        stops = route_stops(places, usable_figures(NATIONAL_FIGURES, held_out))
+        best = _with_estimates(best, stops, replace_timetable=True, published=figures)
         best = _with_estimates(best, estimated_rail(), replace_timetable=False)
     return _as_links(best)
 
 
-def line_stops(places: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """Estimated rides between places on the lines opened since 2020, from those lines' published figures.
+def _xyz_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Points on the Earth as 3-D km: straight distances between near points are great-circle km."""
+    phi, lam = np.radians(lat), np.radians(lon)
+    return 6371.0 * np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
 
-    A figure dated 2021 or later of the fastest train between A and B whose speed over the
-    great-circle km beats FAST_KMH describes a line; a place within LINE_KM of its straight
-    course, between its ends, is taken to be a stop on it, with the train's minutes pro rata by
-    distance along the course (as hourcircle.rail_gaps does for places no link serves). Per place
-    and end, the shortest such line is used.
+
+def route_stops(places: pd.DataFrame, figures: pd.DataFrame,
+                rails: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """Estimated rides between places on the railway each published train runs on.
+
+    A published figure between A and B is taken to run on the shortest railway between the
+    two seats (OpenStreetMap's course, data/sources/osm_railways_china.npz; each seat within
+    STATION_KM of a railway, the course at most COURSE_DETOUR times the great-circle km and
+    short enough for the train to cover it at TOP_KMH at most: else it runs another way). A
+    place whose seat lies within ON_LINE_KM of that course, between its ends, is taken to be a
+    stop on it, with the train's minutes pro rata by railway km. Per place and end, the
+    shortest such course is used. ``rails`` (``lat, lon`` per node, ``u, v, km`` per edge)
+    defaults to the bundled railways.
     """
-    rows = figures[(figures["kind"] == "fastest") & (figures["date"].str[:4] >= "2021")]
-    rows = rows[rows["from_place"].isin(places["place_id"]) & rows["to_place"].isin(places["place_id"])]
+    rails = rails if rails is not None else dict(np.load(DATA / "sources" / RAILWAYS))
+    n = len(rails["lat"])
+    km = rails["km"].astype(np.float64)
+    graph = sp.coo_array((np.r_[km, km], (np.r_[rails["u"], rails["v"]], np.r_[rails["v"], rails["u"]])),
+                         shape=(n, n)).tocsr()
+    track = _xyz_km(rails["lat"].astype(np.float64), rails["lon"].astype(np.float64))
     where = places.set_index("place_id")[["lat", "lon"]].astype(float)
-    xy = pd.DataFrame(project_km(where["lat"], where["lon"]), index=where.index, columns=["x", "y"])
+    seats = _xyz_km(where["lat"].to_numpy(), where["lon"].to_numpy())
+    gap, station = cKDTree(track).query(seats)
+    station = pd.Series(np.where(gap <= STATION_KM, station, -1), index=where.index)
+    rows = figures[figures["from_place"].isin(where.index) & figures["to_place"].isin(where.index)]
+    rows = rows[(station.loc[rows["from_place"]].to_numpy() >= 0) & (station.loc[rows["to_place"]].to_numpy() >= 0)]
+    origins = np.unique(station.loc[rows["from_place"]].to_numpy())
+    along, before = dijkstra(graph, indices=origins, return_predecessors=True)
     found = []
-    for row in rows.itertuples(index=False):  # a few hundred figures, each against every place
-        a, b = xy.loc[row.from_place].to_numpy(), xy.loc[row.to_place].to_numpy()
-        line_km = float(haversine_km(*where.loc[row.from_place], *where.loc[row.to_place]))
+    for row in rows.itertuples(index=False):  # a few hundred figures, each walked along its course
+        i, end = int(np.searchsorted(origins, station[row.from_place])), int(station[row.to_place])
+        line_km = float(along[i, end])
+        direct = float(haversine_km(*where.loc[row.from_place], *where.loc[row.to_place]))
         minutes = float(row.minutes)
-        if line_km / minutes * 60 < FAST_KMH:
+        if not 0 < line_km <= COURSE_DETOUR * direct or line_km / minutes * 60 > TOP_KMH:
             continue
-        along = b - a
-        share = (xy.to_numpy() - a) @ along / (along @ along)
-        offset = np.linalg.norm(a + share[:, None] * along - xy.to_numpy(), axis=1)
-        on = (share > 0) & (share < 1) & (offset <= LINE_KM) & ~xy.index.isin([row.from_place, row.to_place])
-        for place, part in zip(xy.index[on], share[on], strict=True):
-            name = f"estimated stop on the {row.from_place}-{row.to_place} line (published {row.date})"
-            source = (f"Estimated: {place} lies within {LINE_KM:g} km of the straight course of the line, "
-                      f"{part:.2f} of the way; minutes pro rata by distance from {row.source} ({row.date}): "
-                      f"{row.evidence}")
-            for end, fraction in ((row.from_place, part), (row.to_place, 1 - part)):
-                found.append((place, end, round(minutes * fraction), line_km, name, source))
+        course = [end]
+        while course[-1] != origins[i]:
+            course.append(int(before[i, course[-1]]))
+        course_at = np.array(course)
+        near, at = cKDTree(track[course_at]).query(seats, distance_upper_bound=ON_LINE_KM)
+        share = np.where(np.isfinite(near), along[i, course_at[np.minimum(at, len(course_at) - 1)]] / line_km, np.nan)
+        on = (share > 0) & (share < 1) & ~where.index.isin([row.from_place, row.to_place])
+        name = f"estimated stop on the {row.from_place}-{row.to_place} line (published {row.date})"
+        for place, part in zip(where.index[on], share[on], strict=True):
+            source = (f"Estimated: {place}'s seat lies within {ON_LINE_KM:g} km of the railway the train runs on "
+                      f"(OpenStreetMap's course, ODbL, via scgraph-data 2.0.0), {part:.2f} of its {line_km:.0f} "
+                      f"km; minutes pro rata by railway km from {row.source} ({row.date}): {row.evidence}")
+            for end_place, fraction in ((row.from_place, part), (row.to_place, 1 - part)):
+                found.append((place, end_place, max(1, round(minutes * fraction)), line_km, name, source))
     stops = pd.DataFrame(found, columns=["a", "b", "minutes", "line_km", "name", "source"])
+    if stops.empty:
+        return pd.DataFrame(columns=["u", "v", "minutes", "rank", "name", "source"])
     stops = stops.sort_values(["line_km", "minutes"]).drop_duplicates(["a", "b"])
     u, v = _sorted_pair(stops["a"], stops["b"])
     return pd.DataFrame({"u": u, "v": v, "minutes": stops["minutes"], "rank": 3, "name": stops["name"],
@@ -120,8 +155,10 @@ def estimated_rail() -> pd.DataFrame:
                          "source": rows["source"] + " (" + rows["date"] + "): " + rows["evidence"]})
 
 
-def _with_estimates(best: pd.DataFrame, estimates: pd.DataFrame, *, replace_timetable: bool) -> pd.DataFrame:
-    """Add estimates for pairs nothing joins; with replace_timetable, also where one beats a 2020 timetable train."""
+def _with_estimates(best: pd.DataFrame, estimates: pd.DataFrame, *, replace_timetable: bool,
+                    published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add estimates for pairs nothing joins; with replace_timetable, also where one beats a 2020 timetable
+    train on a pair no published figure describes (``published``: their ``u, v``)."""
     estimates = _best(estimates)
     joined = best.set_index(["u", "v"])
     keys = pd.MultiIndex.from_frame(estimates[["u", "v"]])
@@ -129,7 +166,8 @@ def _with_estimates(best: pd.DataFrame, estimates: pd.DataFrame, *, replace_time
     beaten = np.zeros(len(estimates), dtype=bool)
     if replace_timetable and known.any():
         current = joined.reindex(keys)
-        beaten = (known & current["name"].str.endswith("(timetable about 2020)").fillna(False).to_numpy()
+        described = keys.isin(pd.MultiIndex.from_frame(published[["u", "v"]])) if published is not None else False
+        beaten = (known & ~described & current["name"].str.endswith("(timetable about 2020)").fillna(False).to_numpy()
                   & (estimates["minutes"].to_numpy(dtype=float) < current["minutes"].to_numpy(dtype=float)))
     take = estimates[~known | beaten]
     kept = best[~pd.MultiIndex.from_frame(best[["u", "v"]]).isin(pd.MultiIndex.from_frame(take[["u", "v"]]))]

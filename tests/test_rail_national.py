@@ -22,6 +22,9 @@ DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 QUOTED = re.compile(r"[\u4e00-\u9fff]|'|\"")  # the exact words: Chinese text, or an English quote
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))  # the links' build scripts
+
+
 @pytest.fixture(scope="module")
 def figures() -> pd.DataFrame:
     return pd.read_csv(FIGURES, dtype=str, keep_default_na=False)
@@ -73,7 +76,6 @@ def test_every_new_rail_link_has_a_source_a_date_and_a_quote(figures: pd.DataFra
 
 def test_held_out_figures_build_links_only_in_the_shipped_network(figures: pd.DataFrame, links: pd.DataFrame) -> None:
     """Users get every figure; the links the held-out ones are scored on never saw them."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
     from make_china_links import china_links
 
     held = figures[[pair_role(a, b) == "holdout" for a, b in zip(figures["from_place"], figures["to_place"],
@@ -84,6 +86,26 @@ def test_held_out_figures_build_links_only_in_the_shipped_network(figures: pd.Da
         assert not scored_on.str.contains(evidence, regex=False).any(), evidence
     used = sum(shipped.str.contains(evidence, regex=False).any() for evidence in held["evidence"])
     assert used > len(held) / 2
+
+
+def test_stops_follow_the_railway_a_train_runs_on_not_a_straight_line() -> None:
+    """An L-shaped railway a - corner - b: the town at its corner is a stop, pro rata by railway km;
+    the town on the straight line from a to b, 48 km from any railway, is not."""
+    from rail_sources import route_stops
+
+    lat = np.array([30.0, 30.0, 30.0, 30.5, 31.0])
+    lon = np.array([120.0, 120.5, 121.0, 121.0, 121.0])
+    km = np.array([48.2, 48.2, 55.6, 55.6])
+    rails = {"lat": lat, "lon": lon, "u": np.arange(4), "v": np.arange(1, 5), "km": km}
+    places = pd.DataFrame({"place_id": ["a", "corner_town", "b", "straight_town"], "lat": [30.0, 30.02, 31.0, 30.5],
+                           "lon": [120.0, 121.0, 121.0, 120.5]})
+    figures = pd.DataFrame({"from_place": ["a"], "to_place": ["b"], "minutes": ["100"], "date": ["2024"],
+                            "source": ["https://example.org"], "evidence": ["a to b 100 min"]})
+    stops = route_stops(places, figures, rails)
+    assert sorted(zip(stops["u"], stops["v"], stops["minutes"], strict=True)) == [
+        ("a", "corner_town", 46), ("b", "corner_town", 54)]  # 96.4 and 111.2 of 207.6 railway km
+    # a course longer than 350 km/h could run in the figure's minutes is not the train's
+    assert route_stops(places, figures.assign(minutes="30"), rails).empty
 
 
 def test_pair_role_is_symmetric_and_holds_out_about_a_third() -> None:
