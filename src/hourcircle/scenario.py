@@ -13,16 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from hourcircle._validate import StrictModel
 from hourcircle.profiles import TravelSettings
 
 BORDER_MINUTES = 120.0  # a truck's time through both sides' border checks: an assumption (README, Borders)
 MAX_BORDER_MINUTES = 7 * 24 * 60.0  # a week
+
+
+def _crossings_setting(value: object) -> object:
+    if not isinstance(value, bool | str):
+        raise ValueError("must be true (the bundled crossings), false, or a CSV file's name")
+    return value
 
 
 class RoadsSection(StrictModel):
@@ -59,7 +65,7 @@ class RoadsSection(StrictModel):
     margin_km: float = Field(default=100.0, ge=0, le=2000, allow_inf_nan=False)
     max_access_km: float = Field(default=100.0, gt=0, le=2000, allow_inf_nan=False)
     outline: Literal["auto", "china", "none"] = "auto"
-    border_crossings: bool | str = False
+    border_crossings: Annotated[bool | str, BeforeValidator(_crossings_setting)] = False
     border_minutes: float | None = Field(default=None, ge=0, le=MAX_BORDER_MINUTES, allow_inf_nan=False)
 
     @property

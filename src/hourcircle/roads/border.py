@@ -89,6 +89,34 @@ class Outline:
             inside[off] = near | ((to_coast <= COAST_KM) & (to_coast < to_border))
         return inside & ~shapely.contains_xy(self.left_out, lon, lat)
 
+    def abroad(self, lat: Array, lon: Array) -> NDArray[np.bool_]:
+        """Which points lie in a neighbouring country: beyond the outline, and nearer its land border than its coast.
+
+        A point far out to sea (an island's seat) is not abroad, nor are Hong Kong and Macau.
+
+        Parameters
+        ----------
+        lat, lon : numpy.ndarray
+            The points.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One flag per point.
+
+        Examples
+        --------
+        >>> mainland_outline().abroad(np.array([21.18, 16.83, 22.30]), np.array([101.67, 112.33, 114.17])).tolist()
+        [True, False, False]
+        """
+        lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+        out = ~self.keeps(lat, lon) & ~shapely.contains_xy(self.left_out, lon, lat)
+        off = np.flatnonzero(out)
+        if off.size:
+            points = shapely.points(lon[off], lat[off])
+            out[off] = shapely.distance(self.border, points) <= shapely.distance(self.coast, points)
+        return out
+
 
 def _nearest(ring: NDArray[np.float64], point: tuple[float, float]) -> int:
     return int(np.argmin(np.hypot(ring[:, 0] - point[0], ring[:, 1] - point[1])))

@@ -222,7 +222,7 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
         abroad, crossing = np.zeros(len(arrays.ids), dtype=bool), np.full(len(arrays.u), -1)
     else:
         estimated, abroad, crossing = opened.estimated, opened.abroad, opened.crossing
-    beyond = ~mainland_outline().keeps(lat, lon) if opened is not None else np.zeros(len(lat), dtype=bool)
+    beyond = mainland_outline().abroad(lat, lon) if opened is not None else np.zeros(len(lat), dtype=bool)
     node_ids = osm_node_ids(arrays.ids.tolist())
     first, first_km = nearest_on_side(arrays, np.ones(len(arrays.ids), dtype=bool), abroad, lat, lon, beyond)
     patches = link_table(scenario.links, "road")
