@@ -4,6 +4,7 @@ side; the map draws no road abroad; every bad setting or crossings file is one c
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,12 @@ from helpers import run
 from hourcircle import Query, TravelTimes, load_scenario
 from hourcircle.analysis.drawing import circle_drawing, reach_drawing
 from hourcircle.errors import InputError
+from hourcircle.io.crossings import read_crossings
 from hourcircle.netcache import load_or_build_network
 from hourcircle.roads.border import mainland_outline
-from hourcircle.scenario import BORDER_MINUTES
+from hourcircle.roads.crossings import open_border
+from hourcircle.roads.osm import BUNDLED_BOX, osm_roads
+from hourcircle.scenario import BORDER_MINUTES, RoadsSection
 
 # Xishuangbanna's seat and Mengla county in Yunnan; Luang Namtha in Laos, 60 km beyond the
 # Mohan-Boten crossing (all seats' coordinates to about 1 km).
@@ -124,8 +128,9 @@ def test_the_border_minutes_setting_and_a_crossings_own_minutes(tmp_path: Path) 
 
 def test_a_road_across_the_border_away_from_a_crossing_is_cut(tmp_path: Path) -> None:
     far = "name,lat,lon\nSomewhere else,22.5106,103.9603\n"  # Hekou: 250 km east of the area
-    with pytest.raises(InputError, match="places.csv, row 4, column lat: luangnamtha lies beyond the border, "
-                                         "where no road joins the country at a listed border crossing"):
+    expected = ("places.csv, row 4, column lat: luangnamtha lies beyond the border, where no road joins the "
+                "country at a listed border crossing")
+    with pytest.raises(InputError, match=re.escape(expected)):
         TravelTimes.for_scenario(scenario(tmp_path, 'border_crossings = "ports.csv"', {"ports.csv": far}))
 
 
@@ -199,3 +204,11 @@ def test_crossings_need_an_outline_to_open(tmp_path: Path) -> None:
     (folder / "scenario.toml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=r"roads\.border_crossings.*outline = 'none' keeps no outline"):
         load_scenario(folder)
+
+
+def test_the_bundled_crossings_meet_the_extracts_roads_but_two() -> None:
+    found = read_crossings(RoadsSection(source="osm", border_crossings=True), Path("."), "scenario.toml")
+    assert found.problems == [] and found.table is not None and len(found.table) == 19
+    opened = open_border(osm_roads(BUNDLED_BOX), mainland_outline(), found.table)
+    edges = dict(zip(found.table["name"], opened.edges_per_crossing(len(found.table)).tolist(), strict=True))
+    assert sorted(name for name, count in edges.items() if count == 0) == ["Heihe-Blagoveshchensk bridge", "Wanding"]
