@@ -49,16 +49,17 @@ categories = ["battery"]
 
 [roads]
 source = "osm"
-margin_km = 60
+margin_km = {margin}
 outline = "china"
 {roads}
 """
 
 
-def scenario(folder: Path, roads: str = "border_crossings = true", files: dict[str, str] | None = None) -> Path:
+def scenario(folder: Path, roads: str = "border_crossings = true", files: dict[str, str] | None = None,
+             margin: int = 60) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in {"scenario.toml": TOML.format(roads=roads), "places.csv": PLACES, "sites.csv": SITES,
-                       **(files or {})}.items():
+    given = {"scenario.toml": TOML.format(roads=roads, margin=margin), "places.csv": PLACES, "sites.csv": SITES}
+    for name, text in {**given, **(files or {})}.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 
@@ -212,3 +213,30 @@ def test_the_bundled_crossings_meet_the_extracts_roads_but_two() -> None:
     opened = open_border(osm_roads(BUNDLED_BOX), mainland_outline(), found.table)
     edges = dict(zip(found.table["name"], opened.edges_per_crossing(len(found.table)).tolist(), strict=True))
     assert sorted(name for name, count in edges.items() if count == 0) == ["Heihe-Blagoveshchensk bridge", "Wanding"]
+
+
+# Hekou and Pingxiang, two Chinese border towns: 553 km apart by China's roads, 384 km through
+# Vietnam (Lao Cai, Hanoi, Lang Son) between the Hekou and Friendship Pass crossings.
+ROUND_VIETNAM = {
+    "places.csv": "place_id,name,name_zh,province,lat,lon\nhekou,Hekou,河口县,Yunnan,22.5294,103.9396\n"
+                  "pingxiang,Pingxiang,凭祥市,Guangxi,22.0946,106.7553\n",
+    "sites.csv": "site_id,name,company,category,place_id,lat,lon\nplant,Plant,Maker,assembly,hekou,22.5294,103.9396\n"
+                 "cells,Cells,CellCo,battery,pingxiang,22.0946,106.7553\n",
+}
+
+
+@pytest.mark.parametrize(("minutes", "abroad"), [(10, True), (120, False)])
+def test_a_shortcut_abroad_between_two_places_at_home_pays_the_border_twice(tmp_path: Path, minutes: int,
+                                                                            abroad: bool) -> None:
+    ports = "name,lat,lon\nHekou-Lao Cai,22.5106,103.9603\nYouyiguan,21.9751,106.7115\n"
+    roads = f'border_crossings = "ports.csv"\nborder_minutes = {minutes}'
+    both = {**ROUND_VIETNAM, "ports.csv": ports}
+    on, off = scenario(tmp_path / "on", roads, both, margin=300), scenario(tmp_path / "off", "", both, margin=300)
+    opened = TravelTimes.for_scenario(on).route("hekou", "pingxiang", "truck")
+    closed = TravelTimes.for_scenario(off).route("hekou", "pingxiang", "truck")
+    crossed = opened.hops.loc[opened.hops["kind"] == "border", "name"].tolist()
+    if abroad:  # ten minutes a crossing: through Vietnam, in and out
+        assert crossed == ["Hekou-Lao Cai", "Youyiguan"] and opened.parts()["border"] == 2 * minutes
+        assert opened.minutes < closed.minutes - 60 and opened.km < closed.km - 100
+    else:  # two hours a crossing: China's own roads, as without crossings
+        assert crossed == [] and opened.minutes == closed.minutes and opened.km == closed.km
