@@ -57,7 +57,7 @@ from hourcircle.roads.build import Roads
 from hourcircle.roads.osm import ROAD_DATA_VERSION
 from hourcircle.scenario import Scenario
 
-FORMAT = 1  # bump when what a network store holds, or how, changes
+FORMAT = 2  # bump when what a network store holds, or how, changes
 FOLDER = "networks"
 SCHEMA = "schema"  # the array holding the JSON that puts the tables together again
 TABLES = ("nodes", "edges", "roads.nodes", "roads.edges", "roads.joins", "roads.segments", "roads.infrastructure",
