@@ -35,7 +35,7 @@ def _tables(network: TravelNetwork) -> dict[str, pd.DataFrame]:
     roads = network.roads
     return {"nodes": network.nodes, "edges": network.edges, "roads.nodes": roads.nodes, "roads.edges": roads.edges,
             "roads.joins": roads.joins, "roads.segments": roads.segments,
-            "roads.infrastructure": roads.infrastructure}
+            "roads.infrastructure": roads.infrastructure, "roads.crossings": roads.crossings}
 
 
 def _assert_same(expected: dict[str, pd.DataFrame], got: dict[str, pd.DataFrame]) -> None:

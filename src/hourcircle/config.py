@@ -82,6 +82,22 @@ def cache_path() -> Path:
     return Path(user_cache_dir("hourcircle"))
 
 
+def data_root() -> Path:
+    """The folder holding the bundled data.
+
+    Returns
+    -------
+    pathlib.Path
+        ``hourcircle/data`` in an installed package, else the checkout's ``data/``.
+    """
+    from importlib import resources
+
+    installed = Path(str(resources.files("hourcircle"))) / "data"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "data"
+
+
 def scheduler_address() -> str | None:
     """The Dask scheduler in force now (see :data:`scheduler`).
 

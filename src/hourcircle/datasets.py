@@ -19,25 +19,14 @@ from __future__ import annotations
 
 import csv
 from functools import cache
-from importlib import resources
 from pathlib import Path
+
+from hourcircle.config import data_root
+
+__all__ = ["DEFAULT", "NAMES", "available", "bundled", "category_names", "china_prefectures", "data_root", "locate"]
 
 DEFAULT = "yrd_nev"
 NAMES = {"yrd": "yrd_nev", "china": "china_nev"}  # short names users may give for the bundled scenarios
-
-
-def data_root() -> Path:
-    """The folder holding the bundled data.
-
-    Returns
-    -------
-    pathlib.Path
-        ``hourcircle/data`` in an installed package, else the checkout's ``data/``.
-    """
-    installed = Path(str(resources.files("hourcircle"))) / "data"
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parents[2] / "data"
 
 
 def bundled(name: str = DEFAULT) -> Path:

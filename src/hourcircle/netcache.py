@@ -57,10 +57,11 @@ from hourcircle.roads.build import Roads
 from hourcircle.roads.osm import ROAD_DATA_VERSION
 from hourcircle.scenario import Scenario
 
-FORMAT = 1  # bump when what a network store holds, or how, changes
+FORMAT = 2  # bump when what a network store holds, or how, changes
 FOLDER = "networks"
 SCHEMA = "schema"  # the array holding the JSON that puts the tables together again
-TABLES = ("nodes", "edges", "roads.nodes", "roads.edges", "roads.joins", "roads.segments", "roads.infrastructure")
+TABLES = ("nodes", "edges", "roads.nodes", "roads.edges", "roads.joins", "roads.segments", "roads.infrastructure",
+          "roads.crossings")
 THRESHOLDS = ("far_from_road_km", "infrastructure_end_km", "dead_end_km", "alongside_km")  # config read by the build
 ARRAY_NAME = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*")
 LOG = logging.getLogger("hourcircle.cache")
@@ -136,6 +137,8 @@ def _content(scenario: Scenario) -> str | None:
     try:
         for table in (scenario.places, scenario.sites, scenario.links, scenario.infrastructure):
             hashed.update(b"none" if table is None else frames.digest(table).encode())
+        if scenario.crossings is not None:
+            hashed.update(frames.digest(scenario.crossings).encode())
         for name in sorted(scenario.rows):
             hashed.update(f"{name}:{frames.digest(scenario.rows[name].to_frame())}".encode())
     except frames.Unsupported:
@@ -245,7 +248,8 @@ def _read(folder: Path, key: str, scenario: Scenario, content: str) -> TravelNet
             raise ValueError("its tables do not use exactly the arrays it holds")
         tables = frames.decode(arrays, schema)
         roads = Roads(str(described["source"]), tables["roads.nodes"], tables["roads.edges"], tables["roads.joins"],
-                      tables["roads.segments"], tables["roads.infrastructure"], str(described.get("outline", "")))
+                      tables["roads.segments"], tables["roads.infrastructure"], str(described.get("outline", "")),
+                      tables["roads.crossings"])
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
         LOG.warning("hourcircle: note: ignoring the cache %s (%s); building it again", folder, error)
         return None
@@ -257,7 +261,8 @@ def _write(folder: Path, key: str, network: TravelNetwork, content: str) -> None
     roads = network.roads
     tables: dict[str, pd.DataFrame] = {"nodes": network.nodes, "edges": network.edges, "roads.nodes": roads.nodes,
                                        "roads.edges": roads.edges, "roads.joins": roads.joins,
-                                       "roads.segments": roads.segments, "roads.infrastructure": roads.infrastructure}
+                                       "roads.segments": roads.segments, "roads.infrastructure": roads.infrastructure,
+                                       "roads.crossings": roads.crossings}
     try:
         arrays, schema = frames.encode(tables)
     except frames.Unsupported as error:

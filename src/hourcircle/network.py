@@ -43,7 +43,7 @@ from hourcircle.scenario import Scenario
 if TYPE_CHECKING:
     import networkx as nx
 
-ROAD_KINDS = ("road", "access")
+ROAD_KINDS = ("road", "access", "border")  # border: a road edge across the border at a crossing, which pays its wait
 RAIL_KINDS = ("rail", "rail_estimate", "rail_feeder", "station")
 RIDE_KINDS = ("rail", "rail_estimate")  # edges in a train: each is a ride, and pays its boarding
 FEEDER_SEARCH_KM = 400.0  # how far a feeder looks for a station by road
@@ -221,7 +221,8 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings, terrain: Terra
 
     NaN where a profile does not use the edge; km not given are geodesic km times the detour
     (straight for rail links). Road edges' minutes are scaled by their ``terrain``
-    (:meth:`Terrain.factor`).
+    (:meth:`Terrain.factor`); a ``border`` edge's ``minutes`` are its crossing's wait, paid on
+    top of driving it.
     """
     out = edges.copy()
     kind = out["kind"].to_numpy()
@@ -244,7 +245,9 @@ def _profile_minutes(edges: pd.DataFrame, travel: TravelSettings, terrain: Terra
             moving = np.where(kind == "rail_feeder", given_minutes, by_train)
         else:
             factor = terrain.factor(road, TRUCK_LIMIT_KMH if name == "truck" else CAR_LIMIT_KMH)
-            moving = np.where(np.isnan(given_minutes), km / road.speed_kmh * 60 * factor, given_minutes)
+            driving = km / road.speed_kmh * 60 * factor
+            moving = np.where(np.isnan(given_minutes), driving, given_minutes)
+            moving = np.where(kind == "border", driving + given_minutes, moving)  # a crossing's wait, on top
         minutes = np.where(leg, access, moving)
         usable = np.isin(kind, RAIL_KINDS if name == "rail" else ROAD_KINDS)
         out[f"minutes_{name}"] = np.where(usable, minutes, np.nan)
@@ -317,6 +320,6 @@ def build_network(scenario: Scenario) -> TravelNetwork:
                                 by_rail)
     feeders = _with_geodesic(feeders.assign(link=None), nodes) if len(feeders) else feeders
     edges = pd.concat([road, *rides, *([feeders] if len(feeders) else [])], ignore_index=True)
-    edges["link"] = edges["link"].where(edges["kind"].isin(["road", "rail"]), None)
+    edges["link"] = edges["link"].where(edges["kind"].isin(["road", "rail", "border"]), None)
     terrain = Terrain.of(edges, nodes, scenario.places)
     return TravelNetwork(scenario, nodes, _profile_minutes(edges, scenario.travel, terrain), roads)

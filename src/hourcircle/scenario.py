@@ -13,13 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from hourcircle._validate import StrictModel
 from hourcircle.profiles import TravelSettings
+
+BORDER_MINUTES = 120.0  # a truck's time through both sides' border checks: an assumption (README, Borders)
+MAX_BORDER_MINUTES = 7 * 24 * 60.0  # a week
+
+
+def _crossings_setting(value: object) -> object:
+    if not isinstance(value, bool | str):
+        raise ValueError("must be true (the bundled crossings), false, or a CSV file's name")
+    return value
 
 
 class RoadsSection(StrictModel):
@@ -42,12 +51,33 @@ class RoadsSection(StrictModel):
         :mod:`hourcircle.roads.border`); ``none``: every road of the scenario's area, across
         borders, with no border time; ``auto``: ``china`` when the area lies within the roads
         the package ships, else ``none``.
+    border_crossings : bool or str, default False
+        Roads beyond the outline too, joined to the country only at official land border
+        crossings (:mod:`hourcircle.roads.crossings`): ``true`` for the bundled list
+        (``data/border_crossings.csv``), or a CSV file of the same columns.
+    border_minutes : float, optional
+        Minutes a road trip pays at each border crossing it passes, where the crossings file
+        gives none (default :data:`BORDER_MINUTES`, an assumption); only with
+        ``border_crossings``.
     """
 
     source: Literal["osm", "links", "inferred"] | None = None
     margin_km: float = Field(default=100.0, ge=0, le=2000, allow_inf_nan=False)
     max_access_km: float = Field(default=100.0, gt=0, le=2000, allow_inf_nan=False)
     outline: Literal["auto", "china", "none"] = "auto"
+    border_crossings: Annotated[bool | str, BeforeValidator(_crossings_setting)] = False
+    border_minutes: float | None = Field(default=None, ge=0, le=MAX_BORDER_MINUTES, allow_inf_nan=False)
+
+    @property
+    def crossing_minutes(self) -> float:
+        """Minutes paid at a border crossing whose file gives none.
+
+        Examples
+        --------
+        >>> RoadsSection().crossing_minutes, RoadsSection(border_minutes=45).crossing_minutes
+        (120.0, 45.0)
+        """
+        return BORDER_MINUTES if self.border_minutes is None else float(self.border_minutes)
 
 
 
@@ -231,6 +261,10 @@ class Scenario:
         Every file the scenario was read from, ``scenario.toml`` first.
     rows : dict of str to pandas.Series
         For ``places`` and ``sites``: each id's row in its file.
+    crossings : pandas.DataFrame or None
+        The official land border crossings roads may pass (``[roads] border_crossings``), with
+        their ``row`` in the file and their ``minutes`` (the file's, else ``border_minutes``);
+        ``None`` when the scenario keeps its roads inside the outline.
     """
 
     name: str
@@ -246,6 +280,7 @@ class Scenario:
     files: dict[str, str] = field(default_factory=dict)
     inputs: tuple[Path, ...] = ()
     rows: dict[str, pd.Series] = field(default_factory=dict)
+    crossings: pd.DataFrame | None = None
 
     def population(self) -> pd.Series:
         """Each place's population (0 where the scenario gives none).

@@ -241,6 +241,17 @@ def _links(query: Query, kinds: Collection[str]) -> pd.DataFrame:
     return links.assign(**_segments(query, links)._asdict())
 
 
+def _home_roads(query: Query) -> pd.DataFrame:
+    """The road edges a map draws: all but those with an end beyond the border (maps never draw roads abroad)."""
+    network = query.times.network
+    edges = network.edges[network.edges["kind"] == "road"]
+    nodes = network.roads.nodes
+    if "abroad" not in nodes:
+        return edges
+    abroad = nodes.index[nodes["abroad"].to_numpy(dtype=bool)]
+    return edges[~edges["u"].isin(abroad) & ~edges["v"].isin(abroad)]
+
+
 def _from_osm(query: Query) -> bool:
     return bool(query.times.network.roads.source == "osm")
 
@@ -284,7 +295,7 @@ def reach_drawing(query: Query, origin: str) -> ReachDrawing:
     reached = nodes.loc[minutes.index, ["lat", "lon"]].assign(minutes=minutes.to_numpy())
     roads = None
     if _from_osm(query) and mode != "rail":
-        road = times.network.edges[times.network.edges["kind"] == "road"]
+        road = _home_roads(query)
         far = np.maximum(minutes.reindex(road["u"]).to_numpy(), minutes.reindex(road["v"]).to_numpy())
         within = np.isfinite(far) & (far <= query.budget_minutes + 1e-9)
         roads = ReachedRoads(_segments(query, road[within]), far[within])
@@ -335,7 +346,7 @@ def circle_drawing(query: Query, closed_links: Collection[str] = ()) -> CircleDr
     roads = None
     if _from_osm(query):
         network = query.times.network
-        edges = network.edges[network.edges["kind"] == "road"]
+        edges = _home_roads(query)
         link = edges["link"].astype(str).to_numpy()
         by_link = pd.Series(np.arange(len(link))).groupby(link).indices
         named = []

@@ -30,6 +30,7 @@ from hourcircle._validate import StrictModel
 from hourcircle.config import MAX_HOURS, MIN_HOURS
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
+from hourcircle.io.crossings import Crossings, read_crossings
 from hourcircle.io.csvfile import read_csv, read_user_file
 from hourcircle.io.tables import INFRASTRUCTURE, LINKS, PLACES, SITES, TableSpec, parse_table
 from hourcircle.io.tiers import input_names, tier_problems, tiers
@@ -434,8 +435,11 @@ def load_scenario(folder: str | Path, *, allow_outside: bool = False) -> Scenari
     assert places is not None and sites is not None  # [scenario] names them by default
     named_files = {k: v for k, v in files.items() if v is not None}
     problems += _cross_checks(places, sites, links, product, named_files, places_ok)
+    crossings = Crossings()
     if document is not None:
         problems += _roads_problems(document.roads, links, files["infrastructure"], label)
+        crossings = read_crossings(_roads(document.roads, links), folder, label, allow_outside=allow_outside)
+        problems += crossings.problems
     if problems or document is None or product is None:
         raise InputError(problems)
 
@@ -450,9 +454,11 @@ def load_scenario(folder: str | Path, *, allow_outside: bool = False) -> Scenari
         links=None if links is None else links.drop(columns="row").reset_index(drop=True),
         roads=_roads(document.roads, links),
         infrastructure=None if infrastructure is None else infrastructure.reset_index(drop=True),
-        files=named_files,
-        inputs=(document_path, *(folder / name for name in named_files.values())),
+        files=named_files | ({"border_crossings": crossings.label} if crossings.label else {}),
+        inputs=(document_path, *(folder / name for name in named_files.values()),
+                *([crossings.path] if crossings.path else [])),
         rows={"places": places.set_index("place_id")["row"], "sites": sites.set_index("site_id")["row"]},
+        crossings=crossings.table,
     )
 
 

@@ -1,4 +1,4 @@
-"""The three scenario tables: their columns, row rules, and conversion to DataFrames.
+"""The scenario tables: their columns, row rules, and conversion to DataFrames.
 
 Each row is checked by a pydantic model; every problem is reported with its file, row and
 column. Cross-table rules (unknown places, duplicate ids) live in :mod:`hourcircle.io.load`.
@@ -79,6 +79,13 @@ def _positive(value: float | None) -> float | None:
 MAX_KM = 20_000.0  # half the Earth's circumference: no link or road is longer
 MAX_MINUTES = 7 * 24 * 60.0  # a week: no link takes longer
 MAX_POPULATION = 2e9  # more people than any country
+MAX_WITHIN_KM = 100.0  # a border crossing's reach along the border: more would join another crossing's roads
+
+
+def _not_negative(value: float | None) -> float | None:
+    if value is not None and value < 0:
+        raise ValueError(f"{value:g} must be 0 or more")
+    return value
 
 
 def _at_most(limit: float, what: str) -> Callable[[float | None], float | None]:
@@ -99,6 +106,9 @@ PositiveOrEmpty = Annotated[OptionalNumber, AfterValidator(_positive)]
 Kilometres = Annotated[PositiveOrEmpty, AfterValidator(_at_most(MAX_KM, "km"))]
 Minutes = Annotated[PositiveOrEmpty, AfterValidator(_at_most(MAX_MINUTES, "minutes (a week)"))]
 People = Annotated[PositiveOrEmpty, AfterValidator(_at_most(MAX_POPULATION, "people"))]
+Wait = Annotated[OptionalNumber, AfterValidator(_not_negative),
+                 AfterValidator(_at_most(MAX_MINUTES, "minutes (a week)"))]
+Reach = Annotated[PositiveOrEmpty, AfterValidator(_at_most(MAX_WITHIN_KM, "km"))]
 
 
 class PlaceRow(StrictModel):
@@ -212,6 +222,37 @@ class InfrastructureRow(StrictModel):
     source: str | None = None
 
 
+class CrossingRow(StrictModel):
+    """A row of a border crossings file: an official land crossing that roads may pass.
+
+    Parameters
+    ----------
+    name : str
+        What users call it (``Mohan-Boten``).
+    lat, lon : float
+        WGS-84 point where the road crosses the border.
+    name_zh, neighbour : str, optional
+        The Chinese name (``磨憨口岸``) and the country across.
+    minutes : float, optional
+        Minutes a trip pays to cross (default: ``[roads] border_minutes``).
+    within_km : float, optional
+        How far from the point a road edge crossing the border may pass and still cross here
+        (default :data:`hourcircle.roads.crossings.WITHIN_KM`).
+    precision_km, source : optional
+        How good the point is, and where it comes from.
+    """
+
+    name: Text
+    lat: Latitude
+    lon: Longitude
+    name_zh: str | None = None
+    neighbour: str | None = None
+    minutes: Wait = None
+    within_km: Reach = None
+    precision_km: PositiveOrEmpty = None
+    source: str | None = None
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """A table's row model and the columns it requires and allows.
@@ -243,6 +284,7 @@ PLACES = _spec(PlaceRow, ("place_id", "name", "name_zh", "province", "lat", "lon
 SITES = _spec(SiteRow, ("site_id", "name", "company", "category", "place_id", "lat", "lon"))
 LINKS = _spec(LinkRow, ("from_place", "to_place", "mode", "km"))
 INFRASTRUCTURE = _spec(InfrastructureRow, ("name", "kind", "lat1", "lon1", "lat2", "lon2"))
+CROSSINGS = _spec(CrossingRow, ("name", "lat", "lon"))
 
 _MESSAGES: dict[str, Callable[[Any], str]] = {
     "literal_error": lambda e: f"{e['input']!r} is not one of {e['ctx']['expected']}",

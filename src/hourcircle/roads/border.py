@@ -8,7 +8,8 @@ join to a node inside: within :data:`SLACK_KM` of the outline anywhere, or withi
 to about 2 km, so ports, bridges and islands would otherwise be lost, while a neighbour's coast
 stays out (its roads reach China only across a land border). Hong Kong and Macau are left out:
 each is a customs territory of its own, crossed as a border, and neither is one of the
-prefecture-level units of the bundled scenarios. No border crossing is modelled.
+prefecture-level units of the bundled scenarios. A scenario may open the border at official
+land crossings (:mod:`hourcircle.roads.crossings`).
 
 Examples
 --------
@@ -88,6 +89,34 @@ class Outline:
             inside[off] = near | ((to_coast <= COAST_KM) & (to_coast < to_border))
         return inside & ~shapely.contains_xy(self.left_out, lon, lat)
 
+    def abroad(self, lat: Array, lon: Array) -> NDArray[np.bool_]:
+        """Which points lie in a neighbouring country: beyond the outline, and nearer its land border than its coast.
+
+        A point far out to sea (an island's seat) is not abroad, nor are Hong Kong and Macau.
+
+        Parameters
+        ----------
+        lat, lon : numpy.ndarray
+            The points.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One flag per point.
+
+        Examples
+        --------
+        >>> mainland_outline().abroad(np.array([21.18, 16.83, 22.30]), np.array([101.67, 112.33, 114.17])).tolist()
+        [True, False, False]
+        """
+        lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+        out = ~self.keeps(lat, lon) & ~shapely.contains_xy(self.left_out, lon, lat)
+        off = np.flatnonzero(out)
+        if off.size:
+            points = shapely.points(lon[off], lat[off])
+            out[off] = shapely.distance(self.border, points) <= shapely.distance(self.coast, points)
+        return out
+
 
 def _nearest(ring: NDArray[np.float64], point: tuple[float, float]) -> int:
     return int(np.argmin(np.hypot(ring[:, 0] - point[0], ring[:, 1] - point[1])))
@@ -119,6 +148,28 @@ def mainland_outline() -> Outline:
     return Outline(land, coast, LineString(border), left_out)
 
 
+def in_the_country(roads: RoadArrays, outline: Outline) -> NDArray[np.bool_]:
+    """Which nodes of a road network belong to the country: inside its outline, or off its coast and joined to it.
+
+    Parameters
+    ----------
+    roads : RoadArrays
+        A network.
+    outline : Outline
+        The country.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per node (see :func:`clip_to_outline`).
+    """
+    keep = outline.keeps(roads.lat, roads.lon)
+    inside = shapely.contains_xy(outline.land, roads.lon, roads.lat)
+    joined = keep[roads.u] & keep[roads.v]
+    labels = component_labels(len(keep), roads.u[joined], roads.v[joined])[0]
+    return np.asarray(keep & np.isin(labels, labels[inside & keep]))  # off the coast: only what a road joins to land
+
+
 def clip_to_outline(roads: RoadArrays, outline: Outline) -> tuple[RoadArrays, int]:
     """The nodes of a road network that an outline keeps, the edges between them, and how many left.
 
@@ -146,11 +197,7 @@ def clip_to_outline(roads: RoadArrays, outline: Outline) -> tuple[RoadArrays, in
     >>> inside.ids.tolist(), inside.u.tolist(), inside.v.tolist(), left
     ([0, 1, 2], [0, 1], [1, 2], 2)
     """
-    keep = outline.keeps(roads.lat, roads.lon)
-    inside = shapely.contains_xy(outline.land, roads.lon, roads.lat)
-    joined = keep[roads.u] & keep[roads.v]
-    labels = component_labels(len(keep), roads.u[joined], roads.v[joined])[0]
-    keep &= np.isin(labels, labels[inside & keep])  # off the coast: only what a road joins to the land
+    keep = in_the_country(roads, outline)
     position = np.cumsum(keep) - 1
     edges = keep[roads.u] & keep[roads.v]
     clipped = RoadArrays(roads.ids[keep], roads.lat[keep], roads.lon[keep], position[roads.u[edges]],

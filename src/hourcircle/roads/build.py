@@ -20,7 +20,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -30,8 +30,9 @@ from hourcircle import config
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
 from hourcircle.links import is_segment, link_table, osm_node_ids, segment_ids, with_link_ids
-from hourcircle.roads.arrays import Array, Ints, RoadArrays, Snapper, unit_vectors
+from hourcircle.roads.arrays import Array, Ints, RoadArrays, unit_vectors
 from hourcircle.roads.border import clip_to_outline, mainland_outline
+from hourcircle.roads.crossings import border_edges, crossing_table, nearest_on_side, open_border
 from hourcircle.roads.infrastructure import INFRASTRUCTURE_COLUMNS, edge_names, match_infrastructure
 from hourcircle.roads.osm import BUNDLED_BOX, OSM_ATTRIBUTION, Box, osm_roads
 from hourcircle.roads.topology import chain_segments, component_labels, gabriel_links, join_dead_ends
@@ -63,6 +64,9 @@ class Roads:
         covers.
     outline : str
         The outline the roads were clipped to, in words (empty when they were not).
+    crossings : pandas.DataFrame
+        The border crossings roads may pass (:func:`~hourcircle.roads.crossings.crossing_table`;
+        none unless the scenario opts in).
     """
 
     source: str
@@ -72,6 +76,7 @@ class Roads:
     segments: pd.DataFrame
     infrastructure: pd.DataFrame
     outline: str = ""
+    crossings: pd.DataFrame = field(default_factory=lambda: crossing_table(None, None))
 
     def summary(self) -> str:
         """A few lines: where the roads come from, their size, and how far places and sites are from them.
@@ -85,6 +90,12 @@ class Roads:
                  + f", {len(self.edges)} road links, {len(self.segments)} segments"]
         if self.outline:
             lines.append(f"outline: {self.outline}")
+        if len(self.crossings):
+            near = self.crossings[self.crossings["in_area"].astype(bool)]
+            missing = near.loc[near["edges"] == 0, "name"].astype(str).tolist()
+            lines.append(f"border crossings: {len(near) - len(missing)} of the {len(near)} in the scenario's area "
+                         f"joined to a road across the border ({len(self.crossings) - len(near)} listed beyond it)"
+                         + (f"; no road found near {', '.join(missing)}" if missing else ""))
         if self.source == "osm":
             joined = int((self.edges["estimated"] & is_segment(self.edges["link"])).sum())
             lines.append(f"dead ends joined to a road within {config.dead_end_km:g} km: {joined}")
@@ -128,9 +139,10 @@ def _refuse_far(scenario: Scenario, ids: pd.Index, kinds: list[str], km: Array) 
     for ident, kind, far in zip(ids, kinds, km, strict=True):
         if far > limit:
             table = "places" if kind == "place" else "sites"
-            problems.append(Problem(scenario.files.get(table, f"{table}.csv"),
-                                    f"{ident} is {far:,.0f} km from the nearest road (at most {limit:g} km: "
-                                    "are lat and lon right? set [roads] max_access_km to join it anyway)",
+            message = (f"{ident} is {far:,.0f} km from the nearest road (at most {limit:g} km: are lat and lon right? "
+                       "set [roads] max_access_km to join it anyway)" if np.isfinite(far) else
+                       f"{ident} lies beyond the border, where no road joins the country at a listed border crossing")
+            problems.append(Problem(scenario.files.get(table, f"{table}.csv"), message,
                                     row=scenario.rows.get(table, pd.Series(dtype=int)).get(ident), column="lat"))
     if problems:
         raise InputError(problems)
@@ -179,8 +191,20 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
     ids, lat, lon, kinds = _places_and_sites(scenario)
     box = Box.around(lat, lon, scenario.roads.margin_km)
     arrays = osm_roads(box)
-    outline = ""
-    if scenario.roads.outline == "china" or (scenario.roads.outline == "auto" and BUNDLED_BOX.holds(box)):
+    outline, opened = "", None
+    clipped = scenario.roads.outline == "china" or (scenario.roads.outline == "auto" and BUNDLED_BOX.holds(box))
+    if scenario.crossings is not None:
+        if not clipped:
+            raise InputError([Problem(scenario.files.get("scenario", "scenario.toml"),
+                                      "the scenario's area reaches beyond the roads the package ships, so outline "
+                                      "'auto' draws no border to cross: set outline = 'china'",
+                                      key="roads.border_crossings")])
+        opened = open_border(arrays, mainland_outline(), scenario.crossings)
+        arrays = opened.roads
+        outline = (f"mainland China, {int((~opened.abroad).sum()):,} road nodes kept, {int(opened.abroad.sum()):,} "
+                   f"beyond it joined at border crossings, {opened.left_out:,} left out (Hong Kong, Macau, "
+                   "and offshore nodes no road joins to land)")
+    elif clipped:
         arrays, left_out = clip_to_outline(arrays, mainland_outline())
         outline = (f"mainland China, {len(arrays.ids):,} road nodes kept, {left_out:,} beyond it left out "
                    "(neighbouring countries, Hong Kong and Macau)")
@@ -191,10 +215,16 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
                                   "places' coordinates, or use [roads] source = 'links' or 'inferred'"
                                   + (", or outline = 'none' for roads beyond China" if outline else ""),
                                   key="roads.outline" if outline else "roads.source")])
-    given = len(arrays.u)
-    arrays = join_dead_ends(arrays)
+    if opened is None:
+        given = len(arrays.u)
+        arrays = join_dead_ends(arrays)
+        estimated = np.arange(len(arrays.u)) >= given
+        abroad, crossing = np.zeros(len(arrays.ids), dtype=bool), np.full(len(arrays.u), -1)
+    else:
+        estimated, abroad, crossing = opened.estimated, opened.abroad, opened.crossing
+    beyond = mainland_outline().abroad(lat, lon) if opened is not None else np.zeros(len(lat), dtype=bool)
     node_ids = osm_node_ids(arrays.ids.tolist())
-    first, first_km = Snapper(arrays.lat, arrays.lon).nearest(lat, lon)
+    first, first_km = nearest_on_side(arrays, np.ones(len(arrays.ids), dtype=bool), abroad, lat, lon, beyond)
     patches = link_table(scenario.links, "road")
     where = pd.Series(first, index=ids)
     u, v = arrays.u, arrays.v
@@ -203,10 +233,8 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
         v = np.r_[v, where[patches["v"]].to_numpy()]
     labels, largest = component_labels(len(node_ids), u, v)
     main = labels == largest
-    inside = np.flatnonzero(main)
-    found, found_km = Snapper(arrays.lat[main], arrays.lon[main]).nearest(lat, lon)
+    node, found_km = nearest_on_side(arrays, main, abroad, lat, lon, beyond)
     _refuse_far(scenario, ids, kinds, found_km)
-    node = inside[found]
     notes = []
     for ident, kind, km_main, km_any, own in zip(ids, kinds, found_km, first_km, first, strict=True):
         place = _where(scenario, kind, ident)
@@ -223,12 +251,16 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
     pinned[np.r_[where[patches["u"]].to_numpy(), where[patches["v"]].to_numpy()].astype(np.int64)] = True
     segment = chain_segments(len(node_ids), arrays.u, arrays.v, pinned)
     road = pd.DataFrame({"u": node_ids[arrays.u], "v": node_ids[arrays.v], "kind": "road", "name": None,
-                         "km": arrays.km, "minutes": np.nan, "estimated": np.arange(len(arrays.u)) >= given,
+                         "km": arrays.km, "minutes": np.nan, "estimated": estimated,
                          "link": segment_ids(segment.tolist())})
+    if opened is not None and scenario.crossings is not None:
+        road = border_edges(road, crossing, scenario.crossings)
     patched = with_link_ids(patches).assign(u=node_ids[where[patches["u"]].to_numpy()],
                                             v=node_ids[where[patches["v"]].to_numpy()])
     edges = pd.concat([road, patched], ignore_index=True) if len(patched) else road
     nodes = pd.DataFrame({"lat": arrays.lat, "lon": arrays.lon}, index=node_ids)
+    if opened is not None:
+        nodes["abroad"] = abroad
     segments = _segment_table(scenario, arrays, segment)
     patch_km = np.asarray(haversine_km(arrays.lat[u[len(arrays.u):]], arrays.lon[u[len(arrays.u):]],
                                        arrays.lat[v[len(arrays.u):]], arrays.lon[v[len(arrays.u):]]))
@@ -239,7 +271,10 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
                                                   patched_network.km[len(arrays.u):])
     infrastructure = match_infrastructure(scenario, patched_network, edges["link"].to_numpy(dtype=str), main)
     edges["name"] = edge_names(edges["link"], infrastructure).where(edges["name"].isna(), edges["name"])
-    return Roads("osm", nodes, edges, joins, segments, infrastructure, outline)
+    listed = scenario.crossings
+    found = crossing_table(listed, opened, None if listed is None else
+                           box.contains(listed["lat"].to_numpy(float), listed["lon"].to_numpy(float)))
+    return Roads("osm", nodes, edges, joins, segments, infrastructure, outline, found)
 
 
 def _segment_table(scenario: Scenario, arrays: RoadArrays, segment: Ints) -> pd.DataFrame:

@@ -47,7 +47,8 @@ class Route:
     hops : pandas.DataFrame
         One row per edge taken: ``kind, name, km, minutes, estimated`` and ``to``, the node it
         ends at (a road node is described by the nearest place: ``near Wuxi``). Kinds: ``road``,
-        ``access`` (a place or site to its road), ``station`` (a site to its station), ``rail``,
+        ``access`` (a place or site to its road), ``border`` (a road across the border at a
+        crossing; its wait is in ``border_minutes``), ``station`` (a site to its station), ``rail``,
         and the estimates ``rail_estimate`` (a stop a timetable lacks) and ``rail_feeder`` (a road
         leg to a station); see :mod:`hourcircle.rail_gaps`.
     fixed_minutes : float
@@ -56,6 +57,9 @@ class Route:
         Paid for every train taken (rail).
     band : tuple of float
         The profile's uncertainty band (see :mod:`hourcircle.profiles`).
+    borders : bool
+        Whether the network has border crossings (then road routes itemise a ``border`` part,
+        from the hops' ``border_minutes``).
     """
 
     origin: str
@@ -67,6 +71,7 @@ class Route:
     fixed_minutes: float = 0.0
     boarding_minutes: float = 0.0
     band: tuple[float, float] = (1.0, 1.0)
+    borders: bool = False
 
     @property
     def km(self) -> float:
@@ -113,7 +118,8 @@ class Route:
         -------
         dict of str to float
             By road: ``driving``, ``access`` (to and from the roads), ``terminal`` (leaving
-            and entering city centres), ``rest`` (a driver's stops: see
+            and entering city centres), ``border`` (waiting at border crossings, when the
+            network has them), ``rest`` (a driver's stops: see
             :meth:`hourcircle.profiles.RoadProfile.with_rests`). By rail: ``train`` (in trains, timetable or estimated),
             ``boarding`` (waiting for each train), ``station`` (to, through and from stations),
             ``feeder`` (by road to a station the timetable serves), ``access`` (a site to its
@@ -125,9 +131,14 @@ class Route:
             return float(sum(by_kind.get(kind, 0.0) for kind in kinds))
 
         if self.mode != "rail":
-            moving = total("road", "access") + self.fixed_minutes
-            return {"driving": total("road"), "access": total("access"), "terminal": self.fixed_minutes,
-                    "rest": rest if (rest := self.minutes - moving) > 1e-6 else 0.0}  # not float noise
+            moving = total("road", "access", "border") + self.fixed_minutes
+            rest = self.minutes - moving if self.minutes - moving > 1e-6 else 0.0  # not float noise
+            if not self.borders:
+                return {"driving": total("road"), "access": total("access"), "terminal": self.fixed_minutes,
+                        "rest": rest}
+            border = float(self.hops["border_minutes"].sum())
+            return {"driving": total("road", "border") - border, "access": total("access"),
+                    "terminal": self.fixed_minutes, "border": border, "rest": rest}
         boarding = self.boarding_minutes * self.rides
         return {"train": total("rail", "rail_estimate") - boarding, "boarding": boarding,
                 "station": self.fixed_minutes, "feeder": total("rail_feeder"), "access": total("station")}

@@ -348,12 +348,14 @@ class TravelTimes(NodeIndex):
                              "km": taken[f"km_{mode}"].to_numpy(dtype=float),
                              "minutes": taken[f"minutes_{mode}"].to_numpy(dtype=float),
                              "estimated": taken["estimated"].to_numpy(dtype=bool),
-                             "to": self._labels.describe(steps[1:])})
+                             "to": self._labels.describe(steps[1:]),
+                             "border_minutes": np.where(taken["kind"].to_numpy() == "border",
+                                                        taken["minutes"].to_numpy(dtype=float), 0.0)})
         fixed = self.scenario.travel.terminal_minutes(mode) if i != j else 0.0
         minutes = float(self.scenario.travel.trip_minutes(mode, network_minutes)) if i != j else 0.0
         boarding = self.scenario.travel.rail.boarding_minutes if mode == "rail" else 0.0
         return Route(source, target, mode, minutes, [str(self.node_ids[k]) for k in path], hops,
-                     fixed, boarding, self.scenario.travel.band(mode))
+                     fixed, boarding, self.scenario.travel.band(mode), borders=self.scenario.crossings is not None)
 
     def train_minutes(self, origins: Sequence[str], destinations: Sequence[str], *,
                       batch_size: int = 64) -> NDArray[np.float64]:
