@@ -24,14 +24,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from hourcircle import config
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
 from hourcircle.links import is_segment, link_table, osm_node_ids, segment_ids, with_link_ids
 from hourcircle.roads.arrays import Array, Ints, RoadArrays, Snapper, unit_vectors
-from hourcircle.roads.border import clip_to_outline, mainland_outline
 from hourcircle.roads.infrastructure import INFRASTRUCTURE_COLUMNS, edge_names, match_infrastructure
 from hourcircle.roads.osm import BUNDLED_BOX, OSM_ATTRIBUTION, Box, osm_roads
 from hourcircle.roads.topology import chain_segments, component_labels, gabriel_links, join_dead_ends
@@ -176,6 +174,8 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
 
     A patch without km is its geodesic km times ``detour`` where infrastructure is matched.
     """
+    from hourcircle.roads.border import clip_to_outline, mainland_outline  # shapely: only when building
+
     ids, lat, lon, kinds = _places_and_sites(scenario)
     box = Box.around(lat, lon, scenario.roads.margin_km)
     arrays = osm_roads(box)
@@ -255,6 +255,8 @@ def _segment_table(scenario: Scenario, arrays: RoadArrays, segment: Ints) -> pd.
     names = places["name"].astype(str).to_numpy()
     labels = np.full(count, "", dtype=object)
     if k and count:
+        from scipy.spatial import cKDTree  # here: scipy.spatial is slow to import
+
         tree = cKDTree(unit_vectors(places["lat"].to_numpy(float), places["lon"].to_numpy(float)))
         which = np.asarray(tree.query(unit_vectors(lat, lon), k=k)[1]).reshape(count, k)
         first, second = pd.Series(names[which[:, 0]]), pd.Series(names[which[:, -1]])

@@ -111,6 +111,8 @@ class EdgeIndex:
     @cached_property
     def _ends(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Node positions of every edge's two ends (one lookup for all profiles)."""
+        if self.node_ids is self.network.nodes.index:
+            return self.network.ends  # stored with a cached network
         edges = self.network.edges
         return (np.asarray(self.node_ids.get_indexer(pd.Index(edges["u"])), dtype=np.int64),
                 np.asarray(self.node_ids.get_indexer(pd.Index(edges["v"])), dtype=np.int64))

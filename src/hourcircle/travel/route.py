@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from hourcircle.geo import project_km
 from hourcircle.network import RIDE_KINDS
@@ -236,6 +235,8 @@ class NodeLabels:
 
     @cached_property
     def _place_tree(self) -> tuple[Any, NDArray[Any]]:
+        from scipy.spatial import cKDTree  # here: scipy.spatial is slow to import
+
         return (cKDTree(project_km(self.places["lat"], self.places["lon"], origin_lat=PROJECTION_LAT)),
                 self.places["name"].astype(str).to_numpy())
 
