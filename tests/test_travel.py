@@ -223,3 +223,20 @@ def test_the_band_scales_every_route_and_is_a_scenario_setting(make_scenario: Sc
     times = TravelTimes.for_scenario(make_scenario({"scenario.toml": toml}))
     route = times.route("a", "c")
     assert route.minutes_band == pytest.approx((75.0, 300.0)) and route.as_dict()["band"] == [75.0, 300.0]
+
+
+def test_road_nodes_are_described_by_their_nearest_place_as_a_k_d_tree_finds_it() -> None:
+    from scipy.spatial import cKDTree
+
+    from hourcircle import datasets
+    from hourcircle.geo import project_km
+    from hourcircle.travel.route import PROJECTION_LAT, NodeLabels
+
+    times = TravelTimes.for_scenario(datasets.bundled())
+    nodes, places = times.network.nodes, times.scenario.places
+    road = np.flatnonzero((nodes["kind"] == "road").to_numpy())
+    tree = cKDTree(project_km(places["lat"], places["lon"], origin_lat=PROJECTION_LAT))
+    nearest = tree.query(project_km(nodes["lat"].iloc[road], nodes["lon"].iloc[road], origin_lat=PROJECTION_LAT))[1]
+    described = NodeLabels(nodes, places).describe(np.r_[road, times.positions(["hefei"])])
+    assert described[:-1] == ["near " + name for name in places["name"].astype(str).to_numpy()[nearest]]
+    assert described[-1] == "hefei" and len(road) > 1024  # more than one batch of road nodes
