@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,8 @@ def test_columns_of_every_kind_round_trip() -> None:
     tuples = np.empty(5, dtype=object)
     tuples[:] = [("a", "b"), (), ("c",), ("a",), ("x" * 300,)]
     frame = pd.DataFrame({
-        "str_none_nan": np.array(["a", None, np.nan, "日本語", ""], dtype=object),
+        "str_none_nan": np.array(["a", None, np.nan, "日本語", "ends in NUL\0"], dtype=object),
+        "arrow_nan": pd.array(["", "x", None, "b", "日本語"], dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
         "float_none": np.array([1.5, None, np.nan, -0.0, 2.0], dtype=object),
         "tuples": tuples,
         "python_na": pd.array(["x", None, "y", None, "z"], dtype=pd.StringDtype("python", na_value=pd.NA)),
@@ -83,8 +85,8 @@ def test_columns_of_every_kind_round_trip() -> None:
     pd.DataFrame({"a": pd.Series([1.0, 2], dtype=object)}),
     pd.DataFrame({"a": pd.Series(["x", pd.NA], dtype=object)}),
     pd.DataFrame({"a": pd.Series([("x", 1)], dtype=object)}),
-    pd.DataFrame({"a": pd.Series(["ends in NUL\0"], dtype=object)}),
-], ids=["multiindex", "categorical", "Int64", "mixed", "int-in-floats", "pd.NA", "tuple-of-int", "nul"])
+    pd.DataFrame({"a": pd.Series(["a lone surrogate \udc80"], dtype=object)}),
+], ids=["multiindex", "categorical", "Int64", "mixed", "int-in-floats", "pd.NA", "tuple-of-int", "surrogate"])
 def test_what_cannot_round_trip_is_refused(frame: pd.DataFrame) -> None:
     with pytest.raises(frames.Unsupported):
         frames.encode({"f": frame})
@@ -168,6 +170,27 @@ def test_a_schema_that_lies_is_a_note_and_a_rebuild(cache: Path, four: Path,
     with caplog.at_level(logging.WARNING, logger="hourcircle.cache"):
         _assert_same(expected, _tables(TravelTimes.for_scenario(scenario).network))
     assert "ignoring the cache" in caplog.text
+
+
+@pytest.mark.parametrize(("array", "change", "says"), [
+    ("strings.utf8", lambda a: np.r_[a[:-1], np.uint8(0xFF)], "Invalid UTF8"),
+    ("strings.offsets", lambda a: a[::-1].copy(), "not the starts of the strings"),
+])
+def test_a_pool_of_strings_that_lies_is_a_note_and_a_rebuild(cache: Path, four: Path,
+                                                             caplog: pytest.LogCaptureFixture, array: str,
+                                                             change: Any, says: str) -> None:
+    scenario = load_scenario(four)
+    expected = _tables(TravelTimes.for_scenario(scenario).network)
+    key = netcache.network_key(scenario)
+    assert key is not None
+    folder = netcache.store_folder(key)
+    arrays = store.read(folder, key=key, names=netcache._stored_names(folder))
+    assert arrays is not None
+    arrays[array] = change(arrays[array])
+    store.write(folder, arrays, key=key)  # sound as a store: its checksums are the new bytes'
+    with caplog.at_level(logging.WARNING, logger="hourcircle.cache"):
+        _assert_same(expected, _tables(TravelTimes.for_scenario(scenario).network))
+    assert says in caplog.text
 
 
 def test_stored_ends_that_lie_are_a_note_and_a_rebuild(cache: Path, four: Path,
