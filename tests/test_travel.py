@@ -267,7 +267,11 @@ def test_a_few_ids_are_found_as_many_are(times: TravelTimes) -> None:
     from hourcircle import _checks as check
 
     ids = list(times.node_ids[::-1])
-    assert check.positions("ids", times.node_ids, ids[:3]).tolist() == times.node_ids.get_indexer(ids[:3]).tolist()
-    assert check.positions("ids", times.node_ids, ids).tolist() == times.node_ids.get_indexer(ids).tolist()
-    with pytest.raises(ArgumentError, match="unknown id 'zeta'"):
-        check.positions("ids", times.node_ids, ["a", "zeta"])
+    for compare in (True, False):
+        assert (check.positions("ids", times.node_ids, ids[:3], compare=compare).tolist()
+                == times.node_ids.get_indexer(ids[:3]).tolist())
+        assert (check.positions("ids", times.node_ids, ids, compare=compare).tolist()
+                == times.node_ids.get_indexer(ids).tolist())
+        with pytest.raises(ArgumentError, match="unknown id 'zeta'"):
+            check.positions("ids", times.node_ids, ["a", "zeta"], compare=compare)
+    assert [times.positions(ids[:2]).tolist() for _ in range(6)] == [times.node_ids.get_indexer(ids[:2]).tolist()] * 6

@@ -429,11 +429,9 @@ def _first(index: pd.Index, value: str) -> int:
     return int(hits[0]) if hits.size else -1
 
 
-def positions(parameter: str, index: pd.Index, ids: object, *, hint: str = "") -> NDArray[np.int64]:
+def positions(parameter: str, index: pd.Index, ids: object, *, hint: str = "",
+              compare: bool = False) -> NDArray[np.int64]:
     """The positions in ``index`` of ids, every one known: one vectorised lookup.
-
-    A few ids (at most :data:`FEW_IDS`) are compared with every label instead: hashing a national
-    network's index (a table of 100,000 ids and more) takes longer than answering a question.
 
     Parameters
     ----------
@@ -446,6 +444,10 @@ def positions(parameter: str, index: pd.Index, ids: object, *, hint: str = "") -
         not a str.
     hint : str, optional
         Added to the message of an unknown id.
+    compare : bool, default False
+        Find a few ids (at most :data:`FEW_IDS`, each a str) by comparing them with every label,
+        not by hashing the index: for a question or two, as hashing a national network's index
+        (100,000 ids and more) takes longer than answering them.
 
     Returns
     -------
@@ -463,6 +465,8 @@ def positions(parameter: str, index: pd.Index, ids: object, *, hint: str = "") -
     --------
     >>> positions("nodes", pd.Index(["a", "b", "c"]), np.array(["c", "a"])).tolist()
     [2, 0]
+    >>> positions("nodes", pd.Index(["a", "b", "c"]), ["c", "a"], compare=True).tolist()
+    [2, 0]
     """
     if isinstance(ids, str | bytes):
         raise ArgumentTypeError(parameter, f"must be a sequence of ids, not a {type_name(ids)} "
@@ -476,7 +480,7 @@ def positions(parameter: str, index: pd.Index, ids: object, *, hint: str = "") -
             wanted = pd.Index(list(ids))
         else:
             raise TypeError
-        if len(wanted) <= FEW_IDS and all(type(value) is str for value in wanted):
+        if compare and len(wanted) <= FEW_IDS and all(type(value) is str for value in wanted):
             found = np.array([_first(index, value) for value in wanted], dtype=np.int64)  # compared, not hashed
         else:
             found = index.get_indexer(wanted)
