@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,8 @@ def test_columns_of_every_kind_round_trip() -> None:
     tuples = np.empty(5, dtype=object)
     tuples[:] = [("a", "b"), (), ("c",), ("a",), ("x" * 300,)]
     frame = pd.DataFrame({
-        "str_none_nan": np.array(["a", None, np.nan, "日本語", ""], dtype=object),
+        "str_none_nan": np.array(["a", None, np.nan, "日本語", "ends in NUL\0"], dtype=object),
+        "arrow_nan": pd.array(["", "x", None, "b", "日本語"], dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
         "float_none": np.array([1.5, None, np.nan, -0.0, 2.0], dtype=object),
         "tuples": tuples,
         "python_na": pd.array(["x", None, "y", None, "z"], dtype=pd.StringDtype("python", na_value=pd.NA)),
@@ -83,8 +85,8 @@ def test_columns_of_every_kind_round_trip() -> None:
     pd.DataFrame({"a": pd.Series([1.0, 2], dtype=object)}),
     pd.DataFrame({"a": pd.Series(["x", pd.NA], dtype=object)}),
     pd.DataFrame({"a": pd.Series([("x", 1)], dtype=object)}),
-    pd.DataFrame({"a": pd.Series(["ends in NUL\0"], dtype=object)}),
-], ids=["multiindex", "categorical", "Int64", "mixed", "int-in-floats", "pd.NA", "tuple-of-int", "nul"])
+    pd.DataFrame({"a": pd.Series(["a lone surrogate \udc80"], dtype=object)}),
+], ids=["multiindex", "categorical", "Int64", "mixed", "int-in-floats", "pd.NA", "tuple-of-int", "surrogate"])
 def test_what_cannot_round_trip_is_refused(frame: pd.DataFrame) -> None:
     with pytest.raises(frames.Unsupported):
         frames.encode({"f": frame})
@@ -102,6 +104,10 @@ def test_the_second_time_the_network_is_read_not_built(cache: Path, four: Path,
     read = TravelTimes.for_scenario(four)
     _assert_same(_tables(built.network), _tables(read.network))
     assert read.network.roads.source == built.network.roads.source
+    assert "ends" in read.network.__dict__  # stored, not looked up again
+    fresh = TravelNetwork(read.network.scenario, read.network.nodes, read.network.edges, read.network.roads)
+    for stored, looked_up in zip(read.network.ends, fresh.ends, strict=True):
+        assert stored.dtype == looked_up.dtype == np.int64 and np.array_equal(stored, looked_up)
     assert read.route("a", "d").as_dict() == built.route("a", "d").as_dict()
     assert TravelTimes.for_scenario(load_scenario(four)).route("a", "c", "car").minutes == 75.0  # a loaded scenario
 
@@ -164,6 +170,52 @@ def test_a_schema_that_lies_is_a_note_and_a_rebuild(cache: Path, four: Path,
     with caplog.at_level(logging.WARNING, logger="hourcircle.cache"):
         _assert_same(expected, _tables(TravelTimes.for_scenario(scenario).network))
     assert "ignoring the cache" in caplog.text
+
+
+@pytest.mark.parametrize(("array", "change", "says"), [
+    ("strings.utf8", lambda a: np.r_[a[:-1], np.uint8(0xFF)], "Invalid UTF8"),
+    ("strings.offsets", lambda a: a[::-1].copy(), "not the starts of the strings"),
+])
+def test_a_pool_of_strings_that_lies_is_a_note_and_a_rebuild(cache: Path, four: Path,
+                                                             caplog: pytest.LogCaptureFixture, array: str,
+                                                             change: Any, says: str) -> None:
+    scenario = load_scenario(four)
+    expected = _tables(TravelTimes.for_scenario(scenario).network)
+    key = netcache.network_key(scenario)
+    assert key is not None
+    folder = netcache.store_folder(key)
+    arrays = store.read(folder, key=key, names=netcache._stored_names(folder))
+    assert arrays is not None
+    arrays[array] = change(arrays[array])
+    store.write(folder, arrays, key=key)  # sound as a store: its checksums are the new bytes'
+    with caplog.at_level(logging.WARNING, logger="hourcircle.cache"):
+        _assert_same(expected, _tables(TravelTimes.for_scenario(scenario).network))
+    assert says in caplog.text
+
+
+def test_stored_ends_that_lie_are_a_note_and_a_rebuild(cache: Path, four: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    scenario = load_scenario(four)
+    expected = TravelTimes.for_scenario(scenario).network.ends
+    key = netcache.network_key(scenario)
+    assert key is not None
+    folder = netcache.store_folder(key)
+    arrays = store.read(folder, key=key, names=netcache._stored_names(folder))
+    assert arrays is not None
+    arrays["ends.v"] = arrays["ends.v"] + len(expected[0]) + 1000  # beyond the nodes
+    store.write(folder, arrays, key=key)
+    with caplog.at_level(logging.WARNING, logger="hourcircle.cache"):
+        got = TravelTimes.for_scenario(scenario).network.ends
+    assert "not positions of its nodes" in caplog.text
+    assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))
+
+
+def test_a_network_without_edges_keeps_their_ends_right(four: Path) -> None:
+    network = build_network(load_scenario(four))
+    blocked = np.arange(len(network.edges)) % 3 == 0
+    reduced = network.without(blocked)
+    looked_up = TravelNetwork(reduced.scenario, reduced.nodes, reduced.edges, reduced.roads).ends
+    assert all(np.array_equal(a, b) for a, b in zip(reduced.ends, looked_up, strict=True))
 
 
 def test_a_network_that_cannot_be_stored_is_still_built(cache: Path, four: Path, monkeypatch: pytest.MonkeyPatch,

@@ -122,3 +122,17 @@ def test_two_writers_leave_one_whole_store(tmp_path: Path) -> None:
         thread.join(timeout=30)
     assert store.read(folder, key=KEY, names=ARRAYS) is not None
     assert [p.name for p in tmp_path.iterdir()] == ["clip"]
+
+
+def test_arrays_come_back_exactly_and_writable(tmp_path: Path) -> None:
+    arrays = {"grid": np.asfortranarray(np.arange(12.0).reshape(3, 4)), "none": np.empty((0, 2), dtype=np.int32),
+              "big_endian": np.arange(4, dtype=">i8"), "flags": np.array([True, False]),
+              "text": np.array(["合肥", "b"])}
+    store.write(tmp_path / "s", arrays, key=KEY)
+    back = store.read(tmp_path / "s", key=KEY, names=arrays)
+    assert back is not None
+    for name, array in arrays.items():
+        assert back[name].dtype == array.dtype and back[name].shape == array.shape and np.array_equal(back[name], array)
+        assert back[name].flags.writeable, name
+    back["grid"][0, 0] = 99.0  # its own bytes: the store's file is unchanged
+    assert store.read(tmp_path / "s", key=KEY, names=arrays)["grid"][0, 0] == 0.0  # type: ignore[index]

@@ -239,3 +239,55 @@ def test_the_band_scales_every_route_and_is_a_scenario_setting(make_scenario: Sc
     times = TravelTimes.for_scenario(make_scenario({"scenario.toml": toml}))
     route = times.route("a", "c")
     assert route.minutes_band == pytest.approx((75.0, 300.0)) and route.as_dict()["band"] == [75.0, 300.0]
+
+
+def test_road_nodes_are_described_by_their_nearest_place_as_a_k_d_tree_finds_it() -> None:
+    from scipy.spatial import cKDTree
+
+    from hourcircle import datasets
+    from hourcircle.geo import project_km
+    from hourcircle.travel.route import PROJECTION_LAT, NodeLabels
+
+    times = TravelTimes.for_scenario(datasets.bundled())
+    nodes, places = times.network.nodes, times.scenario.places
+    road = np.flatnonzero((nodes["kind"] == "road").to_numpy())
+    tree = cKDTree(project_km(places["lat"], places["lon"], origin_lat=PROJECTION_LAT))
+    nearest = tree.query(project_km(nodes["lat"].iloc[road], nodes["lon"].iloc[road], origin_lat=PROJECTION_LAT))[1]
+    described = NodeLabels(nodes, places).describe(np.r_[road, times.positions(["hefei"])])
+    assert described[:-1] == ["near " + name for name in places["name"].astype(str).to_numpy()[nearest]]
+    assert described[-1] == "hefei" and len(road) > 1024  # more than one batch of road nodes
+
+
+def test_the_edges_between_pairs_are_the_same_asked_once_or_again(make_scenario: ScenarioMaker) -> None:
+    from hourcircle.travel.edges import EdgeIndex
+
+    times = TravelTimes.for_scenario(make_scenario())
+    rng = np.random.default_rng(7)
+    for mode in ("truck", "car", "rail"):
+        arrays = times.edges.arrays(mode)
+        pick = rng.permutation(len(arrays.rows))
+        tails, heads = arrays.heads[pick], arrays.tails[pick]  # either way round
+        first = EdgeIndex(times.network, times.node_ids)  # the first question sorts only its nodes' edges
+        assert first.between(tails, heads, mode).tolist() == first.between(tails, heads, mode).tolist()
+        minutes = times.network.edges[f"minutes_{mode}"].to_numpy()
+        found = first.between(tails, heads, mode)
+        assert np.isin(found, arrays.rows).all()
+        for k, row in enumerate(found.tolist()):  # the fastest of the edges joining each pair, the first of equals
+            joining = arrays.rows[((arrays.tails == tails[k]) & (arrays.heads == heads[k]))
+                                  | ((arrays.tails == heads[k]) & (arrays.heads == tails[k]))]
+            fastest = joining[minutes[joining] == minutes[joining].min()]
+            assert row == fastest[0]
+
+
+def test_a_few_ids_are_found_as_many_are(times: TravelTimes) -> None:
+    from hourcircle import _checks as check
+
+    ids = list(times.node_ids[::-1])
+    for compare in (True, False):
+        assert (check.positions("ids", times.node_ids, ids[:3], compare=compare).tolist()
+                == times.node_ids.get_indexer(ids[:3]).tolist())
+        assert (check.positions("ids", times.node_ids, ids, compare=compare).tolist()
+                == times.node_ids.get_indexer(ids).tolist())
+        with pytest.raises(ArgumentError, match="unknown id 'zeta'"):
+            check.positions("ids", times.node_ids, ["a", "zeta"], compare=compare)
+    assert [times.positions(ids[:2]).tolist() for _ in range(6)] == [times.node_ids.get_indexer(ids[:2]).tolist()] * 6

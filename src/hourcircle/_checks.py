@@ -6,7 +6,7 @@ wrong argument is reported as the command line reports it: an
 not 0``). A value of the wrong type raises :class:`~hourcircle.errors.ArgumentTypeError`, which
 is a :class:`TypeError` as well. Counts accept any integer (numpy's too, never a bool), numbers
 any real number; a sequence of ids or names is never a single ``str`` (whose letters a loop
-would take one by one). Ids are checked in one vectorised lookup, never one by one.
+would take one by one). Ids are checked in one vectorised lookup (a few, by comparison), never one by one.
 
 Examples
 --------
@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 from hourcircle.errors import ArgumentError, ArgumentTypeError
 
 Kinds = type | tuple[type, ...]
+FEW_IDS = 8  # ids looked up by comparison rather than by hashing the index (see positions)
 
 
 def type_name(value: object) -> str:
@@ -422,7 +423,14 @@ def some_of(parameter: str, values: object, choices: Collection[str]) -> list[st
     return found
 
 
-def positions(parameter: str, index: pd.Index, ids: object, *, hint: str = "") -> NDArray[np.int64]:
+def _first(index: pd.Index, value: str) -> int:
+    """The position of a str in an index (-1: not in it), by comparing it with every label."""
+    hits = np.flatnonzero(np.asarray(index == value, dtype=bool))
+    return int(hits[0]) if hits.size else -1
+
+
+def positions(parameter: str, index: pd.Index, ids: object, *, hint: str = "",
+              compare: bool = False) -> NDArray[np.int64]:
     """The positions in ``index`` of ids, every one known: one vectorised lookup.
 
     Parameters
@@ -436,6 +444,10 @@ def positions(parameter: str, index: pd.Index, ids: object, *, hint: str = "") -
         not a str.
     hint : str, optional
         Added to the message of an unknown id.
+    compare : bool, default False
+        Find a few ids (at most :data:`FEW_IDS`, each a str) by comparing them with every label,
+        not by hashing the index: for a question or two, as hashing a national network's index
+        (100,000 ids and more) takes longer than answering them.
 
     Returns
     -------
@@ -453,6 +465,8 @@ def positions(parameter: str, index: pd.Index, ids: object, *, hint: str = "") -
     --------
     >>> positions("nodes", pd.Index(["a", "b", "c"]), np.array(["c", "a"])).tolist()
     [2, 0]
+    >>> positions("nodes", pd.Index(["a", "b", "c"]), ["c", "a"], compare=True).tolist()
+    [2, 0]
     """
     if isinstance(ids, str | bytes):
         raise ArgumentTypeError(parameter, f"must be a sequence of ids, not a {type_name(ids)} "
@@ -466,7 +480,10 @@ def positions(parameter: str, index: pd.Index, ids: object, *, hint: str = "") -
             wanted = pd.Index(list(ids))
         else:
             raise TypeError
-        found = index.get_indexer(wanted)
+        if compare and len(wanted) <= FEW_IDS and all(type(value) is str for value in wanted):
+            found = np.array([_first(index, value) for value in wanted], dtype=np.int64)  # compared, not hashed
+        else:
+            found = index.get_indexer(wanted)
     except (TypeError, ValueError):  # not iterable, not one-dimensional, or unhashable items
         raise ArgumentTypeError(parameter, f"must be a sequence of ids, not {type_name(ids)}") from None
     missing = found < 0

@@ -4,9 +4,9 @@ What :mod:`hourcircle.store` holds is ``.npy`` arrays of plain dtypes (never pic
 a set of named DataFrames is taken apart into such arrays and a schema that puts them together:
 
 - numeric, bool and datetime columns of a NumPy dtype: their values, as they are;
-- strings, wherever they are, go to one pool of distinct strings shared by every table (NumPy
-  unicode arrays, one per width 1, 2, 4, 8, ... so that one long name does not widen them all),
-  and a column holds one code per row into it:
+- strings, wherever they are, go to one pool of distinct strings shared by every table (their
+  UTF-8 bytes one after another, ``strings.utf8``, and where each starts, ``strings.offsets``:
+  read back as one Arrow array without a copy), and a column holds one code per row into it:
 
   - pandas string columns (``StringDtype``, whatever its storage and missing value): -1 where missing;
   - object columns of ``str``, ``None`` and NaN: -1 for ``None``, -2 for NaN;
@@ -16,7 +16,7 @@ a set of named DataFrames is taken apart into such arrays and a schema that puts
 - the index and the column labels like a column (a ``RangeIndex`` as its start, stop and step).
 
 Anything else (a ``MultiIndex``, categoricals, nullable integers, objects of other types, a string
-ending in a NUL, which NumPy's unicode arrays drop) is refused with :class:`Unsupported`, and the
+that is not Unicode, such as a lone surrogate) is refused with :class:`Unsupported`, and the
 caller does without the arrays. The round trip is exact, as
 ``pandas.testing.assert_frame_equal(..., check_exact=True)`` checks it.
 
@@ -26,8 +26,8 @@ Examples
 ...                      index=pd.Index(["x", "y"], name="node"))
 >>> arrays, schema = encode({"demo": frame})
 >>> sorted(arrays)
-['demo.c0.none', 'demo.c0.values', 'demo.c1.codes', 'demo.columns.codes', 'demo.index.codes', 'strings.w1',
- 'strings.w2', 'strings.w4']
+['demo.c0.none', 'demo.c0.values', 'demo.c1.codes', 'demo.columns.codes', 'demo.index.codes', 'strings.offsets',
+ 'strings.utf8']
 >>> back = decode(arrays, schema)["demo"]
 >>> back["km"].tolist(), back["name"].tolist(), back.index.name
 ([1.5, None], ['a', nan], 'node')
@@ -41,6 +41,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,7 @@ Values = NDArray[Any] | pd.api.extensions.ExtensionArray
 
 NUMERIC_KINDS = "biufcmM"  # NumPy dtype kinds stored as they are
 NONE, NAN = -1, -2  # codes of the missing values of a column of strings
+UTF8, OFFSETS = "strings.utf8", "strings.offsets"  # the pool of strings: bytes, and where each string starts
 PARTS = {"numpy": ("values",), "string": ("codes",), "object-str": ("codes",), "object-float": ("values", "none"),
          "object-tuple": ("codes", "offsets"), "range": ()}  # the arrays of each kind of column
 
@@ -83,30 +85,24 @@ class _Pool:
                     raise Unsupported(f"{what}: a missing value other than None and NaN ({value!r})")
         self.parts.append((name, codes, uniques))
 
-    def arrays(self) -> tuple[Arrays, list[int]]:
-        """The pool (one unicode array per width) and every column's codes into it."""
+    def arrays(self) -> tuple[Arrays, int]:
+        """The pool (UTF-8 bytes and where each string starts), every column's codes into it, and its size."""
         every = np.concatenate([uniques for _, _, uniques in self.parts] or [np.array([], dtype=object)])
         code, pool = pd.factorize(every)
-        pool = np.asarray(pool, dtype=object)
-        lengths = np.fromiter(map(len, pool), dtype=np.int64, count=len(pool))
-        width = np.left_shift(1, np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64))
-        order = np.argsort(width, kind="stable")
-        rank = np.empty(len(pool), dtype=np.int64)
-        rank[order] = np.arange(len(pool))
-        out: Arrays = {}
-        widths = sorted(set(width.tolist()))
-        for each in widths:
-            unicode = np.array(pool[width == each].tolist(), dtype=f"<U{each}")
-            if (np.char.str_len(unicode) != lengths[width == each]).any():
-                raise Unsupported("a string NumPy cannot hold (it ends in a NUL)")
-            out[f"strings.w{each}"] = unicode
-        kind = np.int32 if len(pool) < 2**31 else np.int64
+        try:
+            encoded = [text.encode("utf-8") for text in pool.tolist()]
+        except UnicodeEncodeError as error:
+            raise Unsupported(f"a string that is not Unicode ({error.reason})") from None
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+        out: Arrays = {UTF8: np.frombuffer(b"".join(encoded), dtype=np.uint8), OFFSETS: offsets}
+        kind = np.int32 if len(encoded) < 2**31 else np.int64
         start = 0
         for name, codes, uniques in self.parts:
-            mine = rank[code[start:start + len(uniques)]]
+            mine = code[start:start + len(uniques)]
             start += len(uniques)
             out[name] = np.where(codes >= 0, mine[np.maximum(codes, 0)] if len(mine) else 0, codes).astype(kind)
-        return out, widths
+        return out, len(encoded)
 
 
 def _label(value: object, what: str) -> str | None:
@@ -161,7 +157,7 @@ def _index(index: pd.Index, prefix: str, what: str, pool: _Pool) -> tuple[Arrays
 
 
 def encode(tables: Mapping[str, pd.DataFrame]) -> tuple[Arrays, Schema]:
-    """Frames as arrays (named ``<table>.<part>`` and ``strings.w<width>``) and the schema to rebuild them.
+    """Frames as arrays (named ``<table>.<part>``, and ``strings.*``) and the schema to rebuild them.
 
     Parameters
     ----------
@@ -173,7 +169,7 @@ def encode(tables: Mapping[str, pd.DataFrame]) -> tuple[Arrays, Schema]:
     arrays : dict of str to numpy.ndarray
         Plain arrays (no object dtype).
     schema : dict
-        JSON-able: each table's index, column labels and columns, and the pool's widths.
+        JSON-able: each table's index, column labels and columns, and the pool's size.
 
     Raises
     ------
@@ -199,20 +195,31 @@ def encode(tables: Mapping[str, pd.DataFrame]) -> tuple[Arrays, Schema]:
             arrays |= more
             data.append(column)
         described[table] = {"rows": len(frame), "index": index, "columns": columns, "data": data}
-    strings, widths = pool.arrays()
-    return arrays | strings, {"strings": widths, "tables": described}
+    strings, count = pool.arrays()
+    return arrays | strings, {"strings": count, "tables": described}
 
 
 class _Decoder:
-    """Rebuilds columns from the arrays, with the pool's strings made Python (and Arrow) objects once."""
+    """Rebuilds columns from the arrays: the pool as one Arrow array (no copy), as Python strs when needed."""
 
-    def __init__(self, arrays: Mapping[str, NDArray[Any]], widths: Any) -> None:
-        if not isinstance(widths, list) or not all(type(w) is int and w > 0 for w in widths):
-            raise ValueError("a bad list of string widths")
-        self.arrays = arrays
-        pieces = [self.get(f"strings.w{w}", "U", None) for w in widths]
-        self.pool = np.concatenate([p.astype(object) for p in pieces] or [np.array([], dtype=object)])
-        self._arrow: Any = None
+    def __init__(self, arrays: Mapping[str, NDArray[Any]], count: Any) -> None:
+        import pyarrow as pa
+
+        if type(count) is not int or count < 0:
+            raise ValueError("a bad number of strings")
+        self.arrays, self.count = arrays, count
+        data, offsets = self.get(UTF8, "u", None), self.get(OFFSETS, "i", count + 1)
+        if data.dtype != np.uint8 or offsets.dtype != np.int64:
+            raise ValueError("the pool of strings is not UTF-8 bytes and their offsets")
+        if offsets[0] != 0 or offsets[-1] != len(data) or (np.diff(offsets) < 0).any():
+            raise ValueError(f"{OFFSETS}: not the starts of the strings")
+        self._arrow = pa.LargeStringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data))
+        self._arrow.validate(full=True)  # UTF-8 that does not decode is an ArrowInvalid, a ValueError
+
+    @cached_property
+    def pool(self) -> NDArray[np.object_]:
+        """The strings as Python objects (made when a column of objects first needs them)."""
+        return np.asarray(self._arrow.to_numpy(zero_copy_only=False), dtype=object)
 
     def get(self, name: str, kinds: str, length: int | None) -> NDArray[Any]:
         array = self.arrays.get(name)
@@ -224,24 +231,22 @@ class _Decoder:
 
     def codes(self, name: str, length: int | None, lowest: int) -> NDArray[Any]:
         codes = self.get(name, "i", length)
-        if len(codes) and (codes.min() < lowest or codes.max() >= len(self.pool)):
+        if len(codes) and (codes.min() < lowest or codes.max() >= self.count):
             raise ValueError(f"{name}: codes out of range")
         return codes
 
     def strings(self, codes: NDArray[Any]) -> NDArray[np.object_]:
         """Python strs (``None`` where the code is NONE, NaN where NAN)."""
-        out = self.pool.take(np.maximum(codes, 0)) if len(self.pool) else np.full(len(codes), None, dtype=object)
+        out = self.pool.take(np.maximum(codes, 0)) if self.count else np.full(len(codes), None, dtype=object)
         out[codes == NONE] = None
         out[codes == NAN] = np.nan
         return out
 
     def string_array(self, codes: NDArray[Any], dtype: pd.StringDtype) -> pd.api.extensions.ExtensionArray:
-        if dtype.storage != "pyarrow" or not len(self.pool):
+        if dtype.storage != "pyarrow" or not self.count:
             return pd.array(self.strings(codes), dtype=dtype)
         import pyarrow as pa
 
-        if self._arrow is None:
-            self._arrow = pa.array(self.pool, type=pa.large_string())
         taken = self._arrow.take(pa.array(codes, mask=codes < 0))
         try:
             return pd.arrays.ArrowStringArray(taken, dtype=dtype)  # type: ignore[call-arg]  # pandas >= 2.3
@@ -351,10 +356,9 @@ def array_names(schema: Mapping[str, Any]) -> set[str]:
     Examples
     --------
     >>> sorted(array_names(encode({"f": pd.DataFrame({"a": [1]})})[1]))
-    ['f.c0.values', 'f.columns.codes', 'strings.w1']
+    ['f.c0.values', 'f.columns.codes', 'strings.offsets', 'strings.utf8']
     """
-    widths = schema.get("strings")
-    names = {f"strings.w{w}" for w in (widths if isinstance(widths, list) else [])}
+    names = {UTF8, OFFSETS}
     tables = schema.get("tables")
     for table, described in (tables.items() if isinstance(tables, dict) else ()):
         if not isinstance(described, dict):

@@ -57,9 +57,10 @@ from hourcircle.roads.build import Roads
 from hourcircle.roads.osm import ROAD_DATA_VERSION
 from hourcircle.scenario import Scenario
 
-FORMAT = 2  # bump when what a network store holds, or how, changes
+FORMAT = 3  # bump when what a network store holds, or how, changes
 FOLDER = "networks"
 SCHEMA = "schema"  # the array holding the JSON that puts the tables together again
+ENDS = ("ends.u", "ends.v")  # TravelNetwork.ends: edges' ends as node positions (a lookup by id saved)
 TABLES = ("nodes", "edges", "roads.nodes", "roads.edges", "roads.joins", "roads.segments", "roads.infrastructure",
           "roads.crossings")
 THRESHOLDS = ("far_from_road_km", "infrastructure_end_km", "dead_end_km", "alongside_km")  # config read by the build
@@ -244,16 +245,26 @@ def _read(folder: Path, key: str, scenario: Scenario, content: str) -> TravelNet
         if described["content"] != content:
             return None  # the scenario was changed in memory: not what this store was built from
         schema = described["frames"]
-        if set(schema["tables"]) != set(TABLES) or frames.array_names(schema) | {SCHEMA} != set(arrays):
+        if set(schema["tables"]) != set(TABLES) or frames.array_names(schema) | {SCHEMA, *ENDS} != set(arrays):
             raise ValueError("its tables do not use exactly the arrays it holds")
         tables = frames.decode(arrays, schema)
+        ends = tuple(_positions(arrays[name], len(tables["edges"]), len(tables["nodes"])) for name in ENDS)
         roads = Roads(str(described["source"]), tables["roads.nodes"], tables["roads.edges"], tables["roads.joins"],
                       tables["roads.segments"], tables["roads.infrastructure"], str(described.get("outline", "")),
                       tables["roads.crossings"])
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
         LOG.warning("hourcircle: note: ignoring the cache %s (%s); building it again", folder, error)
         return None
-    return TravelNetwork(scenario, tables["nodes"], tables["edges"], roads)
+    network = TravelNetwork(scenario, tables["nodes"], tables["edges"], roads)
+    network.__dict__["ends"] = ends  # as the network would look them up
+    return network
+
+
+def _positions(array: np.ndarray[Any, Any], rows: int, nodes: int) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Stored node positions, checked: one per edge, each a node."""
+    if array.dtype != np.int64 or array.shape != (rows,) or (rows and not 0 <= array.min() <= array.max() < nodes):
+        raise ValueError("its edges' ends are not positions of its nodes")
+    return array
 
 
 def _write(folder: Path, key: str, network: TravelNetwork, content: str) -> None:
@@ -269,6 +280,7 @@ def _write(folder: Path, key: str, network: TravelNetwork, content: str) -> None
         LOG.warning("hourcircle: note: the network is not cached (%s)", error)
         return
     described = {"content": content, "source": roads.source, "outline": roads.outline, "frames": schema}
+    arrays.update(zip(ENDS, network.ends, strict=True))
     arrays[SCHEMA] = np.frombuffer(json.dumps(described).encode("utf-8"), dtype=np.uint8)
     store.write(folder, arrays, key=key)
 

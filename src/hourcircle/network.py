@@ -111,6 +111,23 @@ class TravelNetwork:
     def _kinds(self) -> frozenset[str]:
         return frozenset(self.edges["kind"].astype(str).unique())
 
+    @cached_property
+    def ends(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Every edge's two ends (``u``, ``v``) as positions in :attr:`nodes` (stored with a cached network).
+
+        Examples
+        --------
+        >>> from hourcircle.datasets import bundled
+        >>> from hourcircle.io import load_scenario
+        >>> net = build_network(load_scenario(bundled()))
+        >>> u, v = net.ends
+        >>> bool((net.nodes.index[u] == net.edges["u"]).all())
+        True
+        """
+        index = self.nodes.index
+        return (np.asarray(index.get_indexer(pd.Index(self.edges["u"])), dtype=np.int64),
+                np.asarray(index.get_indexer(pd.Index(self.edges["v"])), dtype=np.int64))
+
     def without(self, blocked: NDArray[np.bool_], places: Collection[str] = (),
                 sites: Collection[str] = ()) -> TravelNetwork:
         """The network with edges, places and sites taken out (node positions are kept).
@@ -131,6 +148,7 @@ class TravelNetwork:
                                        sites=self.scenario.sites.drop(index=list(sites)))
         reduced = TravelNetwork(scenario, self.nodes, self.edges[~blocked].reset_index(drop=True), self.roads)
         reduced.__dict__["_kinds"] = self._kinds  # a mode whose every link is closed is still the network's
+        reduced.__dict__["ends"] = tuple(end[~blocked] for end in self.ends)  # the same nodes
         return reduced
 
 

@@ -5,9 +5,10 @@ or format) or inconsistent is never an error: :func:`read` says why in one line 
 (the ``hourcircle.cache`` logger) and returns ``None``, and the caller builds the data again
 and :func:`write` replaces the store. Reading opens only regular files (never a FIFO or a
 device, which could block), checks every size against the manifest before reading, every
-array's SHA-256 after, and its dtype and shape; nothing is unpickled. Writing fills a
-temporary folder beside the store and renames it into place, so a reader sees the old store
-or the whole new one, and two processes writing at once leave one whole store.
+array's SHA-256 after, and its dtype and shape; nothing is unpickled, and an array is read over
+its file's bytes, not copied. Writing fills a temporary folder beside the store and renames it
+into place, so a reader sees the old store or the whole new one, and two processes writing at
+once leave one whole store.
 
 Examples
 --------
@@ -42,6 +43,7 @@ FORMAT = 1  # of the manifest and the folder's layout
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_ARRAY_BYTES = 4 << 30  # no array of a scenario's network comes near this
+NPY_HEADER_BYTES = 1 << 16  # an .npy header (magic, length, description) is far shorter
 LOG = logging.getLogger("hourcircle.cache")
 
 Arrays = dict[str, NDArray[np.generic]]
@@ -51,8 +53,11 @@ class Unsound(Exception):
     """Why a store cannot be used (a note, never an error the user sees as a failure)."""
 
 
-def _read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, without following links or blocking."""
+def _read_regular(path: Path, limit: int) -> bytearray:
+    """The bytes of a regular file of at most ``limit`` bytes, without following links or blocking.
+
+    Read into a ``bytearray``, so that an array over them (see :func:`_from_npy`) is writable.
+    """
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
@@ -63,8 +68,12 @@ def _read_regular(path: Path, limit: int) -> bytes:
             raise Unsound(f"{path.name} is not a regular file")
         if status.st_size > limit:
             raise Unsound(f"{path.name} claims {status.st_size} bytes, more than {limit}")
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
+        data = bytearray(min(status.st_size, limit) + 1)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle, memoryview(data) as view:
+            got = 0
+            while got < len(data) and (more := handle.readinto(view[got:])):
+                got += more
+        del data[got:]
     finally:
         os.close(descriptor)
     if len(data) != status.st_size:
@@ -105,12 +114,37 @@ def _array(folder: Path, name: str, entry: object) -> NDArray[np.generic]:
     if hashlib.sha256(data).hexdigest() != digest:
         raise Unsound(f"{name}.npy is damaged (its SHA-256 differs)")
     try:
-        array = np.load(io.BytesIO(data), allow_pickle=False)
+        array = _from_npy(data)
     except (OSError, ValueError, EOFError) as error:
         raise Unsound(f"{name}.npy: {error}") from None
     if array.dtype != dtype or array.shape != shape:
         raise Unsound(f"{name}.npy holds {array.dtype}{list(array.shape)}, not {dtype}{list(shape)}")
     return np.asarray(array)
+
+
+def _from_npy(data: bytearray) -> NDArray[np.generic]:
+    """The array of an ``.npy`` file's bytes, over those bytes (not copied; never unpickled).
+
+    >>> buffer = io.BytesIO()
+    >>> np.save(buffer, np.arange(6.0).reshape(2, 3), allow_pickle=False)
+    >>> _from_npy(bytearray(buffer.getvalue())).tolist()
+    [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    """
+    header = io.BytesIO(bytes(data[:NPY_HEADER_BYTES]))
+    version = np.lib.format.read_magic(header)
+    if version not in ((1, 0), (2, 0)):
+        raise ValueError(f"an .npy format this store does not write ({version})")
+    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran, dtype = read_header(header)
+    if dtype.hasobject:
+        raise ValueError("it holds objects, which are never unpickled")
+    count, start = int(np.prod(shape, dtype=np.int64)), header.tell()
+    if len(data) - start != count * dtype.itemsize:
+        raise ValueError(f"{len(data) - start} bytes of data where {dtype}{list(shape)} takes {count * dtype.itemsize}")
+    if not count:
+        return np.empty(shape, dtype=dtype)
+    flat = np.frombuffer(data, dtype=dtype, count=count, offset=start)
+    return flat.reshape(shape, order="F" if fortran else "C")
 
 
 def read(folder: Path, *, key: str, names: Collection[str],

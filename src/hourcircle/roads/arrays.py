@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from hourcircle.geo import EARTH_RADIUS_KM
 
@@ -82,6 +81,8 @@ class Snapper:
     """
 
     def __init__(self, lat: Array, lon: Array) -> None:
+        from scipy.spatial import cKDTree  # here: scipy.spatial is slow to import, and most commands never snap
+
         self._tree = cKDTree(unit_vectors(lat, lon)) if len(lat) else None
 
     def nearest(self, lat: Array, lon: Array) -> tuple[Ints, Array]:

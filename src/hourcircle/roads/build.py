@@ -21,18 +21,16 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from hourcircle import config
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
 from hourcircle.links import is_segment, link_table, osm_node_ids, segment_ids, with_link_ids
 from hourcircle.roads.arrays import Array, Ints, RoadArrays, unit_vectors
-from hourcircle.roads.border import clip_to_outline, mainland_outline
-from hourcircle.roads.crossings import border_edges, crossing_table, nearest_on_side, open_border
 from hourcircle.roads.infrastructure import INFRASTRUCTURE_COLUMNS, edge_names, match_infrastructure
 from hourcircle.roads.osm import BUNDLED_BOX, OSM_ATTRIBUTION, Box, osm_roads
 from hourcircle.roads.topology import chain_segments, component_labels, gabriel_links, join_dead_ends
@@ -76,7 +74,7 @@ class Roads:
     segments: pd.DataFrame
     infrastructure: pd.DataFrame
     outline: str = ""
-    crossings: pd.DataFrame = field(default_factory=lambda: crossing_table(None, None))
+    crossings: pd.DataFrame = field(default_factory=lambda: _crossing_table(None, None))
 
     def summary(self) -> str:
         """A few lines: where the roads come from, their size, and how far places and sites are from them.
@@ -115,6 +113,13 @@ class Roads:
             One line per place or site far from the main road network, or nearer a separate piece.
         """
         return [str(note) for note in self.joins["note"] if note]
+
+
+def _crossing_table(*args: Any) -> pd.DataFrame:
+    """:func:`hourcircle.roads.crossings.crossing_table`, imported when first needed (it brings shapely)."""
+    from hourcircle.roads.crossings import crossing_table
+
+    return crossing_table(*args)
 
 
 def _places_and_sites(scenario: Scenario) -> tuple[pd.Index, Array, Array, list[str]]:
@@ -188,6 +193,9 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
 
     A patch without km is its geodesic km times ``detour`` where infrastructure is matched.
     """
+    from hourcircle.roads.border import clip_to_outline, mainland_outline  # shapely: only when building
+    from hourcircle.roads.crossings import border_edges, nearest_on_side, open_border
+
     ids, lat, lon, kinds = _places_and_sites(scenario)
     box = Box.around(lat, lon, scenario.roads.margin_km)
     arrays = osm_roads(box)
@@ -272,7 +280,7 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
     infrastructure = match_infrastructure(scenario, patched_network, edges["link"].to_numpy(dtype=str), main)
     edges["name"] = edge_names(edges["link"], infrastructure).where(edges["name"].isna(), edges["name"])
     listed = scenario.crossings
-    found = crossing_table(listed, opened, None if listed is None else
+    found = _crossing_table(listed, opened, None if listed is None else
                            box.contains(listed["lat"].to_numpy(float), listed["lon"].to_numpy(float)))
     return Roads("osm", nodes, edges, joins, segments, infrastructure, outline, found)
 
@@ -290,6 +298,8 @@ def _segment_table(scenario: Scenario, arrays: RoadArrays, segment: Ints) -> pd.
     names = places["name"].astype(str).to_numpy()
     labels = np.full(count, "", dtype=object)
     if k and count:
+        from scipy.spatial import cKDTree  # here: scipy.spatial is slow to import
+
         tree = cKDTree(unit_vectors(places["lat"].to_numpy(float), places["lon"].to_numpy(float)))
         which = np.asarray(tree.query(unit_vectors(lat, lon), k=k)[1]).reshape(count, k)
         first, second = pd.Series(names[which[:, 0]]), pd.Series(names[which[:, -1]])

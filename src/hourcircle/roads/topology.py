@@ -20,7 +20,6 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from hourcircle import config
 from hourcircle.geo import EARTH_RADIUS_KM, haversine_km, project_km
@@ -62,6 +61,8 @@ def join_dead_ends(network: RoadArrays, within_km: float | None = None) -> RoadA
     dead = np.flatnonzero(degree == 1)
     if not dead.size:
         return network
+    from scipy.spatial import cKDTree  # here, as everywhere: scipy.spatial is slow to import
+
     xyz = unit_vectors(network.lat, network.lon)
     distance, found = cKDTree(xyz).query(xyz[dead], k=3, distance_upper_bound=within_km / EARTH_RADIUS_KM)
     neighbour = np.full(n, -1)
@@ -183,6 +184,8 @@ def gabriel_links(lat: Array, lon: Array) -> Ints:
     numpy.ndarray
         ``(m, 2)`` array of point positions, one row per link.
     """
+    from scipy.spatial import Delaunay, QhullError, cKDTree
+
     xy = project_km(lat, unwrap_longitudes(lon))
     n = len(xy)
     if n < 2:

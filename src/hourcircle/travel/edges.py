@@ -26,6 +26,8 @@ from hourcircle.network import TravelNetwork
 from hourcircle.profiles import ProfileName
 from hourcircle.travel.removals import Removal
 
+FEW_PAIRS = 100_000  # node pairs a first call of EdgeIndex.between looks up without sorting every edge
+
 
 class EdgeArrays(NamedTuple):
     """The edges one profile may use, as arrays.
@@ -107,10 +109,13 @@ class EdgeIndex:
         self._arrays: dict[str, EdgeArrays] = {}
         self._pairs: dict[str, tuple[NDArray[np.int64], Groups]] = {}
         self._fastest: dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]] = {}
+        self._asked: set[str] = set()  # profiles asked once for the edges between pairs (see between)
 
     @cached_property
     def _ends(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Node positions of every edge's two ends (one lookup for all profiles)."""
+        if self.node_ids is self.network.nodes.index:
+            return self.network.ends  # stored with a cached network
         edges = self.network.edges
         return (np.asarray(self.node_ids.get_indexer(pd.Index(edges["u"])), dtype=np.int64),
                 np.asarray(self.node_ids.get_indexer(pd.Index(edges["v"])), dtype=np.int64))
@@ -174,14 +179,34 @@ class EdgeIndex:
         numpy.ndarray
             Each pair's edge, as a row of the network's edges.
         """
-        if mode not in self._fastest:  # node-pair keys, sorted, and the row of the fastest edge of each pair
-            arrays = self.arrays(mode)
-            key = pair_keys(arrays.tails, arrays.heads, len(self.node_ids))
-            order = np.lexsort((arrays.minutes, key))
-            first = np.r_[True, key[order][1:] != key[order][:-1]]
-            self._fastest[mode] = (key[order][first], arrays.rows[order][first])
-        keys, rows = self._fastest[mode]
-        return np.asarray(rows[np.searchsorted(keys, pair_keys(tails, heads, len(self.node_ids)))], dtype=np.int64)
+        t, h = np.asarray(tails, dtype=np.int64), np.asarray(heads, dtype=np.int64)
+        if mode in self._fastest:
+            keys, rows = self._fastest[mode]
+        elif mode not in self._asked and len(t) <= FEW_PAIRS:  # a first question (a route): its nodes' edges only
+            self._asked.add(mode)
+            ends = np.zeros(len(self.node_ids), dtype=bool)
+            ends[t], ends[h] = True, True
+            keys, rows = self._fastest_edges(mode, ends)
+        else:  # asked again: every pair's fastest edge, sorted once
+            keys, rows = self._fastest[mode] = self._fastest_edges(mode)
+        return np.asarray(rows[np.searchsorted(keys, pair_keys(t, h, len(self.node_ids)))], dtype=np.int64)
+
+    def _fastest_edges(self, mode: ProfileName, ends: NDArray[np.bool_] | None = None
+                       ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Node-pair keys, sorted, and the row of the fastest edge of each pair (the first of equals).
+
+        ``ends`` keeps only the edges both of whose ends it marks.
+        """
+        arrays = self.arrays(mode)
+        key, rows, minutes = pair_keys(arrays.tails, arrays.heads, len(self.node_ids)), arrays.rows, arrays.minutes
+        if ends is not None:
+            kept = ends[arrays.tails] & ends[arrays.heads]
+            key, rows, minutes = key[kept], rows[kept], minutes[kept]
+        order = np.lexsort((minutes, key))
+        key = key[order]
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        return key[first], rows[order][first]
 
     @cached_property
     def _by_link(self) -> Groups:

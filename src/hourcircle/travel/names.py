@@ -98,12 +98,13 @@ class NameIndex:
         self._ids: dict[str, str] = {}
         self._names: dict[str, list[str]] = defaultdict(list)
         self._labels: dict[str, str] = {}
-        for pid, row in places.iterrows():
-            self._add(str(pid), [str(row["name"]), str(row.get("name_zh") or "")],
-                      f"{row['name']} {row.get('name_zh') or ''}".strip() + f", {row['province']}")
+        zh = places["name_zh"].tolist() if "name_zh" in places.columns else [None] * len(places)
+        for pid, name, name_zh, province in zip(places.index, places["name"].tolist(), zh,
+                                                places["province"].tolist(), strict=True):
+            self._add(str(pid), [str(name), str(name_zh or "")], f"{name} {name_zh or ''}".strip() + f", {province}")
         if sites is not None:
-            for sid, row in sites.iterrows():
-                self._add(str(sid), [str(row["name"])], f"site {row['name']}, {row['place_id']}")
+            for sid, name, place in zip(sites.index, sites["name"].tolist(), sites["place_id"].tolist(), strict=True):
+                self._add(str(sid), [str(name)], f"site {name}, {place}")
 
     def _add(self, node_id: str, names: list[str], label: str) -> None:
         self._ids[node_id.casefold()] = node_id

@@ -28,6 +28,7 @@ from hourcircle.travel.edges import EdgeIndex
 from hourcircle.travel.names import NameIndex
 from hourcircle.travel.route import NodeLabels
 
+FEW_LOOKUPS = 4  # lookups of node ids by comparison, before the index is hashed (see check.positions)
 UNKNOWN_ID_HINT = "; give place, site or road node ids (TravelTimes.resolve turns a name into its id)"
 
 
@@ -43,6 +44,7 @@ class NodeIndex:
     def __init__(self, network: TravelNetwork) -> None:
         check.instance("network", network, TravelNetwork)
         self.network = network
+        self._lookups = 0
 
     @property
     def scenario(self) -> Scenario:
@@ -103,7 +105,9 @@ class NodeIndex:
         return self._positions("ids", ids)
 
     def _positions(self, parameter: str, ids: Iterable[str]) -> NDArray[np.int64]:
-        return check.positions(parameter, self.node_ids, ids, hint=UNKNOWN_ID_HINT)
+        self._lookups += 1  # the first few compare ids with every node's; then the index is hashed once
+        return check.positions(parameter, self.node_ids, ids, hint=UNKNOWN_ID_HINT,
+                               compare=self._lookups <= FEW_LOOKUPS)
 
     @cached_property
     def edges(self) -> EdgeIndex:

@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from hourcircle.geo import project_km
 from hourcircle.network import RIDE_KINDS
 from hourcircle.profiles import ProfileName
 
 PROJECTION_LAT = 30.0  # planar km for "the nearest place" are good enough at any Chinese latitude
+NEAREST_BATCH = 1024  # road nodes whose distances to every place are held at once
 
 ROUTE_KEYS = ("from", "to", "mode", "minutes", "train_minutes", "band", "km", "parts", "legs", "estimated")
 
@@ -246,9 +246,22 @@ class NodeLabels:
         self.nodes, self.places = nodes, places
 
     @cached_property
-    def _place_tree(self) -> tuple[Any, NDArray[Any]]:
-        return (cKDTree(project_km(self.places["lat"], self.places["lon"], origin_lat=PROJECTION_LAT)),
+    def _place_points(self) -> tuple[NDArray[np.float64], NDArray[Any]]:
+        return (project_km(self.places["lat"], self.places["lon"], origin_lat=PROJECTION_LAT),
                 self.places["name"].astype(str).to_numpy())
+
+    def _nearest_place(self, points: NDArray[np.float64]) -> NDArray[np.int64]:
+        """The nearest place of each point (planar km), by its distance to every place.
+
+        A route has few road nodes; a k-d tree would cost scipy.spatial's import, longer than the answer.
+        """
+        places = self._place_points[0]
+        nearest = np.empty(len(points), dtype=np.int64)
+        for start in range(0, len(points), NEAREST_BATCH):
+            part = points[start:start + NEAREST_BATCH]
+            squared = (part[:, None, 0] - places[None, :, 0]) ** 2 + (part[:, None, 1] - places[None, :, 1]) ** 2
+            nearest[start:start + NEAREST_BATCH] = squared.argmin(axis=1)
+        return nearest
 
     def describe(self, positions: NDArray[np.int64]) -> list[str]:
         """Labels of nodes by position.
@@ -267,9 +280,8 @@ class NodeLabels:
         labels = np.array(nodes.index.astype(str), dtype=object)
         road = (nodes["kind"] == "road").to_numpy()
         if road.any() and len(self.places):
-            tree, names = self._place_tree
-            near = tree.query(project_km(nodes["lat"][road], nodes["lon"][road], origin_lat=PROJECTION_LAT))[1]
-            labels[road] = ["near " + name for name in names[near]]
+            near = self._nearest_place(project_km(nodes["lat"][road], nodes["lon"][road], origin_lat=PROJECTION_LAT))
+            labels[road] = ["near " + name for name in self._place_points[1][near]]
         return [str(label) for label in labels]
 
 
