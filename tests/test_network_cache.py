@@ -257,11 +257,13 @@ def test_cache_lists_and_clears_only_what_is_hourcircles(cache: Path, four: Path
     assert (status, err) == (0, "")
     assert "network of 'four cities'" in out and "a road clip 29_118_32_122" in out
     assert "notes.txt" not in out and "osm-photos" not in out and "readme" not in out
-    assert out.strip().endswith("MB") and "2 cached items" in out
+    assert out.strip().endswith("MB") and "5 cached items" in out  # the network, the clip, 3 parsed tables
+    assert out.count("a scenario table, parsed") == 3
     status, out, err = run(["cache", "--clear"], capsys)
-    assert (status, err) == (0, "") and out.startswith("removed 2 cached items")
-    assert sorted(p.name for p in cache.iterdir()) == ["networks", "notes.txt", "osm-photos"]
+    assert (status, err) == (0, "") and out.startswith("removed 5 cached items")
+    assert sorted(p.name for p in cache.iterdir()) == ["networks", "notes.txt", "osm-photos", "tables"]
     assert [p.name for p in (cache / "networks").iterdir()] == ["readme.txt"]
+    assert not any((cache / "tables").iterdir())
     status, out, _ = run(["cache"], capsys)
     assert "nothing cached" in out
 

@@ -41,8 +41,6 @@ import shutil
 import stat
 import time
 from dataclasses import dataclass
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +49,12 @@ import pandas as pd
 
 from hourcircle import config, frames, store
 from hourcircle.errors import HourcircleError
-from hourcircle.io import load_scenario
+from hourcircle.io import load_scenario, parsed
 from hourcircle.network import TravelNetwork, build_network
 from hourcircle.roads.build import Roads
 from hourcircle.roads.osm import ROAD_DATA_VERSION
 from hourcircle.scenario import Scenario
+from hourcircle.versions import code_digest, package_version
 
 FORMAT = 3  # bump when what a network store holds, or how, changes
 FOLDER = "networks"
@@ -66,36 +65,6 @@ TABLES = ("nodes", "edges", "roads.nodes", "roads.edges", "roads.joins", "roads.
 THRESHOLDS = ("far_from_road_km", "infrastructure_end_km", "dead_end_km", "alongside_km")  # config read by the build
 ARRAY_NAME = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*")
 LOG = logging.getLogger("hourcircle.cache")
-
-
-def package_version() -> str:
-    """The installed version of hourcircle, or ``"0+unknown"`` when it is run from a source tree.
-
-    Returns
-    -------
-    str
-        The version.
-
-    Examples
-    --------
-    >>> isinstance(package_version(), str)
-    True
-    """
-    try:
-        return metadata.version("hourcircle")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
-@cache
-def _code_digest() -> str:
-    """A SHA-256 of hourcircle's Python source (read once a process)."""
-    root = Path(__file__).resolve().parent
-    hashed = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        hashed.update(f"{path.relative_to(root).as_posix()}\0".encode())
-        hashed.update(hashlib.sha256(path.read_bytes()).digest())
-    return hashed.hexdigest()
 
 
 def network_key(scenario: Scenario) -> str | None:
@@ -128,7 +97,7 @@ def network_key(scenario: Scenario) -> str | None:
     except OSError:
         return None
     return json.dumps({"cache": "network", "format": FORMAT, "scenario": scenario.name, "inputs": hashed.hexdigest(),
-                       "hourcircle": package_version(), "code": _code_digest(), "roads": ROAD_DATA_VERSION,
+                       "hourcircle": package_version(), "code": code_digest(), "roads": ROAD_DATA_VERSION,
                        "settings": {name: float(getattr(config, name)) for name in THRESHOLDS}}, sort_keys=True)
 
 
@@ -347,13 +316,19 @@ CLIP = re.compile(r"osm-(?P<version>.+?)-v(?P<format>\d+)-(?P<box>[-0-9.e_]+)")
 LEGACY = re.compile(r"osm-.+-v1(-.+)?\.npz")  # the road cache before hourcircle.store (one file each)
 
 
-def _describe(path: Path, in_networks: bool) -> str | None:
-    """What an item of the cache folder is, or ``None`` when it is not hourcircle's."""
+def _describe(path: Path, in_networks: bool | str) -> str | None:
+    """What an item of the cache folder is, or ``None`` when it is not hourcircle's.
+
+    ``in_networks``: whether the item lies in the networks' folder, or ``"tables"`` for the
+    parsed tables' folder.
+    """
     name = path.name
     if path.is_symlink():
         return None
     if STAGING.fullmatch(name) and path.is_dir():
         return "an unfinished or replaced write"
+    if in_networks == "tables":
+        return "a scenario table, parsed" if NETWORK.fullmatch(name) and path.is_dir() else None
     if in_networks:
         if not (NETWORK.fullmatch(name) and path.is_dir()):
             return None
@@ -398,7 +373,7 @@ def entries(folder: Path | None = None) -> list[Entry]:
     Returns
     -------
     list of Entry
-        One per road clip, world extract, network and unfinished write.
+        One per road clip, world extract, network, parsed table and unfinished write.
 
     Examples
     --------
@@ -409,10 +384,12 @@ def entries(folder: Path | None = None) -> list[Entry]:
     folder = config.cache_path() if folder is None else folder
     found = []
     now = time.time()
-    places = [(path, False) for path in _listing(folder)]
-    networks = folder / FOLDER
+    places: list[tuple[Path, bool | str]] = [(path, False) for path in _listing(folder)]
+    networks, tables = folder / FOLDER, folder / parsed.FOLDER
     if networks.is_dir() and not networks.is_symlink():
         places += [(path, True) for path in _listing(networks)]
+    if tables.is_dir() and not tables.is_symlink():
+        places += [(path, "tables") for path in _listing(tables)]
     for path, in_networks in places:
         what = _describe(path, in_networks)
         if what is None:

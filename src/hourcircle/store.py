@@ -30,6 +30,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -41,6 +42,7 @@ from numpy.typing import NDArray
 
 FORMAT = 1  # of the manifest and the folder's layout
 MANIFEST = "manifest.json"
+NAME = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*")  # an array's name: its file is NAME.npy in the store
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_ARRAY_BYTES = 4 << 30  # no array of a scenario's network comes near this
 NPY_HEADER_BYTES = 1 << 16  # an .npy header (magic, length, description) is far shorter
@@ -81,7 +83,7 @@ def _read_regular(path: Path, limit: int) -> bytearray:
     return data
 
 
-def _manifest(folder: Path, key: str, names: Collection[str]) -> dict[str, dict[str, object]]:
+def _manifest(folder: Path, key: str, names: Collection[str] | None) -> dict[str, dict[str, object]]:
     if folder.is_symlink() or not folder.is_dir():
         raise Unsound("not a folder")
     try:
@@ -93,7 +95,8 @@ def _manifest(folder: Path, key: str, names: Collection[str]) -> dict[str, dict[
     if manifest.get("key") != key:
         raise Unsound("written for other inputs or by another version")
     arrays = manifest.get("arrays")
-    if not isinstance(arrays, dict) or set(arrays) != set(names):
+    if not isinstance(arrays, dict) or (set(arrays) != set(names) if names is not None
+                                        else not all(isinstance(n, str) and NAME.fullmatch(n) for n in arrays)):
         raise Unsound("does not hold the arrays expected")
     return arrays
 
@@ -147,7 +150,7 @@ def _from_npy(data: bytearray) -> NDArray[np.generic]:
     return flat.reshape(shape, order="F" if fortran else "C")
 
 
-def read(folder: Path, *, key: str, names: Collection[str],
+def read(folder: Path, *, key: str, names: Collection[str] | None,
          check: Callable[[Arrays], None] | None = None) -> Arrays | None:
     """A store's arrays, or ``None`` (with a one-line note unless it is simply missing).
 
@@ -157,8 +160,9 @@ def read(folder: Path, *, key: str, names: Collection[str],
         The store.
     key : str
         What it must have been written for (inputs, versions): another key is ignored.
-    names : collection of str
-        The arrays it must hold, no more, no fewer.
+    names : collection of str or None
+        The arrays it must hold, no more, no fewer; ``None``: those its manifest lists (names of
+        lower-case letters, digits, ``_`` and ``.``).
     check : callable, optional
         Raises ``ValueError`` when the arrays do not fit together (lengths, ranges).
 
@@ -171,7 +175,7 @@ def read(folder: Path, *, key: str, names: Collection[str],
         return None
     try:
         entries = _manifest(folder, key, names)
-        arrays = {name: _array(folder, name, entries[name]) for name in names}
+        arrays = {name: _array(folder, name, entries[name]) for name in entries}
         if check is not None:
             check(arrays)
     except (Unsound, ValueError) as error:

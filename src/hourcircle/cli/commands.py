@@ -374,7 +374,8 @@ def _age(seconds: float) -> str:
 
 @cli.command("cache")
 @click.option("--clear", is_flag=True,
-              help="Remove what hourcircle has cached (road clips, the world extract, built networks); "
+              help="Remove what hourcircle has cached (road clips, the world extract, built networks, parsed "
+                   "scenario tables); "
                    "nothing else in the folder is touched.")
 def cache_command(clear: bool) -> None:
     """List what hourcircle has cached (what, size, age), or remove it with --clear."""

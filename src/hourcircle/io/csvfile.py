@@ -187,7 +187,35 @@ def read_csv(path: Path, label: str, *, within: Path | None = None) -> CsvTable:
         If the file cannot be read (see :func:`read_user_file`), is not text, not CSV, or has a
         bad header or rows longer than the header (every such problem at once).
     """
-    text = decode(read_user_file(path, label, within=within), label)
+    return parse_csv(read_user_file(path, label, within=within), label)
+
+
+def parse_csv(raw: bytes, label: str) -> CsvTable:
+    r"""The header and non-blank rows of a CSV file's bytes (see :func:`read_csv`).
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes.
+    label : str
+        How messages name the file.
+
+    Returns
+    -------
+    CsvTable
+        Header and non-blank rows.
+
+    Raises
+    ------
+    InputError
+        If the bytes are not text, not CSV, or have a bad header or rows longer than the header.
+
+    Examples
+    --------
+    >>> parse_csv(b"a,b\n1,2\n", "t.csv").rows
+    [(2, {'a': '1', 'b': '2'})]
+    """
+    text = decode(raw, label)
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:

@@ -27,8 +27,9 @@ from pydantic import ValidationError
 from hourcircle import config
 from hourcircle.errors import InputError, Problem
 from hourcircle.geo import haversine_km
+from hourcircle.io import parsed
 from hourcircle.io.crossings import Crossings, read_crossings
-from hourcircle.io.csvfile import read_csv
+from hourcircle.io.csvfile import parse_csv, read_user_file
 from hourcircle.io.document import (
     SCENARIO_FILE,
     ScenarioDocument,
@@ -84,10 +85,16 @@ def _read_named(folder: Path, name: str | None, spec: TableSpec, label: str, key
 def _read_table(folder: Path, name: str, spec: TableSpec, *,
                 allow_outside: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
     try:
-        table = read_csv(folder / name, name, within=None if allow_outside else folder)
+        raw = read_user_file(folder / name, name, within=None if allow_outside else folder)
+        known = parsed.lookup(raw, spec)
+        if known is not None:
+            return known, []
+        rows, problems = parse_table(parse_csv(raw, name), spec)
     except InputError as error:
         return pd.DataFrame(columns=["row", *spec.columns]), list(error.problems)
-    return parse_table(table, spec)
+    if not problems:
+        parsed.remember(raw, spec, rows)
+    return rows, problems
 
 
 def _cross_checks(places: pd.DataFrame, sites: pd.DataFrame, links: pd.DataFrame | None,
