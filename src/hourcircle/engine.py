@@ -204,6 +204,16 @@ class Engine:
         changed._reverse = None if self.directed else changed.matrix
         return changed
 
+    def adjacency(self) -> sp.csr_array:
+        """The matrix of edge minutes in the caller's numbering, indices sorted (for algorithms of their own).
+
+        >>> Engine(np.array([0]), np.array([1]), np.array([5.0]), 2).adjacency().toarray().tolist()
+        [[0.0, 5.0], [5.0, 0.0]]
+        """
+        matrix = sp.csr_array(self.matrix[self._rank][:, self._rank])
+        matrix.sort_indices()
+        return matrix
+
     @cached_property
     def _entry_keys(self) -> NDArray[np.int64]:
         """``row * n_nodes + column`` of every stored entry, ascending (the matrix is sorted)."""

@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hourcircle.engine import Engine
+from hourcircle.regrow import SHARE, Forest
 from hourcircle.travel.query import Query
 from hourcircle.travel.removals import Candidate, Removal, sweep_candidates
 
@@ -102,7 +103,9 @@ class Baseline:
         self.access = leg_minutes.reindex(plant_pos).fillna(np.inf).to_numpy()
         self.origins, self.row = np.unique(np.where(joined >= 0, joined, plant_pos), return_inverse=True)
         self.row = np.asarray(self.row, dtype=np.int64).reshape(-1)
-        self.dist, before = times.engine(mode).trees(self.origins)  # origins x nodes
+        engine = times.engine(mode)
+        dist, before = engine.trees(self.origins)  # origins x nodes
+        self.dist = dist[:, self.site_pos]  # origins x suppliers
         self.trip = self._trip(self.dist, np.arange(len(self.plant_ids)))
         self.nearest = self._nearest(self.trip)
         self.within = self.trip <= self.budget  # plants x suppliers
@@ -112,6 +115,7 @@ class Baseline:
         plant_horizon = np.array([times.scenario.travel.network_limit(mode, m) for m in farthest]) - self.access
         self.horizon = pd.Series(plant_horizon).groupby(self.row).max().reindex(
             range(len(self.origins)), fill_value=-np.inf).to_numpy() + 1e-9
+        self.forest = Forest(engine, self.origins, dist, before, self.horizon)  # searches again only what is cut
         self.tree = self._trees(before)  # edges (rows) x origins (columns): on a path that counts
         self._leaves: tuple[pd.Index, NDArray[np.int64], NDArray[np.int64]] | None = None  # see _cut_off
 
@@ -119,10 +123,11 @@ class Baseline:
               origins: NDArray[np.int64] | None = None) -> NDArray[np.float64]:
         """Trip minutes from the given plants to every supplier, from their origins' rows of ``dist``.
 
-        ``dist`` holds the rows of ``origins`` only, when they are given.
+        ``dist`` holds network minutes to the suppliers, one row per origin (the rows of
+        ``origins`` only, when they are given).
         """
         rows = self.row[plants_] if origins is None else np.searchsorted(origins, self.row[plants_])
-        network = dist[rows[:, None], self.site_pos] + self.access[plants_][:, None]
+        network = dist[rows] + self.access[plants_][:, None]
         return self.query.scenario.travel.trip_minutes(self.query.mode, network)
 
     def _nearest(self, trip: NDArray[np.float64], kept: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
@@ -230,12 +235,20 @@ class Baseline:
         cut_off = ""
         if moved.size:
             dist = np.empty((len(rerouted_rows), self.dist.shape[1]))  # rows of the origins searched again
-            closed = times.engine_without(mode, blocked)
+            arrays = times.edges.arrays(mode)
+            shut = blocked[arrays.rows]
+            change = self.forest.change(arrays.tails[shut], arrays.heads[shut],
+                                        times.edges.parallel_minutes(mode, shut))
+            closed: Engine | None = None
             for i, o in enumerate(rerouted_rows):
                 mine = np.flatnonzero(self.row == o)
                 reachable = np.isfinite(self.nearest[mine])  # a category none reaches stays out of reach
                 for limit in (self.horizon[o], 2 * self.horizon[o], None):  # farther only when a nearest moved out
-                    dist[i] = closed.minutes_from(self.origins[o], limit)
+                    found = self.forest.minutes(o, change, self.site_pos, limit, share=SHARE)
+                    if found is None:  # most of the search cut: the whole network again is as fast
+                        closed = times.engine_without(mode, blocked) if closed is None else closed
+                        found = closed.minutes_from(self.origins[o], limit)[self.site_pos]
+                    dist[i] = found
                     if np.isfinite(self._nearest(self._trip(dist, mine, rerouted_rows), kept))[reachable].all():
                         break
             trip = self._trip(dist, moved, rerouted_rows)
@@ -244,7 +257,7 @@ class Baseline:
             gone = ~np.isfinite(trip[:, kept])  # beyond a bounded search, or cut off: the components tell
             newly_unreachable = np.isfinite(self.nearest[moved]) & np.isinf(nearest[moved])
             if np.any(self.within[moved][:, kept] & gone) or np.any(newly_unreachable):
-                cut_off = self._cut_off(closed, removal)
+                cut_off = self._cut_off(times.engine_without(mode, blocked) if closed is None else closed, removal)
         if not kept.all():
             others = np.setdiff1d(np.arange(len(self.plant_ids)), moved)
             nearest[others] = self._nearest(self.trip[others], kept)
