@@ -209,7 +209,7 @@ class Forest:
         found = np.where(dist[targets] <= bound, dist[targets], np.inf)
         cut = change.heads[self.before[k][change.heads] == change.tails]  # tree edges the change slows
         if not cut.size:
-            return within
+            return found
         order, position, depth = self._tree(k, bound)
         blocks: list[tuple[int, int]] = []  # subtrees nest or are apart: keep the outermost
         for start in np.unique(position[cut]).tolist():  # -1: cut beyond the bound
@@ -218,7 +218,7 @@ class Forest:
             if not blocks or start >= blocks[-1][1]:
                 blocks.append((start, _block_end(depth, start)))
         if not blocks:
-            return within
+            return found
         affected = np.concatenate([order[start:end] for start, end in blocks])
         near = affected[dist[affected] <= bound]
         if share is not None and near.size > share * self._within(k, bound):
