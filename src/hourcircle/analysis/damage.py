@@ -75,13 +75,17 @@ class Baseline:
     shortest-path tree on the way to a supplier that counts (one within the budget, or the
     nearest of its category): ``tree`` marks those edges. An origin it cuts is searched again,
     no farther than its horizon (the farthest nearest supplier of its plants, or the budget),
-    and without that bound only when a category's nearest supplier moves beyond it.
+    and without that bound only when a category's nearest supplier moves beyond it; and only
+    in the subtrees the removal cuts off the origin's tree (see :mod:`hourcircle.regrow`),
+    unless they hold more than :attr:`share` of what the search reaches.
 
     Parameters
     ----------
     query : Query
         The network, budget and mode.
     """
+
+    share: float = SHARE  # search the whole network again when a removal cuts more than this share of a search
 
     def __init__(self, query: Query) -> None:
         times, mode = query.times, query.mode
@@ -244,7 +248,7 @@ class Baseline:
                 mine = np.flatnonzero(self.row == o)
                 reachable = np.isfinite(self.nearest[mine])  # a category none reaches stays out of reach
                 for limit in (self.horizon[o], 2 * self.horizon[o], None):  # farther only when a nearest moved out
-                    found = self.forest.minutes(o, change, self.site_pos, limit, share=SHARE)
+                    found = self.forest.minutes(o, change, self.site_pos, limit, share=self.share)
                     if found is None:  # most of the search cut: the whole network again is as fast
                         closed = times.engine_without(mode, blocked) if closed is None else closed
                         found = closed.minutes_from(self.origins[o], limit)[self.site_pos]
