@@ -128,6 +128,7 @@ class Forest:
             len(self.origins), np.inf)]
         self._trees: dict[tuple[int, int], tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int32]]] = {}
         self._reached: dict[tuple[int, float], int] = {}
+        self._local = np.zeros(n, dtype=np.int64)  # scratch: the cut nodes' numbers in a search
 
     def _tree(self, k: int, bound: float) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int32]]:
         """Origin ``k``'s tree cut at the first reach not below ``bound``, in depth-first order.
@@ -235,7 +236,7 @@ class Forest:
         found[hit] = np.inf
         again = hit & (dist[targets] <= bound)
         if near.size:
-            local = np.empty(self.n_nodes, dtype=np.int64)
+            local = self._local  # only the entries of ``near`` are written and read
             local[near] = np.arange(len(near))
             found[again] = self._search(dist, near, local, inside, change, bound)[local[targets[again]]]
         return found

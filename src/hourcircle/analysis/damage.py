@@ -100,6 +100,7 @@ class Baseline:
         self.sites = query.suppliers
         self.site_pos = times.positions(self.sites.index)
         self.site_category = self.sites["category"].to_numpy()
+        self._columns = [np.flatnonzero(self.site_category == c) for c in self.categories]  # suppliers by category
         leg = pd.Series(arrays.heads, index=arrays.tails).groupby(level=0).first()  # a leaf's one leg
         leg_minutes = pd.Series(arrays.minutes, index=arrays.tails).groupby(level=0).first()
         plant_pos = times.positions(self.plant_ids)
@@ -107,6 +108,8 @@ class Baseline:
         self.access = leg_minutes.reindex(plant_pos).fillna(np.inf).to_numpy()
         self.origins, self.row = np.unique(np.where(joined >= 0, joined, plant_pos), return_inverse=True)
         self.row = np.asarray(self.row, dtype=np.int64).reshape(-1)
+        self._all_sites = np.ones(len(self.sites), dtype=bool)  # kept and surviving when a removal takes no site
+        self._all_plants = np.ones(len(self.plant_ids), dtype=bool)
         engine = times.engine(mode)
         dist, before = engine.trees(self.origins)  # origins x nodes
         self.dist = dist[:, self.site_pos]  # origins x suppliers
@@ -138,8 +141,8 @@ class Baseline:
         """Plants x categories: minutes to the nearest kept supplier (``inf``: none)."""
         if kept is not None:
             trip = np.where(kept, trip, np.inf)
-        return np.column_stack([trip[:, self.site_category == c].min(axis=1, initial=np.inf)
-                                for c in self.categories]) if self.categories else np.empty((len(trip), 0))
+        return np.column_stack([trip[:, columns].min(axis=1, initial=np.inf)
+                                for columns in self._columns]) if self.categories else np.empty((len(trip), 0))
 
     def _runner_up(self) -> NDArray[np.float64]:
         """Plants x categories: minutes to the second-nearest supplier (``inf``: none)."""
@@ -210,7 +213,9 @@ class Baseline:
             Rows of :attr:`origins`, ascending.
         """
         cut = np.flatnonzero(blocked & ~self.at_site)
-        return np.unique(self.tree[cut].indices).astype(np.int64) if cut.size else np.empty(0, dtype=np.int64)
+        indptr, indices = self.tree.indptr, self.tree.indices
+        found = [indices[indptr[row]:indptr[row + 1]] for row in cut.tolist()]
+        return np.unique(np.concatenate(found)).astype(np.int64) if found else np.empty(0, dtype=np.int64)
 
     def damage(self, removal: Removal) -> Damage:
         """What one removal does to the plants' circles.
@@ -231,9 +236,11 @@ class Baseline:
         rerouted_rows = self.rerouted(blocked)
         if removal.kind == "site" and not rerouted_rows.size and removal.label in self.sites.index:
             return self._supplier_damage(removal.label)
-        kept = ~self.sites.index.isin(list(removal.sites))
-        surviving = ~self.plant_ids.isin(list(removal.sites))
-        moved = np.flatnonzero(np.isin(self.row, rerouted_rows))  # plants whose searches change
+        kept = ~self.sites.index.isin(list(removal.sites)) if removal.sites else self._all_sites
+        surviving = ~self.plant_ids.isin(list(removal.sites)) if removal.sites else self._all_plants
+        searched = np.zeros(len(self.origins), dtype=bool)
+        searched[rerouted_rows] = True
+        moved = np.flatnonzero(searched[self.row])  # plants whose searches change
         nearest = self.nearest.copy()
         lost_alternatives = self.within[:, ~kept].sum(axis=1)
         cut_off = ""
