@@ -33,7 +33,7 @@ from scipy.sparse.csgraph import depth_first_order, dijkstra
 
 from hourcircle.engine import Engine
 
-SHARE = 0.25  # a cut part larger than this share of what a search reaches: search the whole network
+SHARE = 0.5  # a cut part larger than this share of what a search reaches: search the whole network
 
 
 class Change(NamedTuple):
