@@ -31,6 +31,8 @@ def test_hand_checked_closures() -> None:
     assert forest.minutes(0, slower, ALL).tolist() == [0.0, 25.0, 30.0, 33.0, 29.0]
     both = forest.change([1, 2], [4, 3], [np.inf, np.inf])
     assert forest.minutes(0, both, ALL).tolist() == [0.0, 10.0, 20.0, np.inf, np.inf]
+    apart = forest.change([1, 4], [2, 3], [np.inf, np.inf])  # two subtrees, {2} and {3}: both by 0-2
+    assert forest.minutes(0, apart, ALL).tolist() == [0.0, 10.0, 30.0, 35.0, 14.0]
 
 
 def test_a_change_off_the_tree_or_beyond_the_bound_searches_nothing() -> None:

@@ -228,6 +228,8 @@ class Forest:
 
         def inside(nodes: NDArray[np.int64]) -> NDArray[np.bool_]:
             where = position[nodes]  # -1 beyond the tree's bound: minutes there only count beyond the bound too
+            if len(blocks) == 1:
+                return (where >= blocks[0][0]) & (where < blocks[0][1])
             block = np.maximum(np.searchsorted(firsts, where, side="right") - 1, 0)
             within: NDArray[np.bool_] = (where >= firsts[block]) & (where < lasts[block])
             return within
