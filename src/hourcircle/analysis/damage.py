@@ -288,10 +288,12 @@ class Baseline:
             self._leaves = (ids, times.positions(ids), times.engine(self.query.mode).components())
         ids, positions, base = self._leaves
         now = closed.components()[positions]
-        pieces = pd.DataFrame({"base": base[positions], "now": now})
-        main = pieces.groupby(["base", "now"]).size().rename("leaves").reset_index().sort_values(
-            ["leaves", "now"], ascending=[False, True]).drop_duplicates("base").set_index("base")["now"]
-        gone = (now != main.reindex(pieces["base"]).to_numpy()) & ~ids.isin([*removal.places, *removal.sites])
+        was = base[positions]
+        pairs, leaves = np.unique(np.stack([was, now]), axis=1, return_counts=True)  # (was, now) ascending
+        order = np.lexsort((pairs[1], -leaves, pairs[0]))  # by component before, most leaves first, then label
+        first = order[np.r_[True, pairs[0][order][1:] != pairs[0][order][:-1]]]
+        main = pairs[1][first][np.searchsorted(pairs[0][first], was)]  # where most of each component's leaves are
+        gone = (now != main) & ~ids.isin([*removal.places, *removal.sites])
         return ", ".join(sorted(ids[gone].astype(str)))
 
     def candidates(self) -> list[Candidate]:
