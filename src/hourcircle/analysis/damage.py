@@ -251,6 +251,7 @@ class Baseline:
             change = self.forest.change(arrays.tails[shut], arrays.heads[shut],
                                         times.edges.parallel_minutes(mode, shut))
             closed: Engine | None = None
+            trips = np.empty((len(self.plant_ids), len(self.sites)))
             for i, o in enumerate(rerouted_rows):
                 mine = np.flatnonzero(self.row == o)
                 reachable = np.isfinite(self.nearest[mine])  # a category none reaches stays out of reach
@@ -260,9 +261,10 @@ class Baseline:
                         closed = times.engine_without(mode, blocked) if closed is None else closed
                         found = closed.minutes_from(self.origins[o], limit)[self.site_pos]
                     dist[i] = found
-                    if np.isfinite(self._nearest(self._trip(dist, mine, rerouted_rows), kept))[reachable].all():
+                    trips[mine] = self._trip(dist, mine, rerouted_rows)
+                    if np.isfinite(self._nearest(trips[mine], kept))[reachable].all():
                         break
-            trip = self._trip(dist, moved, rerouted_rows)
+            trip = trips[moved]
             nearest[moved] = self._nearest(trip, kept)
             lost_alternatives[moved] = self.within[moved].sum(axis=1) - (trip[:, kept] <= self.budget).sum(axis=1)
             gone = ~np.isfinite(trip[:, kept])  # beyond a bounded search, or cut off: the components tell
@@ -289,10 +291,12 @@ class Baseline:
         ids, positions, base = self._leaves
         now = closed.components()[positions]
         was = base[positions]
-        pairs, leaves = np.unique(np.stack([was, now]), axis=1, return_counts=True)  # (was, now) ascending
-        order = np.lexsort((pairs[1], -leaves, pairs[0]))  # by component before, most leaves first, then label
-        first = order[np.r_[True, pairs[0][order][1:] != pairs[0][order][:-1]]]
-        main = pairs[1][first][np.searchsorted(pairs[0][first], was)]  # where most of each component's leaves are
+        labels = int(now.max(initial=0)) + 1
+        pairs, leaves = np.unique(was * labels + now, return_counts=True)  # (was, now) ascending
+        before, after = pairs // labels, pairs % labels
+        order = np.lexsort((after, -leaves, before))  # by component before, most leaves first, then label
+        first = order[np.r_[True, before[order][1:] != before[order][:-1]]]
+        main = after[first][np.searchsorted(before[first], was)]  # where most of each component's leaves are
         gone = (now != main) & ~ids.isin([*removal.places, *removal.sites])
         return ", ".join(sorted(ids[gone].astype(str)))
 
