@@ -205,8 +205,15 @@ class Engine:
         return changed
 
     def adjacency(self) -> sp.csr_array:
-        """The matrix of edge minutes in the caller's numbering, indices sorted (for algorithms of their own).
+        """The matrix of edge minutes in the caller's numbering, for algorithms of their own.
 
+        Returns
+        -------
+        scipy.sparse.csr_array
+            Nodes by nodes, indices sorted; an undirected engine's is symmetric.
+
+        Examples
+        --------
         >>> Engine(np.array([0]), np.array([1]), np.array([5.0]), 2).adjacency().toarray().tolist()
         [[0.0, 5.0], [5.0, 0.0]]
         """
