@@ -270,6 +270,8 @@ class Forest:
         border = open_ & ~cut  # an undirected matrix: the edge into the cut part weighs the same
         seed = np.full(len(near), np.inf)
         np.minimum.at(seed, source[border], dist[other[border]] + weight[border])
+        if not internal.any():  # no way between the cut nodes: each is as near as its nearest way in
+            return np.where(seed <= bound, seed, np.inf)
         seeded = np.flatnonzero(seed <= bound)
         m = len(near)
         indptr_small = np.zeros(m + 2, dtype=np.int64)
