@@ -120,7 +120,8 @@ class Forest:
         self.origins = np.asarray(origins, dtype=np.int64).reshape(-1)
         if dist is None or before is None:
             dist, before = engine.trees(self.origins)
-        self.dist, self.before = dist, before
+        small = engine.n_nodes < np.iinfo(np.int32).max  # then predecessors fit in half the memory
+        self.dist, self.before = dist, before.astype(np.int32 if small else np.int64)
         self.matrix = engine.adjacency()
         n = self.n_nodes = engine.n_nodes
         self._keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.matrix.indptr)) * n + self.matrix.indices
