@@ -204,6 +204,23 @@ class Engine:
         changed._reverse = None if self.directed else changed.matrix
         return changed
 
+    def adjacency(self) -> sp.csr_array:
+        """The matrix of edge minutes in the caller's numbering, for algorithms of their own.
+
+        Returns
+        -------
+        scipy.sparse.csr_array
+            Nodes by nodes, indices sorted; an undirected engine's is symmetric.
+
+        Examples
+        --------
+        >>> Engine(np.array([0]), np.array([1]), np.array([5.0]), 2).adjacency().toarray().tolist()
+        [[0.0, 5.0], [5.0, 0.0]]
+        """
+        matrix = sp.csr_array(self.matrix[self._rank][:, self._rank])
+        matrix.sort_indices()
+        return matrix
+
     @cached_property
     def _entry_keys(self) -> NDArray[np.int64]:
         """``row * n_nodes + column`` of every stored entry, ascending (the matrix is sorted)."""
@@ -356,7 +373,7 @@ class Engine:
         return np.asarray(dist)[self._rank], np.where(inner < 0, -1, self._order[np.maximum(inner, 0)])
 
     def matrix_minutes(self, origins: Indices, destinations: Indices | None = None,
-                       cutoff: float | None = None, batch: int = 512) -> NDArray[np.float64]:
+                       cutoff: float | None = None, batch: int = 16) -> NDArray[np.float64]:
         """Minutes from origins to destinations, searched in batches of origins.
 
         Parameters
@@ -367,8 +384,9 @@ class Engine:
             Node numbers (columns; default: every node).
         cutoff : float, optional
             Search no farther.
-        batch : int, default 512
-            Origins per search, which bounds memory.
+        batch : int, default 16
+            Origins per search, which bounds memory (small batches search fastest: their
+            results stay in the processor's cache).
 
         Returns
         -------

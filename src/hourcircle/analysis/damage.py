@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hourcircle.engine import Engine
+from hourcircle.regrow import SHARE, Forest
 from hourcircle.travel.query import Query
 from hourcircle.travel.removals import Candidate, Removal, sweep_candidates
 
@@ -74,13 +75,17 @@ class Baseline:
     shortest-path tree on the way to a supplier that counts (one within the budget, or the
     nearest of its category): ``tree`` marks those edges. An origin it cuts is searched again,
     no farther than its horizon (the farthest nearest supplier of its plants, or the budget),
-    and without that bound only when a category's nearest supplier moves beyond it.
+    and without that bound only when a category's nearest supplier moves beyond it; and only
+    in the subtrees the removal cuts off the origin's tree (see :mod:`hourcircle.regrow`),
+    unless they hold more than :attr:`share` of what the search reaches.
 
     Parameters
     ----------
     query : Query
         The network, budget and mode.
     """
+
+    share: float = SHARE  # search the whole network again when a removal cuts more than this share of a search
 
     def __init__(self, query: Query) -> None:
         times, mode = query.times, query.mode
@@ -95,6 +100,7 @@ class Baseline:
         self.sites = query.suppliers
         self.site_pos = times.positions(self.sites.index)
         self.site_category = self.sites["category"].to_numpy()
+        self._columns = [np.flatnonzero(self.site_category == c) for c in self.categories]  # suppliers by category
         leg = pd.Series(arrays.heads, index=arrays.tails).groupby(level=0).first()  # a leaf's one leg
         leg_minutes = pd.Series(arrays.minutes, index=arrays.tails).groupby(level=0).first()
         plant_pos = times.positions(self.plant_ids)
@@ -102,7 +108,11 @@ class Baseline:
         self.access = leg_minutes.reindex(plant_pos).fillna(np.inf).to_numpy()
         self.origins, self.row = np.unique(np.where(joined >= 0, joined, plant_pos), return_inverse=True)
         self.row = np.asarray(self.row, dtype=np.int64).reshape(-1)
-        self.dist, before = times.engine(mode).trees(self.origins)  # origins x nodes
+        self._all_sites = np.ones(len(self.sites), dtype=bool)  # kept and surviving when a removal takes no site
+        self._all_plants = np.ones(len(self.plant_ids), dtype=bool)
+        engine = times.engine(mode)
+        dist, before = engine.trees(self.origins)  # origins x nodes
+        self.dist = dist[:, self.site_pos]  # origins x suppliers
         self.trip = self._trip(self.dist, np.arange(len(self.plant_ids)))
         self.nearest = self._nearest(self.trip)
         self.within = self.trip <= self.budget  # plants x suppliers
@@ -112,6 +122,7 @@ class Baseline:
         plant_horizon = np.array([times.scenario.travel.network_limit(mode, m) for m in farthest]) - self.access
         self.horizon = pd.Series(plant_horizon).groupby(self.row).max().reindex(
             range(len(self.origins)), fill_value=-np.inf).to_numpy() + 1e-9
+        self.forest = Forest(engine, self.origins, dist, before, self.horizon)  # searches again only what is cut
         self.tree = self._trees(before)  # edges (rows) x origins (columns): on a path that counts
         self._leaves: tuple[pd.Index, NDArray[np.int64], NDArray[np.int64]] | None = None  # see _cut_off
 
@@ -119,18 +130,19 @@ class Baseline:
               origins: NDArray[np.int64] | None = None) -> NDArray[np.float64]:
         """Trip minutes from the given plants to every supplier, from their origins' rows of ``dist``.
 
-        ``dist`` holds the rows of ``origins`` only, when they are given.
+        ``dist`` holds network minutes to the suppliers, one row per origin (the rows of
+        ``origins`` only, when they are given).
         """
         rows = self.row[plants_] if origins is None else np.searchsorted(origins, self.row[plants_])
-        network = dist[rows[:, None], self.site_pos] + self.access[plants_][:, None]
+        network = dist[rows] + self.access[plants_][:, None]
         return self.query.scenario.travel.trip_minutes(self.query.mode, network)
 
     def _nearest(self, trip: NDArray[np.float64], kept: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
         """Plants x categories: minutes to the nearest kept supplier (``inf``: none)."""
         if kept is not None:
             trip = np.where(kept, trip, np.inf)
-        return np.column_stack([trip[:, self.site_category == c].min(axis=1, initial=np.inf)
-                                for c in self.categories]) if self.categories else np.empty((len(trip), 0))
+        return np.column_stack([trip[:, columns].min(axis=1, initial=np.inf)
+                                for columns in self._columns]) if self.categories else np.empty((len(trip), 0))
 
     def _runner_up(self) -> NDArray[np.float64]:
         """Plants x categories: minutes to the second-nearest supplier (``inf``: none)."""
@@ -201,7 +213,9 @@ class Baseline:
             Rows of :attr:`origins`, ascending.
         """
         cut = np.flatnonzero(blocked & ~self.at_site)
-        return np.unique(self.tree[cut].indices).astype(np.int64) if cut.size else np.empty(0, dtype=np.int64)
+        indptr, indices = self.tree.indptr, self.tree.indices
+        found = [indices[indptr[row]:indptr[row + 1]] for row in cut.tolist()]
+        return np.unique(np.concatenate(found)).astype(np.int64) if found else np.empty(0, dtype=np.int64)
 
     def damage(self, removal: Removal) -> Damage:
         """What one removal does to the plants' circles.
@@ -222,29 +236,41 @@ class Baseline:
         rerouted_rows = self.rerouted(blocked)
         if removal.kind == "site" and not rerouted_rows.size and removal.label in self.sites.index:
             return self._supplier_damage(removal.label)
-        kept = ~self.sites.index.isin(list(removal.sites))
-        surviving = ~self.plant_ids.isin(list(removal.sites))
-        moved = np.flatnonzero(np.isin(self.row, rerouted_rows))  # plants whose searches change
+        kept = ~self.sites.index.isin(list(removal.sites)) if removal.sites else self._all_sites
+        surviving = ~self.plant_ids.isin(list(removal.sites)) if removal.sites else self._all_plants
+        searched = np.zeros(len(self.origins), dtype=bool)
+        searched[rerouted_rows] = True
+        moved = np.flatnonzero(searched[self.row])  # plants whose searches change
         nearest = self.nearest.copy()
         lost_alternatives = self.within[:, ~kept].sum(axis=1)
         cut_off = ""
         if moved.size:
             dist = np.empty((len(rerouted_rows), self.dist.shape[1]))  # rows of the origins searched again
-            closed = times.engine_without(mode, blocked)
+            arrays = times.edges.arrays(mode)
+            shut = blocked[arrays.rows]
+            change = self.forest.change(arrays.tails[shut], arrays.heads[shut],
+                                        times.edges.parallel_minutes(mode, shut))
+            closed: Engine | None = None
+            trips = np.empty((len(self.plant_ids), len(self.sites)))
             for i, o in enumerate(rerouted_rows):
                 mine = np.flatnonzero(self.row == o)
                 reachable = np.isfinite(self.nearest[mine])  # a category none reaches stays out of reach
                 for limit in (self.horizon[o], 2 * self.horizon[o], None):  # farther only when a nearest moved out
-                    dist[i] = closed.minutes_from(self.origins[o], limit)
-                    if np.isfinite(self._nearest(self._trip(dist, mine, rerouted_rows), kept))[reachable].all():
+                    found = self.forest.minutes(o, change, self.site_pos, limit, share=self.share)
+                    if found is None:  # most of the search cut: the whole network again is as fast
+                        closed = times.engine_without(mode, blocked) if closed is None else closed
+                        found = closed.minutes_from(self.origins[o], limit)[self.site_pos]
+                    dist[i] = found
+                    trips[mine] = self._trip(dist, mine, rerouted_rows)
+                    if np.isfinite(self._nearest(trips[mine], kept))[reachable].all():
                         break
-            trip = self._trip(dist, moved, rerouted_rows)
+            trip = trips[moved]
             nearest[moved] = self._nearest(trip, kept)
             lost_alternatives[moved] = self.within[moved].sum(axis=1) - (trip[:, kept] <= self.budget).sum(axis=1)
             gone = ~np.isfinite(trip[:, kept])  # beyond a bounded search, or cut off: the components tell
             newly_unreachable = np.isfinite(self.nearest[moved]) & np.isinf(nearest[moved])
             if np.any(self.within[moved][:, kept] & gone) or np.any(newly_unreachable):
-                cut_off = self._cut_off(closed, removal)
+                cut_off = self._cut_off(times.engine_without(mode, blocked) if closed is None else closed, removal)
         if not kept.all():
             others = np.setdiff1d(np.arange(len(self.plant_ids)), moved)
             nearest[others] = self._nearest(self.trip[others], kept)
@@ -264,10 +290,14 @@ class Baseline:
             self._leaves = (ids, times.positions(ids), times.engine(self.query.mode).components())
         ids, positions, base = self._leaves
         now = closed.components()[positions]
-        pieces = pd.DataFrame({"base": base[positions], "now": now})
-        main = pieces.groupby(["base", "now"]).size().rename("leaves").reset_index().sort_values(
-            ["leaves", "now"], ascending=[False, True]).drop_duplicates("base").set_index("base")["now"]
-        gone = (now != main.reindex(pieces["base"]).to_numpy()) & ~ids.isin([*removal.places, *removal.sites])
+        was = base[positions]
+        labels = int(now.max(initial=0)) + 1
+        pairs, leaves = np.unique(was * labels + now, return_counts=True)  # (was, now) ascending
+        before, after = pairs // labels, pairs % labels
+        order = np.lexsort((after, -leaves, before))  # by component before, most leaves first, then label
+        first = order[np.r_[True, before[order][1:] != before[order][:-1]]]
+        main = after[first][np.searchsorted(before[first], was)]  # where most of each component's leaves are
+        gone = (now != main) & ~ids.isin([*removal.places, *removal.sites])
         return ", ".join(sorted(ids[gone].astype(str)))
 
     def candidates(self) -> list[Candidate]:

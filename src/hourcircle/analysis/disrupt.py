@@ -7,8 +7,9 @@ each place and each supplier in turn and ranks them by the plant-component pairs
 minutes added. A road segment whose loss cuts off only the sites and centre of one place is
 that place's *access*, not a chokepoint of the network: its kind is ``access``. The sweep
 searches the network once per plant origin, then for each removal searches again only from
-the origins whose fastest routes to a supplier that counts it cuts, no farther than they need
-(see :mod:`hourcircle.analysis.damage`).
+the origins whose fastest routes to a supplier that counts it cuts, no farther than they need,
+and only the parts of their trees it cuts (see :mod:`hourcircle.analysis.damage` and
+:mod:`hourcircle.regrow`).
 
 Examples
 --------

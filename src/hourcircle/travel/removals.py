@@ -267,7 +267,8 @@ def sweep_candidates(network: TravelNetwork, usable: NDArray[np.int64], on_trees
     found += [("link", str(link), str(name) if pd.notna(name) else "", Removal(str(link), "link", links=(link,)))
               for link, name in zip(links["link"], links["name"], strict=True)]
     places = scenario.places
-    found += [("place", str(p), str(name), Removal.of_place(scenario, p))
+    sites_in = scenario.sites.groupby("place_id", sort=False).groups  # as Removal.of_place finds them, at once
+    found += [("place", str(p), str(name), Removal(p, "place", places=(p,), sites=tuple(sites_in.get(p, ()))))
               for p, name in zip(places.index, places["name"], strict=True)]
     labels = sites["name"].astype(str) + " (" + sites["company"].astype(str) + ")"
     found += [("supplier", str(s), label, Removal.of_site(s))
