@@ -127,7 +127,24 @@ class ScenarioDocument(StrictModel):
 
 def document_problems(error: ValidationError, label: str, model: type[BaseModel],
                       prefix: str = "") -> list[Problem]:
-    """A schema's complaints as one problem each, naming the key (and the nearest allowed one)."""
+    """A schema's complaints as one problem each, naming the key (and the nearest allowed one).
+
+    Parameters
+    ----------
+    error : pydantic.ValidationError
+        What the schema found.
+    label : str
+        How messages name the file.
+    model : type of pydantic.BaseModel
+        The schema (to suggest an allowed key for an unknown one).
+    prefix : str, default ""
+        Put before every key (the table the schema checks, such as ``travel.truck.``).
+
+    Returns
+    -------
+    list of Problem
+        One per complaint.
+    """
     problems = []
     for e in error.errors():
         key = prefix + ".".join(str(part) for part in e["loc"])
@@ -163,7 +180,25 @@ MAX_DOCUMENT_BYTES = 1024 * 1024  # a scenario.toml is a page of settings
 
 
 def read_document(path: Path, label: str) -> dict[str, Any]:
-    """The TOML settings of a scenario; an ``InputError`` naming the file if they cannot be read."""
+    """The TOML settings of a scenario.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``scenario.toml``.
+    label : str
+        How messages name the file.
+
+    Returns
+    -------
+    dict
+        The TOML's tables.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, too large, not UTF-8 or not TOML.
+    """
     if not path.exists():
         raise InputError([Problem(label, "file not found (a scenario folder needs one)")])
     raw = read_user_file(path, label, limit=MAX_DOCUMENT_BYTES)
@@ -183,6 +218,18 @@ def travel_settings(raw: object, label: str) -> tuple[TravelSettings, list[Probl
     """The scenario's profiles, or the defaults and a problem for every bad key.
 
     A malformed ``[travel]`` table itself is reported with the rest of the document.
+
+    Parameters
+    ----------
+    raw : object
+        The ``[travel]`` table as read (``None`` when absent).
+    label : str
+        How messages name the file.
+
+    Returns
+    -------
+    tuple of (TravelSettings, list of Problem)
+        The profiles and what is wrong with the keys.
     """
     try:
         section = TravelSection.model_validate(raw if raw is not None else {})
@@ -202,7 +249,18 @@ def travel_settings(raw: object, label: str) -> tuple[TravelSettings, list[Probl
 
 
 def product_of(section: object) -> Product | None:
-    """The product, when its own section is sound (so sites can be checked against it)."""
+    """The product, when its own section is sound (so sites can be checked against it).
+
+    Parameters
+    ----------
+    section : object
+        The ``[product]`` table as read.
+
+    Returns
+    -------
+    Product or None
+        ``None`` when the section has a problem (reported by the schema and :func:`product_problems`).
+    """
     try:
         checked = ProductSection.model_validate(section)
     except ValidationError:
@@ -249,5 +307,18 @@ def _weight_problems(section: object, label: str) -> list[Problem]:
 
 
 def product_problems(section: object, label: str) -> list[Problem]:
-    """What is wrong with a ``[product]`` section beyond its schema: weights and components."""
+    """What is wrong with a ``[product]`` section beyond its schema: weights and components.
+
+    Parameters
+    ----------
+    section : object
+        The ``[product]`` table as read.
+    label : str
+        How messages name the file.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the weights and the bill of materials are sound.
+    """
     return _weight_problems(section, label) + _component_problems(section, label)
