@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
 from hourcircle.geo import haversine_km
 from hourcircle.rail_calibration import pair_role
+from hourcircle.roads.arrays import Snapper
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DELTA_FIGURES = "rail_times_published.csv"
@@ -82,12 +82,6 @@ def rail_links(places: pd.DataFrame, timetables: tuple[str, ...], seats: dict[st
     return _as_links(best)
 
 
-def _xyz_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Points on the Earth as 3-D km: straight distances between near points are great-circle km."""
-    phi, lam = np.radians(lat), np.radians(lon)
-    return 6371.0 * np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
-
-
 def route_stops(places: pd.DataFrame, figures: pd.DataFrame,
                 rails: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
     """Estimated rides between places on the railway each published train runs on.
@@ -106,10 +100,10 @@ def route_stops(places: pd.DataFrame, figures: pd.DataFrame,
     km = rails["km"].astype(np.float64)
     graph = sp.coo_array((np.r_[km, km], (np.r_[rails["u"], rails["v"]], np.r_[rails["v"], rails["u"]])),
                          shape=(n, n)).tocsr()
-    track = _xyz_km(rails["lat"].astype(np.float64), rails["lon"].astype(np.float64))
+    track_lat, track_lon = rails["lat"].astype(np.float64), rails["lon"].astype(np.float64)
     where = places.set_index("place_id")[["lat", "lon"]].astype(float)
-    seats = _xyz_km(where["lat"].to_numpy(), where["lon"].to_numpy())
-    gap, station = cKDTree(track).query(seats)
+    seat_lat, seat_lon = where["lat"].to_numpy(), where["lon"].to_numpy()
+    station, gap = Snapper(track_lat, track_lon).nearest(seat_lat, seat_lon)
     station = pd.Series(np.where(gap <= STATION_KM, station, -1), index=where.index)
     rows = figures[figures["from_place"].isin(where.index) & figures["to_place"].isin(where.index)]
     rows = rows[(station.loc[rows["from_place"]].to_numpy() >= 0) & (station.loc[rows["to_place"]].to_numpy() >= 0)]
@@ -127,8 +121,8 @@ def route_stops(places: pd.DataFrame, figures: pd.DataFrame,
         while course[-1] != origins[i]:
             course.append(int(before[i, course[-1]]))
         course_at = np.array(course)
-        near, at = cKDTree(track[course_at]).query(seats, distance_upper_bound=ON_LINE_KM)
-        share = np.where(np.isfinite(near), along[i, course_at[np.minimum(at, len(course_at) - 1)]] / line_km, np.nan)
+        at, near = Snapper(track_lat[course_at], track_lon[course_at]).nearest(seat_lat, seat_lon)
+        share = np.where(near <= ON_LINE_KM, along[i, course_at[at]] / line_km, np.nan)
         on = (share > 0) & (share < 1) & ~where.index.isin([row.from_place, row.to_place])
         name = f"estimated stop on the {row.from_place}-{row.to_place} line (published {row.date})"
         for place, part in zip(where.index[on], share[on], strict=True):
