@@ -288,21 +288,24 @@ def _road_km(nodes: pd.DataFrame, edges: pd.DataFrame, detour: float, origins: p
         return pd.DataFrame(index=origins, columns=targets, dtype=float)
     road = edges[edges["kind"].isin(ROAD_KINDS)]
     km = road["km"].fillna(road["geodesic_km"] * detour).to_numpy(dtype=np.float64)
-    u, v = nodes.index.get_indexer(pd.Index(road["u"])), nodes.index.get_indexer(pd.Index(road["v"]))
-    n = len(nodes)
-    graph = sp.coo_array((np.r_[km, km], (np.r_[u, v], np.r_[v, u])), shape=(n, n)).tocsr()
-    found = dijkstra(graph, indices=nodes.index.get_indexer(origins), limit=FEEDER_SEARCH_KM)
-    return pd.DataFrame(np.atleast_2d(found)[:, nodes.index.get_indexer(targets)], index=origins, columns=targets)
+    return _shortest(nodes.index, road, km, origins, targets, limit=FEEDER_SEARCH_KM)
 
 
 def _rail_minutes(rides: pd.DataFrame, served: pd.Index, travel: TravelSettings) -> pd.DataFrame:
     """Minutes by rail alone (rides and their boarding) between served places."""
     minutes = _profile_minutes(rides, travel)["minutes_rail"].to_numpy(dtype=np.float64)
     ends = pd.Index(pd.unique(rides[["u", "v"]].to_numpy().ravel())).union(served)
-    u, v = ends.get_indexer(pd.Index(rides["u"])), ends.get_indexer(pd.Index(rides["v"]))
-    graph = sp.coo_array((np.r_[minutes, minutes], (np.r_[u, v], np.r_[v, u])), shape=(len(ends), len(ends))).tocsr()
-    at = ends.get_indexer(served)
-    return pd.DataFrame(np.atleast_2d(dijkstra(graph, indices=at))[:, at], index=served, columns=served)
+    return _shortest(ends, rides, minutes, served, served)
+
+
+def _shortest(ends: pd.Index, edges: pd.DataFrame, weights: NDArray[np.float64], origins: pd.Index,
+              targets: pd.Index, limit: float = np.inf) -> pd.DataFrame:
+    """Least sums of ``weights`` over ``edges`` (``u``-``v``, either way; labels of ``ends``), origins x targets."""
+    u, v = ends.get_indexer(pd.Index(edges["u"])), ends.get_indexer(pd.Index(edges["v"]))
+    n = len(ends)
+    graph = sp.coo_array((np.r_[weights, weights], (np.r_[u, v], np.r_[v, u])), shape=(n, n)).tocsr()
+    found = dijkstra(graph, indices=ends.get_indexer(origins), limit=limit)
+    return pd.DataFrame(np.atleast_2d(found)[:, ends.get_indexer(targets)], index=origins, columns=targets)
 
 
 def build_network(scenario: Scenario) -> TravelNetwork:
