@@ -316,20 +316,20 @@ CLIP = re.compile(r"osm-(?P<version>.+?)-v(?P<format>\d+)-(?P<box>[-0-9.e_]+)")
 LEGACY = re.compile(r"osm-.+-v1(-.+)?\.npz")  # the road cache before hourcircle.store (one file each)
 
 
-def _describe(path: Path, in_networks: bool | str) -> str | None:
+def _describe(path: Path, room: str) -> str | None:
     """What an item of the cache folder is, or ``None`` when it is not hourcircle's.
 
-    ``in_networks``: whether the item lies in the networks' folder, or ``"tables"`` for the
-    parsed tables' folder.
+    ``room``: the folder it lies in: ``""`` (the cache folder), :data:`FOLDER` (the networks')
+    or :data:`hourcircle.io.parsed.FOLDER` (the parsed tables').
     """
     name = path.name
     if path.is_symlink():
         return None
     if STAGING.fullmatch(name) and path.is_dir():
         return "an unfinished or replaced write"
-    if in_networks == "tables":
+    if room == parsed.FOLDER:
         return "a scenario table, parsed" if NETWORK.fullmatch(name) and path.is_dir() else None
-    if in_networks:
+    if room == FOLDER:
         if not (NETWORK.fullmatch(name) and path.is_dir()):
             return None
         manifest = _read_manifest(path) or {}
@@ -384,14 +384,10 @@ def entries(folder: Path | None = None) -> list[Entry]:
     folder = config.cache_path() if folder is None else folder
     found = []
     now = time.time()
-    places: list[tuple[Path, bool | str]] = [(path, False) for path in _listing(folder)]
-    networks, tables = folder / FOLDER, folder / parsed.FOLDER
-    if networks.is_dir() and not networks.is_symlink():
-        places += [(path, True) for path in _listing(networks)]
-    if tables.is_dir() and not tables.is_symlink():
-        places += [(path, "tables") for path in _listing(tables)]
-    for path, in_networks in places:
-        what = _describe(path, in_networks)
+    rooms = ["", *(room for room in (FOLDER, parsed.FOLDER) if _is_room(folder / room))]  # the cache folder itself
+    places = [(path, room) for room in rooms for path in _listing(folder / room)]
+    for path, room in places:
+        what = _describe(path, room)
         if what is None:
             continue
         try:
@@ -400,6 +396,11 @@ def entries(folder: Path | None = None) -> list[Entry]:
             continue
         found.append(Entry(path, what, size / 1e6, max(now - written, 0.0)))
     return sorted(found, key=lambda entry: -entry.age_seconds)
+
+
+def _is_room(folder: Path) -> bool:
+    """Whether a folder of the cache may be listed (a folder, not a link to one)."""
+    return folder.is_dir() and not folder.is_symlink()
 
 
 def _listing(folder: Path) -> list[Path]:
