@@ -332,8 +332,8 @@ def build_network(scenario: Scenario) -> TravelNetwork:
     rail_links = link_table(scenario.links, "rail")
     rail = _with_geodesic(with_link_ids(rail_links), nodes) if len(rail_links) else rail_links
     stops = rail_gaps.corridor_stops(scenario.places, rail)
-    needing = rail_gaps.unserved(scenario.places, rail).difference(pd.Index(stops["u"]))
-    served = scenario.places.index.difference(rail_gaps.unserved(scenario.places, rail))
+    unserved = rail_gaps.unserved(scenario.places, rail)
+    needing, served = unserved.difference(pd.Index(stops["u"])), scenario.places.index.difference(unserved)
     stops = _with_geodesic(stops.assign(link=None), nodes) if len(stops) else stops
     rides = [part for part in (rail, stops) if len(part)]
     by_rail = _rail_minutes(pd.concat(rides), served, scenario.travel) if rides else None
