@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,7 +73,7 @@ class Roads:
     segments: pd.DataFrame
     infrastructure: pd.DataFrame
     outline: str = ""
-    crossings: pd.DataFrame = field(default_factory=lambda: _crossing_table(None, None))
+    crossings: pd.DataFrame = field(default_factory=lambda: _no_crossings())
 
     def summary(self) -> str:
         """A few lines: where the roads come from, their size, and how far places and sites are from them.
@@ -115,11 +114,11 @@ class Roads:
         return [str(note) for note in self.joins["note"] if note]
 
 
-def _crossing_table(*args: Any) -> pd.DataFrame:
-    """:func:`hourcircle.roads.crossings.crossing_table`, imported when first needed (it brings shapely)."""
+def _no_crossings() -> pd.DataFrame:
+    """The crossings of roads that cross no border (:mod:`hourcircle.roads.crossings` brings shapely: imported here)."""
     from hourcircle.roads.crossings import crossing_table
 
-    return crossing_table(*args)
+    return crossing_table(None, None)
 
 
 def _places_and_sites(scenario: Scenario) -> tuple[pd.Index, Array, Array, list[str]]:
@@ -194,7 +193,7 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
     A patch without km is its geodesic km times ``detour`` where infrastructure is matched.
     """
     from hourcircle.roads.border import clip_to_outline, mainland_outline  # shapely: only when building
-    from hourcircle.roads.crossings import border_edges, nearest_on_side, open_border
+    from hourcircle.roads.crossings import border_edges, crossing_table, nearest_on_side, open_border
 
     ids, lat, lon, kinds = _places_and_sites(scenario)
     box = Box.around(lat, lon, scenario.roads.margin_km)
@@ -280,7 +279,7 @@ def _osm_roads(scenario: Scenario, detour: float) -> Roads:
     infrastructure = match_infrastructure(scenario, patched_network, edges["link"].to_numpy(dtype=str), main)
     edges["name"] = edge_names(edges["link"], infrastructure).where(edges["name"].isna(), edges["name"])
     listed = scenario.crossings
-    found = _crossing_table(listed, opened, None if listed is None else
+    found = crossing_table(listed, opened, None if listed is None else
                            box.contains(listed["lat"].to_numpy(float), listed["lon"].to_numpy(float)))
     return Roads("osm", nodes, edges, joins, segments, infrastructure, outline, found)
 
