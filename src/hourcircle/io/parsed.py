@@ -37,12 +37,12 @@ from hourcircle.versions import code_digest
 
 FOLDER = "tables"  # inside the cache folder
 SCHEMA = "schema"  # the array holding the JSON that puts the rows together again
-FORMAT = 1  # bump when what a parsed table's store holds changes
 
 
 def _key(raw: bytes, spec: TableSpec) -> str:
+    """The bytes, the kind of table and hourcircle's code (so a change to how tables are parsed or stored misses)."""
     kind = f"{spec.model.__qualname__}|{','.join(spec.required)}|{','.join(spec.optional)}"
-    return hashlib.sha256(b"\0".join([raw, kind.encode(), code_digest().encode(), str(FORMAT).encode()])).hexdigest()
+    return hashlib.sha256(b"\0".join([raw, kind.encode(), code_digest().encode()])).hexdigest()
 
 
 def _where(key: str, folder: Path | None) -> Path:
