@@ -63,7 +63,6 @@ ENDS = ("ends.u", "ends.v")  # TravelNetwork.ends: edges' ends as node positions
 TABLES = ("nodes", "edges", "roads.nodes", "roads.edges", "roads.joins", "roads.segments", "roads.infrastructure",
           "roads.crossings")
 THRESHOLDS = ("far_from_road_km", "infrastructure_end_km", "dead_end_km", "alongside_km")  # config read by the build
-ARRAY_NAME = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*")
 LOG = logging.getLogger("hourcircle.cache")
 
 
@@ -194,19 +193,9 @@ def _read_manifest(folder: Path) -> dict[str, Any] | None:
     return manifest if isinstance(manifest, dict) else None
 
 
-def _stored_names(folder: Path) -> set[str]:
-    """The arrays a store's manifest lists, if they are plausible names (:func:`store.read` checks the rest)."""
-    manifest = _read_manifest(folder) or {}
-    listed = manifest.get("arrays")
-    if not isinstance(listed, dict) or not all(isinstance(name, str) and ARRAY_NAME.fullmatch(name)
-                                               for name in listed):
-        return {SCHEMA}
-    return set(listed)
-
-
 def _read(folder: Path, key: str, scenario: Scenario, content: str) -> TravelNetwork | None:
     """The stored network, or ``None`` when there is none, it is unsound, or it was built from other content."""
-    arrays = store.read(folder, key=key, names=_stored_names(folder))
+    arrays = store.read(folder, key=key, names=None)  # the arrays its manifest lists
     if arrays is None:
         return None
     try:
