@@ -82,13 +82,13 @@ def _depths(parent: NDArray[np.int32]) -> NDArray[np.int32]:
     depth = np.ones(len(parent), dtype=np.int32)
     if len(parent):
         depth[0] = 0
-    up = parent.copy()
+    up = parent.copy()  # each place's farthest ancestor found so far; the root's depth, 0, adds nothing
     while True:
-        more = depth[up] > 0
-        if not more.any():
+        above = depth[up]
+        if not above.any():
             return depth
-        depth = depth + np.where(more, depth[up], 0)
-        up = np.where(more, up[up], 0)
+        depth += above
+        up = up[up]
 
 
 class Forest:
@@ -104,8 +104,9 @@ class Forest:
         The engine's :meth:`~hourcircle.engine.Engine.trees` from the origins, when already
         searched.
     reach : array_like of float, optional
-        The limit most searches from each origin will have: each tree is also kept cut at it,
-        so that searching within it never walks the nodes beyond.
+        The limits most searches from each origin will have (one per origin, or a row of
+        ascending limits per origin): each tree is also kept cut at each, so that searching
+        within one never walks the nodes beyond.
 
     Raises
     ------
