@@ -159,7 +159,7 @@ class Offset(Recipe):
     def __hash__(self) -> int:
         return hash((self.value, self.log))
 
-    def build(self) -> int:
+    def build(self, shares: Sequence[int] | None = None) -> int:
         with open(self.log, "a", encoding="utf-8") as log:
             log.write(f"{os.getpid()}\n")
         return self.value
@@ -175,6 +175,48 @@ def test_a_recipe_is_built_once_per_process_and_not_sent(client: Client, tmp_pat
     builds = log.read_text(encoding="utf-8").split()
     assert len(builds) == len(set(builds)) == 3  # here, and once in each of the 2 workers
     assert prepare(client, Offset(1, str(tmp_path / "missing" / "log"))).startswith("FileNotFoundError")
+
+
+class Squares(Recipe):
+    """A recipe whose costly part splits: the sum of squares below a number, a share per worker."""
+
+    splits = True
+
+    def __init__(self, below: int, log: str) -> None:
+        self.below, self.log = below, log
+
+    def __eq__(self, other: object) -> bool:
+        return type(other).__name__ == "Squares" and (other.below, other.log) == (self.below, self.log)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.below, self.log))
+
+    def share(self, part: int, parts: int) -> int:
+        with open(self.log, "a", encoding="utf-8") as log:
+            log.write(f"share {part} of {parts} {os.getpid()}\n")
+        return sum(i * i for i in range(part, self.below, parts))
+
+    def build(self, shares: Sequence[int] | None = None) -> int:
+        with open(self.log, "a", encoding="utf-8") as log:
+            log.write(f"build {'from shares' if shares is not None else 'alone'} {os.getpid()}\n")
+        return sum(shares) if shares is not None else self.share(0, 1)
+
+
+def test_a_recipe_that_splits_is_computed_a_share_per_worker(client: Client, tmp_path: Path) -> None:
+    log = tmp_path / "builds"
+    recipe = Squares(1000, str(log))
+    assert prepare(client, recipe) == ""
+    lines = log.read_text(encoding="utf-8").splitlines()
+    shares = sorted(line.rsplit(" ", 1)[0] for line in lines if line.startswith("share"))
+    assert shares == ["share 0 of 2", "share 1 of 2"]
+    assert len({line.rsplit(" ", 1)[1] for line in lines if line.startswith("share")}) == 2  # two processes
+    assert sorted(line.rsplit(" ", 1)[0] for line in lines if line.startswith("build")) == ["build from shares"] * 2
+    expected = sum(i * i for i in range(1000))
+    assert run_batches(add, recipe, [0, 1], batch_size=1, client=client) == [expected, expected + 1]
+    assert prepare(client, recipe) == ""  # built already: no share is computed again
+    assert log.read_text(encoding="utf-8").splitlines() == lines
+    broken = Squares(10, str(tmp_path / "missing" / "log"))  # a share that fails: the caller sends the object
+    assert prepare(client, broken).startswith("FileNotFoundError")
 
 
 def test_a_sweep_on_workers_that_build_their_own_baseline_is_byte_identical(

@@ -52,35 +52,72 @@ class Recipe(abc.ABC):
     """What a shared object is built from, small to send: each worker builds the object itself.
 
     Subclasses are picklable, compare equal when they build the same object (a frozen dataclass,
-    say), and build it with :meth:`build`, the same in every process.
+    say), and build it with :meth:`build`, the same in every process. A recipe whose costly part
+    splits into shares (:attr:`splits`, :meth:`share`) has it computed once by a cluster's
+    workers together, each a share, before each builds the object from all the shares.
     """
 
+    splits: bool = False  # whether share() divides build()'s costly part
+
     @abc.abstractmethod
-    def build(self) -> Any:
-        """The shared object (called once per process by :func:`built`)."""
+    def build(self, shares: Sequence[Any] | None = None) -> Any:
+        """The shared object (called once per process by :func:`built`).
+
+        Parameters
+        ----------
+        shares : sequence, optional
+            ``share(i, n)`` for ``i`` in ``range(n)``, when a cluster's workers computed them;
+            ``None``: build it all here.
+
+        Returns
+        -------
+        object
+            What every batch is given.
+        """
+
+    def share(self, part: int, parts: int) -> Any:
+        """One share of the costly part of :meth:`build`, for a recipe that :attr:`splits`.
+
+        Parameters
+        ----------
+        part : int
+            Which share, from 0.
+        parts : int
+            How many shares (the cluster's workers).
+
+        Returns
+        -------
+        object
+            The share (never ``None``).
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not split")
 
 
 _built: list[tuple[Recipe, Any]] = []  # the last recipe built in this process, and what it built
 _building = threading.Lock()
 
 
-def built(recipe: Recipe) -> Any:
+def built(recipe: Recipe, shares: Sequence[Any] | None = None) -> Any:
     """What a recipe builds, built once per process (only the last recipe's object is kept).
 
     Parameters
     ----------
     recipe : Recipe
         What to build.
+    shares : sequence, optional
+        Its shares, computed by a cluster's workers (see :func:`prepare`); one that is ``None``
+        (its worker had built the object already) has it built here from nothing.
 
     Returns
     -------
     object
-        ``recipe.build()``, from this process's first call with an equal recipe.
+        ``recipe.build(shares)``, from this process's first call with an equal recipe.
     """
     with _building:
         if not _built or _built[0][0] != recipe:
             _built.clear()  # the last object goes before the next is built
-            _built.append((recipe, recipe.build()))
+            whole = shares is not None and all(share is not None for share in shares)  # None: one had built it
+            _built.append((recipe, recipe.build(shares if whole else None)))
         return _built[0][1]
 
 
@@ -89,10 +126,18 @@ def _with_built(function: Callable[[Any, Sequence[T]], R], recipe: Recipe, batch
     return function(built(recipe), batch)
 
 
-def _build_here(recipe: Recipe) -> str:
+def _share_here(recipe: Recipe, part: int, parts: int) -> Any:
+    """One share of a recipe's costly part, computed in this (worker) process; ``None`` if it built the object."""
+    with _building:
+        if _built and _built[0][0] == recipe:
+            return None
+    return recipe.share(part, parts)
+
+
+def _build_here(recipe: Recipe, shares: Sequence[Any] | None = None) -> str:
     """Build a recipe's object in this (worker) process; what went wrong, in one line ("" if nothing)."""
     try:
-        built(recipe)
+        built(recipe, shares)
     except Exception as error:  # the worker cannot build it (files missing there, say): the caller sends it instead
         return _why(error)
     return ""
@@ -104,6 +149,9 @@ def _apply_built(function: Callable[[Any], R], recipe: Recipe) -> R:
 
 def prepare(client: Client, recipe: Recipe) -> str:
     """Have every worker of a cluster build a recipe's object, all at once; say why not if one cannot.
+
+    A recipe that splits has its shares computed first, one by each worker, all at once; each
+    worker then builds the object from every share (Dask brings it the others').
 
     Parameters
     ----------
@@ -128,12 +176,17 @@ def prepare(client: Client, recipe: Recipe) -> str:
     _check_open(client)
     _wait_for_workers(client)
     workers = list(client.scheduler_info().get("workers", {}))
-    futures = [client.submit(_build_here, recipe, workers=[worker], allow_other_workers=False, pure=False)
+    shares = [client.submit(_share_here, recipe, part, len(workers), workers=[worker], allow_other_workers=False,
+                            pure=False) for part, worker in enumerate(workers)] if recipe.splits else None
+    futures = [client.submit(_build_here, recipe, shares, workers=[worker], allow_other_workers=False, pure=False)
                for worker in workers]
     try:
         return next((why for why in client.gather(futures) if why), "")
-    except Exception as error:  # a worker lost meanwhile: the object is sent instead, as without a recipe
-        return _why(error)
+    except Exception as error:  # a worker lost meanwhile, or one could not compute its share: the object is
+        return _why(error)      # sent instead, as without a recipe
+    finally:
+        for future in shares or ():
+            future.release()  # every worker has built from them: their memory goes
 
 
 def on_a_worker(client: Client, function: Callable[[Any], R], recipe: Recipe) -> R:

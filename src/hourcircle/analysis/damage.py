@@ -83,15 +83,17 @@ class Baseline:
     ----------
     query : Query
         The network, budget and mode.
+    trees : tuple of numpy.ndarray, optional
+        The engine's :meth:`~hourcircle.engine.Engine.trees` from :func:`plant_origins`, when
+        already searched (in parts, by several workers, say).
     """
 
     share: float = SHARE  # search the whole network again when a removal cuts more than this share of a search
 
-    def __init__(self, query: Query) -> None:
+    def __init__(self, query: Query, trees: tuple[NDArray[np.float64], NDArray[np.int64]] | None = None) -> None:
         times, mode = query.times, query.mode
         self.query = query
         self.budget = query.budget_minutes
-        arrays = times.edges.arrays(mode)
         edges = times.network.edges
         sites = query.scenario.sites.index
         self.at_site = np.asarray(edges["u"].isin(sites) | edges["v"].isin(sites))
@@ -101,17 +103,11 @@ class Baseline:
         self.site_pos = times.positions(self.sites.index)
         self.site_category = self.sites["category"].to_numpy()
         self._columns = [np.flatnonzero(self.site_category == c) for c in self.categories]  # suppliers by category
-        leg = pd.Series(arrays.heads, index=arrays.tails).groupby(level=0).first()  # a leaf's one leg
-        leg_minutes = pd.Series(arrays.minutes, index=arrays.tails).groupby(level=0).first()
-        plant_pos = times.positions(self.plant_ids)
-        joined = leg.reindex(plant_pos).fillna(-1).to_numpy(dtype=np.int64)
-        self.access = leg_minutes.reindex(plant_pos).fillna(np.inf).to_numpy()
-        self.origins, self.row = np.unique(np.where(joined >= 0, joined, plant_pos), return_inverse=True)
-        self.row = np.asarray(self.row, dtype=np.int64).reshape(-1)
+        self.origins, self.row, self.access = plant_origins(query)
         self._all_sites = np.ones(len(self.sites), dtype=bool)  # kept and surviving when a removal takes no site
         self._all_plants = np.ones(len(self.plant_ids), dtype=bool)
         engine = times.engine(mode)
-        dist, before = engine.trees(self.origins)  # origins x nodes
+        dist, before = engine.trees(self.origins) if trees is None else trees  # origins x nodes
         self.dist = dist[:, self.site_pos]  # origins x suppliers
         self.trip = self._trip(self.dist, np.arange(len(self.plant_ids)))
         self.nearest = self._nearest(self.trip)
@@ -122,9 +118,11 @@ class Baseline:
         plant_horizon = np.array([times.scenario.travel.network_limit(mode, m) for m in farthest]) - self.access
         self.horizon = pd.Series(plant_horizon).groupby(self.row).max().reindex(
             range(len(self.origins)), fill_value=-np.inf).to_numpy() + 1e-9
-        self.forest = Forest(engine, self.origins, dist, before, self.horizon)  # searches again only what is cut
+        reaches = np.c_[self.horizon, 2 * self.horizon]  # the limits of damage's first two searches
+        self.forest = Forest(engine, self.origins, dist, before, reaches)  # searches again only what is cut
         self.tree = self._trees(before)  # edges (rows) x origins (columns): on a path that counts
         self._leaves: tuple[pd.Index, NDArray[np.int64], NDArray[np.int64]] | None = None  # see _cut_off
+        self._candidates: list[Candidate] | None = None  # see candidates
 
     def _trip(self, dist: NDArray[np.float64], plants_: NDArray[np.int64],
               origins: NDArray[np.int64] | None = None) -> NDArray[np.float64]:
@@ -301,16 +299,59 @@ class Baseline:
         return ", ".join(sorted(ids[gone].astype(str)))
 
     def candidates(self) -> list[Candidate]:
-        """What the sweep removes (see :func:`hourcircle.travel.removals.sweep_candidates`).
+        """What the sweep removes (see :func:`hourcircle.travel.removals.sweep_candidates`), listed once.
+
+        The same list, in the same order, in every process that builds this baseline: batches
+        of a sweep can name candidates by their positions in it.
 
         Returns
         -------
         list of Candidate
             Kind, id, name and removal of each.
         """
-        on_trees = set(self.query.times.network.edges["link"].to_numpy()[self.on_trees()].tolist())
-        return sweep_candidates(self.query.times.network, self.query.times.edges.arrays(self.query.mode).rows,
-                                on_trees, self.sites)
+        if self._candidates is None:
+            on_trees = set(self.query.times.network.edges["link"].to_numpy()[self.on_trees()].tolist())
+            self._candidates = sweep_candidates(self.query.times.network,
+                                                self.query.times.edges.arrays(self.query.mode).rows, on_trees,
+                                                self.sites)
+        return self._candidates
+
+def plant_origins(query: Query) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Where the plants join the network: the nodes a sweep searches from, once each.
+
+    A plant is a leaf with one leg into the network; its origin is the node that leg reaches.
+
+    Parameters
+    ----------
+    query : Query
+        The network, plants and mode.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The origins (node numbers, ascending), each plant's row in them, and each plant's leg
+        minutes (``inf`` for a plant without one).
+
+    Examples
+    --------
+    >>> from hourcircle.datasets import bundled
+    >>> from hourcircle.travel.query import Query
+    >>> from hourcircle.travel.times import TravelTimes
+    >>> query = Query(TravelTimes.for_scenario(bundled()))
+    >>> origins, row, access = plant_origins(query)
+    >>> len(row) == len(query.plants), int(row.max()) == len(origins) - 1, bool((access > 0).all())
+    (True, True, True)
+    """
+    times = query.times
+    arrays = times.edges.arrays(query.mode)
+    leg = pd.Series(arrays.heads, index=arrays.tails).groupby(level=0).first()  # a leaf's one leg
+    leg_minutes = pd.Series(arrays.minutes, index=arrays.tails).groupby(level=0).first()
+    plant_pos = times.positions(query.plants.index)
+    joined = leg.reindex(plant_pos).fillna(-1).to_numpy(dtype=np.int64)
+    access = np.asarray(leg_minutes.reindex(plant_pos).fillna(np.inf), dtype=np.float64)
+    origins, row = np.unique(np.where(joined >= 0, joined, plant_pos), return_inverse=True)
+    return origins.astype(np.int64), np.asarray(row, dtype=np.int64).reshape(-1), access
+
 
 def _ancestors(before: NDArray[np.int64], targets: NDArray[np.int64]) -> NDArray[np.int64]:
     """Every node on the tree paths from the root to the targets (``before``: each node's predecessor)."""
