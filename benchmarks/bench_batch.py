@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from hourcircle import Query, TravelTimes, datasets
-from hourcircle.analysis.disrupt import sweep
+from hourcircle.analysis.criticality import sweep
 from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
 from hourcircle.clusters import cluster
 from hourcircle.output import write_parquet

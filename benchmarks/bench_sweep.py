@@ -4,7 +4,7 @@ Scenario: 2,000 random places over the Yangtze River Delta (lat 27.5-35, lon 115
 roads inferred (Gabriel graph, as for a scenario without links.csv); 40 plants and 400
 suppliers in four categories at random places; budget 4 h by truck.
 
-- sweep: ``hourcircle.analysis.disrupt.sweep(kinds=("link",))`` over every road link;
+- sweep: ``hourcircle.analysis.criticality.sweep(kinds=("link",))`` over every road link;
 - naive: for each link, rebuild the engine without it, search again from every plant and
   take the nearest supplier per category (the lean core of ``disrupt``, no tables).
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hourcircle.analysis.disrupt import sweep
+from hourcircle.analysis.criticality import sweep
 from hourcircle.engine import Engine
 from hourcircle.travel.query import Query
 from hourcircle.travel.times import TravelTimes

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from hourcircle import Query, TravelTimes
 from hourcircle.analysis.coverage import Coverage, circles, coverage
-from hourcircle.analysis.disrupt import disrupt, impact, sweep
+from hourcircle.analysis.criticality import sweep
+from hourcircle.analysis.disrupt import disrupt, impact
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import locate, plant_set
 from hourcircle.analysis.reach import reach_bands, reached_sites, share_within
@@ -196,12 +197,12 @@ def test_sweep_ranks_the_worst_loss_first(query: Query) -> None:
 
 
 def test_a_segment_that_is_one_places_only_road_is_its_access(query: Query) -> None:
-    """disrupt.access_rows: a road segment that cuts off one place's sites is that place's access.
+    """criticality.access_rows: a road segment that cuts off one place's sites is that place's access.
 
     Named links stay links (the sweep's candidates say what they are); only unnamed segments
     are judged by what they cut off: one place's sites and centre, or more.
     """
-    from hourcircle.analysis.disrupt import SWEEP_COLUMNS, access_rows
+    from hourcircle.analysis.criticality import SWEEP_COLUMNS, access_rows
     rows = pd.DataFrame([("segment", "seg:1", "road near D", 1, 0, 0.0, 1, 0, 1, "code_d, d"),
                          ("segment", "seg:2", "road near C", 2, 0, 0.0, 2, 0, 1, "code_d, d, fab_c"),
                          ("segment", "seg:3", "road near B", 0, 1, 50.0, 1, 0, 1, ""),

@@ -19,7 +19,7 @@ from distributed import Client
 from helpers import run, write_region
 
 from hourcircle import Query, TravelTimes
-from hourcircle.analysis.disrupt import _SweepRecipe, sweep
+from hourcircle.analysis.criticality import _SweepRecipe, sweep
 from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
 from hourcircle.batches import Recipe, prepare, run_batches, stream_batches
 from hourcircle.clusters import cluster

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hourcircle import Query, TravelTimes, datasets, load_scenario
+from hourcircle.analysis.criticality import sweep
 from hourcircle.analysis.damage import Baseline
-from hourcircle.analysis.disrupt import disrupt, impact, sweep
+from hourcircle.analysis.disrupt import disrupt, impact
 from hourcircle.errors import InputError
 from hourcircle.roads.osm import Box, osm_roads, parse_scgraph
 from hourcircle.roads.topology import chain_segments

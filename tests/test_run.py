@@ -126,12 +126,12 @@ def test_disrupt_cli_tells_cut_off_from_over_the_budget(four: Path, capsys: pyte
 
 
 def test_a_plants_only_road_is_ranked_as_its_access_not_as_network(capsys: pytest.CaptureFixture[str]) -> None:
-    """damage.Baseline and disrupt.access_rows on the delta: SAIC-VW Yizheng's plant has one road."""
+    """damage.Baseline and criticality.access_rows on the delta: SAIC-VW Yizheng's plant has one road."""
     import pandas as pd
 
     from hourcircle import Query, TravelTimes, datasets
+    from hourcircle.analysis.criticality import SWEEP_COLUMNS, access_rows
     from hourcircle.analysis.damage import Baseline
-    from hourcircle.analysis.disrupt import SWEEP_COLUMNS, access_rows
     query = Query(TravelTimes.for_scenario(datasets.bundled()))
     roads = query.times.network.roads
     node = roads.joins.loc["saic_vw_yizheng", "node"]

@@ -14,7 +14,8 @@ True
 from hourcircle.analysis.access import accessibility
 from hourcircle.analysis.chains import chains, sole_sources, tier_concentration, tier_links
 from hourcircle.analysis.coverage import Coverage, circles, coverage
-from hourcircle.analysis.disrupt import disrupt, impact, sweep
+from hourcircle.analysis.criticality import sweep
+from hourcircle.analysis.disrupt import disrupt, impact
 from hourcircle.analysis.drawing import circle_drawing, reach_drawing
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import locate, plant_set

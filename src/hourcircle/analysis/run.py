@@ -25,7 +25,8 @@ import pandas as pd
 from hourcircle import _checks as check
 from hourcircle.analysis.access import accessibility
 from hourcircle.analysis.coverage import Coverage, circles, coverage, origin_kinds
-from hourcircle.analysis.disrupt import KINDS, Removals, as_removals, disrupt, sweep
+from hourcircle.analysis.criticality import KINDS, sweep
+from hourcircle.analysis.disrupt import Removals, as_removals, disrupt
 from hourcircle.analysis.drawing import CircleDrawing, circle_drawing
 from hourcircle.analysis.gaps import chain_gaps, missing_links
 from hourcircle.analysis.locate import OBJECTIVES, default_objective, locate, plant_set
@@ -163,10 +164,10 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
         Also compare every plant's circle without these (see
         :func:`~hourcircle.analysis.disrupt.disrupt`).
     kinds : sequence of str
-        What the sweep removes (see :func:`~hourcircle.analysis.disrupt.sweep`); leaving out
+        What the sweep removes (see :func:`~hourcircle.analysis.criticality.sweep`); leaving out
         ``segment`` makes it much faster on real roads.
     client : dask.distributed.Client, optional
-        Run the sweep on this Dask cluster (see :func:`~hourcircle.analysis.disrupt.sweep`).
+        Run the sweep on this Dask cluster (see :func:`~hourcircle.analysis.criticality.sweep`).
 
     Returns
     -------

@@ -321,7 +321,8 @@ def disrupt_command(remove: tuple[str, ...], do_sweep: bool, hours: float | None
                     fmt: str, workers: int | None, scheduler: str | None, quiet: bool,
                     scenario_path: Path | None) -> None:
     """What a loss breaks: every plant's circle before and after, or a criticality sweep."""
-    from hourcircle.analysis.disrupt import changed, disruption_rows, impact, sweep
+    from hourcircle.analysis.criticality import sweep
+    from hourcircle.analysis.disrupt import changed, disruption_rows, impact
     from hourcircle.analysis.disrupt import disrupt as disrupt_table
 
     if bool(remove) == do_sweep:
