@@ -19,7 +19,7 @@ from distributed import Client
 from helpers import run, write_region
 
 from hourcircle import Query, TravelTimes
-from hourcircle.analysis.criticality import _SweepRecipe, sweep
+from hourcircle.analysis.criticality import _SweepRecipe, sweep, sweep_soon
 from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
 from hourcircle.batches import Recipe, prepare, run_batches, stream_batches
 from hourcircle.clusters import cluster
@@ -92,6 +92,34 @@ def test_the_cli_sweeps_with_workers_as_without(region: Path, capsys: pytest.Cap
     together = run(["disrupt", "--sweep", "--format", "csv", "--hours", "1", "--workers", "2",
                     "--scenario", str(region)], capsys)
     assert alone[0] == together[0] == 0 and alone[1] == together[1]
+
+
+def test_a_run_with_workers_writes_the_same_files(region: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """run --workers: the workers sweep while this process does the rest; the same files, byte for byte."""
+    folders = {name: tmp_path / name for name in ("alone", "together")}
+    status = [run(["run", str(region), "--hours", "1", "--out", str(folders["alone"]), "--quiet"], capsys)[0],
+              run(["run", str(region), "--hours", "1", "--out", str(folders["together"]), "--quiet", "--workers", "2"],
+                  capsys)[0]]
+    assert status == [0, 0]
+    files = {name: {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+             for name, folder in folders.items()}
+    assert len(files["alone"]) > 5 and files["alone"] == files["together"]
+
+
+def test_a_sweep_started_in_the_background_ranks_as_a_sweep_here(client: Client, region: Path,
+                                                                 tmp_path: Path) -> None:
+    query = Query(TravelTimes.for_scenario(region), hours=1.5)
+    ranking = sweep_soon(query, client=client)
+    links = sweep_soon(query, kinds=("link", "place"), client=client)  # a second, while the first runs
+    query.times.minutes_from("shanghai", "truck")  # this process works on meanwhile
+    assert to_csv(ranking()) == to_csv(sweep(query))
+    assert to_csv(links()) == to_csv(sweep(query, kinds=("link", "place")))
+    moved = tmp_path / "moved"  # workers that cannot build the baseline: the sweep runs when asked for
+    shutil.copytree(region, moved)
+    changed = Query(TravelTimes.for_scenario(moved), hours=1.5)
+    (moved / "sites.csv").write_text("", encoding="utf-8")
+    assert to_csv(sweep_soon(changed, client=client)()) == to_csv(sweep(query))
 
 
 def test_a_local_cluster_leaves_no_process_or_port_behind() -> None:

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -179,24 +180,91 @@ def sweep(query: Query, *, progress: Progress | None = None, kinds: Sequence[str
     check.function("progress", progress)
     wanted = set(check.some_of("kinds", kinds, SWEEP_KINDS))
     recipe = _SweepRecipe.of(query) if client is not None else None
-    shared: Baseline | _SweepRecipe
-    if client is not None and recipe is not None and not prepare(client, recipe):
-        shared, kinds_found = recipe, on_a_worker(client, _kinds, recipe)  # each worker built its own baseline
-    else:
-        shared = Baseline(query)
-        kinds_found = _kinds(shared)
-    # candidates travel as positions in the baseline's list, the same wherever it is built
-    chosen = np.flatnonzero(np.isin(kinds_found, list(wanted)))
-    # on a cluster, many small batches: candidates differ in cost, and the last batches set the pace
-    size = config.sweep_batch if client is None else min(max(len(chosen) // (32 * _workers(client)), 16), 256)
-    if client is None:  # kind by kind, so that a progress bar names each
-        present = [kind for kind in SWEEP_KINDS if kind in wanted and kind in kinds_found]
-        rows = [row for number, kind in enumerate(present, 1) for row in run_batches(
-            _damages, shared, chosen[kinds_found[chosen] == kind].tolist(), batch_size=size,
-            progress=named(progress, f"sweep {number} of {len(present)}: {_PLURAL[kind]}", unit="removal", size=len))]
-    else:
-        rows = run_batches(_damages, shared, chosen.tolist(), batch_size=size, client=client, progress=progress)
-    table = access_rows(pd.DataFrame(rows, columns=SWEEP_COLUMNS), query.scenario)
+    rows = _rows_on_workers(recipe, wanted, client, progress) if recipe is not None and client is not None else None
+    if rows is None:
+        rows = _rows(Baseline(query), wanted, client, progress)
+    return _ranking(rows, query.scenario)
+
+
+def sweep_soon(query: Query, *, kinds: Sequence[str] = KINDS, client: Client) -> Callable[[], pd.DataFrame]:
+    """Start a sweep on a Dask cluster and return at once: this process works on while the workers sweep.
+
+    Parameters
+    ----------
+    query : Query
+        The network, budget and mode.
+    kinds : sequence of str
+        What to remove (see :func:`sweep`).
+    client : dask.distributed.Client
+        The cluster. Its workers build the baseline from the scenario's files and sweep; a
+        thread of this process waits for them. Where they cannot (a scenario without files),
+        the sweep runs when the ranking is asked for, sending the baseline.
+
+    Returns
+    -------
+    callable
+        Called without arguments, waits for the sweep and returns its ranking: the same as
+        ``sweep(query, kinds=kinds, client=client)``.
+
+    Raises
+    ------
+    ArgumentError
+        (parameter ``query`` or ``kinds``) as :func:`sweep`, at once.
+    """
+    check.instance("query", query, Query)
+    wanted = set(check.some_of("kinds", kinds, SWEEP_KINDS))
+    recipe = _SweepRecipe.of(query)
+    if recipe is None:
+        return functools.partial(sweep, query, kinds=kinds, client=client)
+    waiting = ThreadPoolExecutor(1, thread_name_prefix="hourcircle sweep")
+    rows = waiting.submit(_rows_on_workers, recipe, wanted, client, None)
+    waiting.shutdown(wait=False)  # the thread ends with the sweep (or when the cluster closes)
+
+    def ranking() -> pd.DataFrame:
+        found = rows.result()
+        return _ranking(_rows(Baseline(query), wanted, client, None) if found is None else found, query.scenario)
+
+    return ranking
+
+
+def _rows_on_workers(recipe: _SweepRecipe, wanted: set[str], client: Client,
+                     progress: Progress | None) -> list[tuple[Any, ...]] | None:
+    """The sweep's rows, from workers that build the baseline themselves; ``None`` when they cannot."""
+    if prepare(client, recipe):
+        return None
+    kinds_found = on_a_worker(client, _kinds, recipe)
+    chosen = _chosen(kinds_found, wanted)
+    return run_batches(_damages, recipe, chosen.tolist(), batch_size=_cluster_batch(len(chosen), client),
+                       client=client, progress=progress)
+
+
+def _rows(state: Baseline, wanted: set[str], client: Client | None, progress: Progress | None
+          ) -> list[tuple[Any, ...]]:
+    """The sweep's rows from a baseline: in this process kind by kind, or on a cluster that is sent it."""
+    kinds_found = _kinds(state)
+    chosen = _chosen(kinds_found, wanted)
+    if client is not None:
+        return run_batches(_damages, state, chosen.tolist(), batch_size=_cluster_batch(len(chosen), client),
+                           client=client, progress=progress)
+    present = [kind for kind in SWEEP_KINDS if kind in wanted and kind in kinds_found]  # a bar names each
+    return [row for number, kind in enumerate(present, 1) for row in run_batches(
+        _damages, state, chosen[kinds_found[chosen] == kind].tolist(), batch_size=config.sweep_batch,
+        progress=named(progress, f"sweep {number} of {len(present)}: {_PLURAL[kind]}", unit="removal", size=len))]
+
+
+def _chosen(kinds_found: NDArray[np.str_], wanted: set[str]) -> NDArray[np.int64]:
+    """The positions of the wanted kinds in a baseline's candidates (what batches carry, wherever it is built)."""
+    return np.flatnonzero(np.isin(kinds_found, list(wanted)))
+
+
+def _cluster_batch(count: int, client: Client) -> int:
+    """On a cluster, many small batches: candidates differ in cost, and the last batches set the pace."""
+    return min(max(count // (32 * _workers(client)), 16), 256)
+
+
+def _ranking(rows: list[tuple[Any, ...]], scenario: Scenario) -> pd.DataFrame:
+    """The sweep's rows as a table, access roads marked, worst first."""
+    table = access_rows(pd.DataFrame(rows, columns=SWEEP_COLUMNS), scenario)
     order = {kind: i for i, kind in enumerate(ROW_KINDS)}
     return (table.assign(_k=table["kind"].map(order), _b=table["pairs_cut_off"] + table["pairs_over_budget"])
             .sort_values(["_b", "pairs_cut_off", "minutes_added", "alternatives_lost", "_k", "id"],

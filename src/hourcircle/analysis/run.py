@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,7 +27,7 @@ import pandas as pd
 from hourcircle import _checks as check
 from hourcircle.analysis.access import accessibility
 from hourcircle.analysis.coverage import Coverage, circles, coverage, origin_kinds
-from hourcircle.analysis.criticality import KINDS, sweep
+from hourcircle.analysis.criticality import KINDS, sweep, sweep_soon
 from hourcircle.analysis.disrupt import Removals, as_removals, disrupt
 from hourcircle.analysis.drawing import CircleDrawing, circle_drawing
 from hourcircle.analysis.gaps import chain_gaps, missing_links
@@ -190,6 +192,9 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
     check.function("progress", progress)
     check.some_of("kinds", kinds, SWEEP_KINDS)
     removals = as_removals(query.times, remove)
+    # on a cluster the workers start sweeping now, while this process does the rest
+    swept = (sweep_soon(query, kinds=kinds, client=client) if client is not None
+             else functools.partial(sweep, query, progress=progress, kinds=kinds))
     for origins in step(progress, batched(list(origin_kinds(query).index), 16), "coverage", unit="origin", size=len):
         query.times.remember(origins, query.mode)  # the searches coverage makes, in parts a bar can count
     found = coverage(query)
@@ -204,12 +209,15 @@ def analyse(query: Query, *, plants_wanted: int = 3, radius_km: float = SHARE_RA
             chosen, note = None, error.message  # too few complete places for that many plants: the report says so
     named = [remove] if isinstance(remove, str | Removal) else list(remove)
     tiered = query.scenario.product.tiered
-    return Results(
-        query=query, radius_km=radius_km, coverage=found, plants=_plant_table(found, radius_km), places=places,
-        gaps=chain_gaps(found), missing_links=missing_links(found), sites_ranked=locate(found), plant_set=chosen,
-        critical=sweep(query, progress=progress, kinds=kinds, client=client), removals=removals,
-        removed=tuple(r if isinstance(r, str) else r.label for r in named),
-        disruption=disrupt(query, removals) if removals else None, plant_set_note=note, objective=objective,
-        access=accessibility(query.times),
-        tiers=analyse_tiers(query) if tiered else None,
-        chain_disruption=chain_disruption(query, removals) if tiered and removals else None)
+    plants, gaps, links, ranked = _plant_table(found, radius_km), chain_gaps(found), missing_links(found), locate(found)
+    disruption = disrupt(query, removals) if removals else None
+    access = accessibility(query.times)
+    tiers = analyse_tiers(query) if tiered else None
+    chain_broken = chain_disruption(query, removals) if tiered and removals else None
+    with stage(progress, "sweep, on the cluster") if client is not None else contextlib.nullcontext():
+        critical = swept()  # last: on a cluster, the workers swept while this process did the rest
+    return Results(query=query, radius_km=radius_km, coverage=found, plants=plants, places=places, gaps=gaps,
+                   missing_links=links, sites_ranked=ranked, plant_set=chosen, critical=critical, removals=removals,
+                   removed=tuple(r if isinstance(r, str) else r.label for r in named), disruption=disruption,
+                   plant_set_note=note, objective=objective, access=access, tiers=tiers,
+                   chain_disruption=chain_broken)
