@@ -67,6 +67,7 @@ class _SweepRecipe(Recipe):
     hours: float
     mode: ProfileName
     fingerprint: str
+    splits = True  # the searches from the plants' origins, most of a baseline's cost (not a field: no annotation)
 
     @classmethod
     def of(cls, query: Query) -> _SweepRecipe | None:
@@ -74,8 +75,6 @@ class _SweepRecipe(Recipe):
         scenario = query.scenario
         return None if not scenario.inputs else cls(str(scenario.inputs[0]), query.hours, query.mode,
                                                     _fingerprint(query))
-
-    splits = True  # the searches from the plants' origins, most of a baseline's cost
 
     def query(self) -> Query:
         """The sweep's query, from the scenario's files (the network from the cache when there), once per process."""

@@ -316,6 +316,7 @@ class Baseline:
                                                 self.sites)
         return self._candidates
 
+
 def plant_origins(query: Query) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
     """Where the plants join the network: the nodes a sweep searches from, once each.
 
