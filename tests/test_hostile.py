@@ -206,6 +206,25 @@ def _cli(args: list[str], cwd: Path) -> subprocess.Popen[str]:
                             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def test_the_console_script_ends_at_once_with_its_output_out_and_its_exit_hooks_run(
+        four: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """_entry._exit: no interpreter teardown, but the same status, output, files and exit hooks."""
+    hook = tmp_path / "hook"
+    code = (f"import atexit, pathlib; atexit.register(pathlib.Path({str(hook)!r}).write_text, 'ran'); "
+            "from hourcircle._entry import main; main()")
+    for args in (["reach", "a", "--hours", "9", "--format", "csv", "--scenario", str(four)],
+                 ["reach", "nowhere", "--scenario", str(four)],
+                 ["run", str(four), "--out", str(tmp_path / "out")]):
+        hook.unlink(missing_ok=True)
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+        if args[0] == "run":
+            shutil.rmtree(tmp_path / "out")  # written again in this process, to compare
+        assert (done.returncode, done.stdout, done.stderr) == run(args, capsys), args
+        assert hook.read_text(encoding="utf-8") == "ran", args
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))
+    assert len(manifest["files"]) > 5
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_signals_at_any_moment_leave_nothing_behind(four: Path, tmp_path: Path, signum: int) -> None:
     """_entry: SIGTERM raised like Ctrl-C from the first line on; every finally cleans up."""
