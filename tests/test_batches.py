@@ -21,7 +21,7 @@ from helpers import run, write_region
 from hourcircle import Query, TravelTimes
 from hourcircle.analysis.criticality import _SweepRecipe, sweep, sweep_soon
 from hourcircle.analysis.matrix import matrix_nodes, matrix_parts
-from hourcircle.batches import Recipe, prepare, run_batches, stream_batches
+from hourcircle.batches import Recipe, SplitRecipe, prepare, run_batches, stream_batches
 from hourcircle.clusters import cluster
 from hourcircle.errors import ArgumentError
 from hourcircle.output import write_parquet
@@ -205,10 +205,8 @@ def test_a_recipe_is_built_once_per_process_and_not_sent(client: Client, tmp_pat
     assert prepare(client, Offset(1, str(tmp_path / "missing" / "log"))).startswith("FileNotFoundError")
 
 
-class Squares(Recipe):
+class Squares(SplitRecipe):
     """A recipe whose costly part splits: the sum of squares below a number, a share per worker."""
-
-    splits = True
 
     def __init__(self, below: int, log: str) -> None:
         self.below, self.log = below, log

@@ -52,12 +52,10 @@ class Recipe(abc.ABC):
     """What a shared object is built from, small to send: each worker builds the object itself.
 
     Subclasses are picklable, compare equal when they build the same object (a frozen dataclass,
-    say), and build it with :meth:`build`, the same in every process. A recipe whose costly part
-    splits into shares (:attr:`splits`, :meth:`share`) has it computed once by a cluster's
-    workers together, each a share, before each builds the object from all the shares.
+    say), and build it with :meth:`build`, the same in every process. A :class:`SplitRecipe` has
+    its costly part computed once by a cluster's workers together, a share each, before each
+    builds the object from all the shares.
     """
-
-    splits: bool = False  # whether share() divides build()'s costly part
 
     @abc.abstractmethod
     def build(self, shares: Sequence[Any] | None = None) -> Any:
@@ -66,8 +64,8 @@ class Recipe(abc.ABC):
         Parameters
         ----------
         shares : sequence, optional
-            ``share(i, n)`` for ``i`` in ``range(n)``, when a cluster's workers computed them;
-            ``None``: build it all here.
+            ``share(i, n)`` for ``i`` in ``range(n)``, when a cluster's workers computed them
+            (a :class:`SplitRecipe` only); ``None``: build it all here.
 
         Returns
         -------
@@ -75,8 +73,13 @@ class Recipe(abc.ABC):
             What every batch is given.
         """
 
+
+class SplitRecipe(Recipe):
+    """A recipe whose costly part divides into shares, one per worker (see :func:`prepare`)."""
+
+    @abc.abstractmethod
     def share(self, part: int, parts: int) -> Any:
-        """One share of the costly part of :meth:`build`, for a recipe that :attr:`splits`.
+        """One share of the costly part of :meth:`build`.
 
         Parameters
         ----------
@@ -90,7 +93,6 @@ class Recipe(abc.ABC):
         object
             The share (never ``None``).
         """
-        raise NotImplementedError(f"{type(self).__name__} does not split")
 
 
 _built: list[tuple[Recipe, Any]] = []  # the last recipe built in this process, and what it built
@@ -126,7 +128,7 @@ def _with_built(function: Callable[[Any, Sequence[T]], R], recipe: Recipe, batch
     return function(built(recipe), batch)
 
 
-def _share_here(recipe: Recipe, part: int, parts: int) -> Any:
+def _share_here(recipe: SplitRecipe, part: int, parts: int) -> Any:
     """One share of a recipe's costly part, computed in this (worker) process; ``None`` if it built the object."""
     with _building:
         if _built and _built[0][0] == recipe:
@@ -150,7 +152,7 @@ def _apply_built(function: Callable[[Any], R], recipe: Recipe) -> R:
 def prepare(client: Client, recipe: Recipe) -> str:
     """Have every worker of a cluster build a recipe's object, all at once; say why not if one cannot.
 
-    A recipe that splits has its shares computed first, one by each worker, all at once; each
+    A :class:`SplitRecipe` has its shares computed first, one by each worker, all at once; each
     worker then builds the object from every share (Dask brings it the others').
 
     Parameters
@@ -176,8 +178,9 @@ def prepare(client: Client, recipe: Recipe) -> str:
     _check_open(client)
     _wait_for_workers(client)
     workers = list(client.scheduler_info().get("workers", {}))
-    shares = [client.submit(_share_here, recipe, part, len(workers), workers=[worker], allow_other_workers=False,
-                            pure=False) for part, worker in enumerate(workers)] if recipe.splits else None
+    shares = None if not isinstance(recipe, SplitRecipe) else [
+        client.submit(_share_here, recipe, part, len(workers), workers=[worker], allow_other_workers=False, pure=False)
+        for part, worker in enumerate(workers)]
     futures = [client.submit(_build_here, recipe, shares, workers=[worker], allow_other_workers=False, pure=False)
                for worker in workers]
     try:

@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 from hourcircle import _checks as check
 from hourcircle import config, netcache
 from hourcircle.analysis.damage import Baseline, Damage, plant_origins
-from hourcircle.batches import Recipe, on_a_worker, prepare, run_batches
+from hourcircle.batches import SplitRecipe, on_a_worker, prepare, run_batches
 from hourcircle.progress import Progress, named
 from hourcircle.scenario import Scenario
 from hourcircle.travel.query import Query
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class _SweepRecipe(Recipe):
+class _SweepRecipe(SplitRecipe):
     """A sweep's baseline as a worker builds it: from the scenario's files and the network cache.
 
     ``fingerprint`` covers the scenario's content, the network's edges for the mode and the
@@ -67,7 +67,6 @@ class _SweepRecipe(Recipe):
     hours: float
     mode: ProfileName
     fingerprint: str
-    splits = True  # the searches from the plants' origins, most of a baseline's cost (not a field: no annotation)
 
     @classmethod
     def of(cls, query: Query) -> _SweepRecipe | None:
@@ -76,13 +75,9 @@ class _SweepRecipe(Recipe):
         return None if not scenario.inputs else cls(str(scenario.inputs[0]), query.hours, query.mode,
                                                     _fingerprint(query))
 
-    def query(self) -> Query:
-        """The sweep's query, from the scenario's files (the network from the cache when there), once per process."""
-        return _recipe_query(self)
-
     def share(self, part: int, parts: int) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-        """The shortest-path trees from one of ``parts`` consecutive shares of the plants' origins."""
-        query = self.query()
+        """The shortest-path trees from one of ``parts`` consecutive shares of the plants' origins (the costly part)."""
+        query = _recipe_query(self)
         origins = np.array_split(plant_origins(query)[0], parts)[part]
         return query.times.engine(query.mode).trees(origins)
 
@@ -90,14 +85,17 @@ class _SweepRecipe(Recipe):
         """The baseline and its candidates, from the trees of every share when given."""
         trees = None if shares is None else (np.concatenate([dist for dist, _ in shares]),
                                              np.concatenate([before for _, before in shares]))
-        state = Baseline(self.query(), trees)
+        state = Baseline(_recipe_query(self), trees)
         state.candidates()  # listed while every worker builds, not by one worker while the others wait
         return state
 
 
 @functools.lru_cache(maxsize=1)
 def _recipe_query(recipe: _SweepRecipe) -> Query:
-    """A recipe's query, checked against the caller's network (see :attr:`_SweepRecipe.fingerprint`)."""
+    """A recipe's query, from the scenario's files (the network from the cache when there), once per process.
+
+    Checked against the caller's network (see :attr:`_SweepRecipe.fingerprint`).
+    """
     query = Query(TravelTimes.for_scenario(Path(recipe.scenario_file)), hours=recipe.hours, mode=recipe.mode)
     if _fingerprint(query) != recipe.fingerprint:
         raise ValueError(f"the network built here from {recipe.scenario_file} is not the caller's")
